@@ -1,0 +1,51 @@
+"""Dates as people type them in rosters: 2020-01-05, 2020/1/5, 2020.01.05, 2020年1月5日, 20200105,
+and Excel serial numbers / real dates."""
+
+import datetime as dt
+import re
+
+_SEP = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+class DateError(ValueError):
+    pass
+
+
+def parse_date(value) -> dt.date | None:
+    """None for an empty cell; DateError with a Chinese message for anything unreadable."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2958466:  # Excel serial date
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise DateError(f"无法识别的日期：{value}")
+    text = str(value).strip().replace("\u3000", "")
+    if not text:
+        return None
+    if " " in text and ":" in text:  # "2020-01-05 00:00:00"
+        text = text.split(" ", 1)[0]
+    m = _SEP.match(text) or _COMPACT.match(text)
+    if not m:
+        raise DateError(f"无法识别的日期“{text}”，请写成2020-01-05或2020年1月5日")
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        raise DateError(f"日期“{text}”不存在") from None
+
+
+def add_years(d: dt.date, years: int) -> dt.date:
+    """The same day `years` later; 29 February becomes 28 February in a common year."""
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:
+        return d.replace(year=d.year + years, day=28)
+
+
+def age_on(birth: dt.date, on: dt.date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))

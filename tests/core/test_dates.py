@@ -1,0 +1,25 @@
+import datetime as dt
+
+import pytest
+
+from dangjian.core.dates import DateError, add_years, parse_date
+
+
+@pytest.mark.parametrize("raw", ["2020-01-05", "2020/1/5", "2020.01.05", "2020年1月5日", "20200105", 43835,
+                                 dt.datetime(2020, 1, 5, 0, 0), "2020-01-05 00:00:00"])
+def test_accepted_forms(raw):
+    assert parse_date(raw) == dt.date(2020, 1, 5)
+
+
+def test_empty_is_none():
+    assert parse_date("  ") is None and parse_date(None) is None
+
+
+@pytest.mark.parametrize("raw", ["2020-02-30", "五月", "2020-13-01"])
+def test_bad_dates(raw):
+    with pytest.raises(DateError):
+        parse_date(raw)
+
+
+def test_add_years_leap_day():
+    assert add_years(dt.date(2004, 2, 29), 18) == dt.date(2022, 2, 28)
