@@ -1,0 +1,68 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.http import Http404
+
+from dangjian.members import actions
+from dangjian.members.queries import FilterError, counted_total, member_list, parse_filter
+
+
+def names(qs):
+    return sorted(m.name for m in qs)
+
+
+def test_county_admin_sees_subtree_only(cast):
+    f = parse_filter(cast.county_admin, {})
+    assert names(member_list(cast.county_admin, f)) == ["张伟", "李娜", "王强"]
+
+
+def test_org_outside_scope_is_404(cast):
+    with pytest.raises(Http404):
+        parse_filter(cast.secretary1, {"org": "CB"})
+
+
+def test_member_sees_only_self(cast):
+    assert names(member_list(cast.member_user, parse_filter(cast.member_user, {}))) == ["张伟"]
+
+
+def test_search_by_pinyin_initials_and_id_tail(cast):
+    u = cast.city_admin
+    assert names(member_list(u, parse_filter(u, {"q": "zhangwei"}))) == ["张伟"]
+    assert names(member_list(u, parse_filter(u, {"q": "zw"}))) == ["张伟"]
+    assert names(member_list(u, parse_filter(u, {"q": "张"}))) == ["张伟"]
+    tail = cast.m4.id_number[-6:]
+    assert names(member_list(u, parse_filter(u, {"q": tail}))) == ["赵敏"]
+
+
+@time_machine.travel(dt.date(2026, 11, 22))
+def test_filters(cast):
+    u = cast.city_admin
+    assert names(member_list(u, parse_filter(u, {"gender": "F"}))) == ["李娜", "赵敏"]
+    assert names(member_list(u, parse_filter(u, {"category": "probationary"}))) == ["李娜"]
+    assert names(member_list(u, parse_filter(u, {"age": "56-60"}))) == ["赵敏"]  # born 1970-01-02: 56
+    assert names(member_list(u, parse_filter(u, {"joined_year": "2025"}))) == ["李娜"]
+    with pytest.raises(FilterError):
+        parse_filter(u, {"age": "99"})
+
+
+def test_status_filter_and_counter_total(cast):
+    u = cast.city_admin
+    actions.change_status(cast.m3, "deceased", reason="病故", on=dt.date(2024, 2, 1))
+    f = parse_filter(u, {"org": "C"})
+    qs = member_list(u, f)
+    assert counted_total(u, f, qs) == qs.count() == 3
+    f_all = parse_filter(u, {"org": "C", "status": "all"})
+    assert counted_total(u, f_all, member_list(u, f_all)) == 4
+    f_dead = parse_filter(u, {"status": "deceased"})
+    assert names(member_list(u, f_dead)) == ["王强"]
+
+
+def test_as_of_list(cast):
+    u = cast.city_admin
+    with time_machine.travel(dt.datetime(2030, 1, 5, 12, tzinfo=dt.timezone.utc)):
+        actions.change_status(cast.m3, "transferred_out", reason="转往外省", on=dt.date(2030, 1, 5))
+    before = parse_filter(u, {"as_of": "2029-12-31"})
+    assert "王强" in names(member_list(u, before))
+    after = parse_filter(u, {"as_of": "2030-01-06"})
+    assert "王强" not in names(member_list(u, after))
