@@ -9,3 +9,6 @@ urlpatterns = [
     path("io/", include("dangjian.io.urls")),
     path("", include("dangjian.web.urls")),
 ]
+
+admin.site.site_header = "智慧党建平台 · 系统管理"
+admin.site.site_title = "智慧党建平台"
