@@ -28,3 +28,20 @@ def test_event_log_is_append_only(db):
         Event.objects.all().delete()
     with pytest.raises(PermissionError):
         Event.objects.update(verb="x")
+
+
+def test_json_log_lines_carry_request_id():
+    import json
+    import logging
+
+    from dangjian.core.logging import JsonFormatter, RequestIdFilter
+    from dangjian.core.middleware import request_id_var
+
+    token = request_id_var.set("rid-1")
+    try:
+        rec = logging.LogRecord("x", logging.WARNING, __file__, 1, "导入完成 %s", ("3",), None)
+        RequestIdFilter().filter(rec)
+        line = json.loads(JsonFormatter().format(rec))
+    finally:
+        request_id_var.reset(token)
+    assert line["request_id"] == "rid-1" and line["message"] == "导入完成 3"
