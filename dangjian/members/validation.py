@@ -19,9 +19,12 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def validate_member(data: dict, *, instance=None) -> dict[str, str]:
+def validate_member(data: dict, *, instance=None, check_unique: bool = True) -> dict[str, str]:
     """`data` holds model field values (id_number, birth_date, gender, category, joined_on, confirmed_on,
-    org, status). Returns {field: message}; empty when the data is valid. Also normalizes id_number."""
+    org, status). Returns {field: message}; empty when the data is valid. Also normalizes id_number.
+
+    `check_unique=False` skips the one-query-per-call active-ID clash check: the roster import checks a
+    whole file against the registry with set-based lookups instead."""
     errors: dict[str, str] = {}
     now = today()
     raw_id = data.get("id_number") or ""
@@ -70,7 +73,8 @@ def validate_member(data: dict, *, instance=None) -> dict[str, str]:
     if org is not None and not org.is_branch:
         errors["org"] = f"“{org.name}”是{org.get_org_type_display()}，党员只能编入党支部、联合党支部或临时党支部"
 
-    if data.get("status", Status.NORMAL) == Status.NORMAL and info is not None and "id_number" not in errors:
+    if (check_unique and data.get("status", Status.NORMAL) == Status.NORMAL and info is not None
+            and "id_number" not in errors):
         from .models import Member
 
         clash = Member.objects.filter(id_number=info.number, status=Status.NORMAL)
