@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "dangjian.orgs",
     "dangjian.members",
     "dangjian.io",
+    "dangjian.orglife",
     "dangjian.web",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/", include("dangjian.members.urls")),
     path("io/", include("dangjian.io.urls")),
+    path("orglife/", include("dangjian.orglife.urls")),
     path("", include("dangjian.web.urls")),
 ]
 
