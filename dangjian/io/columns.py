@@ -1,0 +1,166 @@
+"""The import columns of CONTRACT.md ("Import columns"): names, synonyms, which are required, and the
+cleaning of cells into text and dates. The import, the export and the template all read these lists,
+so the column order of an export is the template's and an export re-imports unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from dangjian.core.dates import DateError, parse_date
+from dangjian.members.choices import EDUCATION_SYNONYMS, ETHNICITIES, Category, Education, Gender
+from dangjian.orgs.models import Domain, OrgType
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # the Chinese header of the template and of exports
+    key: str  # model field (or pseudo field) it feeds
+    required: bool = False
+    synonyms: tuple[str, ...] = ()
+    kind: str = "text"  # text | date | code (NFKC-normalized: IDs, codes, phone numbers)
+    choices: tuple[str, ...] = ()  # the values offered by the template's drop-down
+    max_length: int | None = None
+    note: str = ""  # the template's 说明 sheet
+    example: str = ""
+
+
+MEMBER_COLUMNS: list[Column] = [
+    Column("姓名", "name", True, max_length=50, note="党员姓名", example="张伟"),
+    Column("性别", "gender", choices=tuple(Gender.labels), note="男或女；留空时按公民身份号码第17位确定", example="男"),
+    Column("民族", "ethnicity", True, choices=tuple(ETHNICITIES), note="全称，如“汉族”“回族”", example="汉族"),
+    Column("公民身份号码", "id_number", True, synonyms=("身份证号", "身份证号码", "身份证"), kind="code",
+           note="18位，末位可为X；按此号码识别党员：已在本支部登记的更新，未登记的新增", example="110101199003070011"),
+    Column("出生日期", "birth_date", kind="date", note="须与公民身份号码一致；留空时按号码确定", example="1990-03-07"),
+    Column("学历", "education", True, choices=tuple(Education.labels),
+           note="研究生、大学本科、大学专科、中专、高中、初中及以下（也接受“本科”“大专”“硕士”等常见写法）",
+           example="大学本科"),
+    Column("人员类别", "category", True, synonyms=("党员类别",), choices=tuple(Category.labels),
+           note="正式党员或预备党员", example="正式党员"),
+    Column("入党日期", "joined_on", True, kind="date", note="须在年满18周岁之后，不能晚于今天", example="2012-07-01"),
+    Column("转正日期", "confirmed_on", kind="date", note="正式党员填写，须晚于入党日期；预备党员留空",
+           example="2013-07-01"),
+    Column("工作岗位", "job", max_length=100, note="如：村民、教师、公务员", example="教师"),
+    Column("联系电话", "phone", synonyms=("手机号", "手机号码", "电话"), kind="code", max_length=30,
+           note="手机或固定电话", example="13800001234"),
+    Column("所在党组织编码", "org", True, synonyms=("党组织编码", "所在支部编码", "支部编码"), kind="code",
+           note="党员所在党支部（联合党支部、临时党支部）的编码；导入时指定了默认党组织的可留空",
+           example="（本支部编码）"),
+]
+
+ORG_COLUMNS: list[Column] = [
+    Column("党组织编码", "code", True, synonyms=("组织编码",), kind="code", max_length=40,
+           note="唯一编码；按此编码识别党组织：已有的更新，没有的新增", example="C01"),
+    Column("党组织名称", "name", True, synonyms=("组织名称",), max_length=200, note="全称", example="示范村党支部"),
+    Column("上级党组织编码", "parent", synonyms=("上级组织编码", "上级编码"), kind="code",
+           note="顶级党组织留空；上级可以在本文件中（任意行）或系统中已有；改填其他编码即调整隶属关系",
+           example="C"),
+    Column("党组织类别", "org_type", True, synonyms=("组织类别",), choices=tuple(OrgType.labels),
+           note="党委、党工委、党总支、党支部、联合党支部、临时党支部", example="党支部"),
+    Column("所属领域", "domain", True, synonyms=("领域",), choices=tuple(Domain.labels),
+           note="农村、社区、机关、事业单位、国有企业、非公有制企业、社会组织、学校、医院、其他", example="农村"),
+    Column("成立日期", "founded_on", kind="date", note="可留空", example="2005-07-01"),
+]
+
+GENDER_BY_LABEL = {label: value for value, label in Gender.choices} | {"男性": "M", "女性": "F"}
+CATEGORY_BY_LABEL = {label: value for value, label in Category.choices} | {"正式": "full", "预备": "probationary"}
+EDUCATION_BY_LABEL = {label: value for value, label in Education.choices} | EDUCATION_SYNONYMS
+ORG_TYPE_BY_LABEL = {label: value for value, label in OrgType.choices}
+DOMAIN_BY_LABEL = {label: value for value, label in Domain.choices}
+ETHNICITY_SET = frozenset(ETHNICITIES)
+
+_HEADER_JUNK = re.compile(r"[\s*＊:：()（）]|必填")
+
+
+def header_key(text) -> str:
+    """A header as typed, reduced for matching: no spaces (姓  名), no required marks (*姓名, 姓名(必填))."""
+    return _HEADER_JUNK.sub("", unicodedata.normalize("NFKC", str(text or "")))
+
+
+@dataclass
+class HeaderMap:
+    row: int  # the header's row number
+    index: dict[str, int] = field(default_factory=dict)  # column name -> cell index
+    errors: list[dict] = field(default_factory=list)
+
+
+def match_headers(row_number: int, cells: list, columns: list[Column]) -> HeaderMap:
+    lookup = {}
+    for col in columns:
+        for name in (col.name, *col.synonyms):
+            lookup[header_key(name)] = col
+    hm = HeaderMap(row=row_number)
+    for i, cell in enumerate(cells):
+        col = lookup.get(header_key(cell))
+        if col is None:
+            continue  # extra columns (序号, 备注, ...) are ignored
+        if col.name in hm.index:
+            hm.errors.append(error(row_number, col.name, clean_text(cell),
+                                   f"“{col.name}”列出现了不止一次（含同义列名），请只保留一列"))
+            continue
+        hm.index[col.name] = i
+    return hm
+
+
+def find_header(rows, columns: list[Column], *, look_ahead: int = 10):
+    """The header is the first row naming at least two known columns, among the first `look_ahead`
+    rows (rosters often carry a title row such as “XX党委党员名册” above it). Returns (HeaderMap,
+    the rows iterator positioned after it) or (None, None)."""
+    it = iter(rows)
+    for _ in range(look_ahead):
+        try:
+            number, cells = next(it)
+        except StopIteration:
+            return None, None
+        hm = match_headers(number, cells, columns)
+        if len(hm.index) >= 2:
+            return hm, it
+    return None, None
+
+
+def error(row: int, column: str, value, message: str) -> dict:
+    return {"row": row, "column": column, "value": "" if value is None else str(value), "message": message}
+
+
+def clean_text(value) -> str:
+    """A cell as text: numbers without a spurious “.0”, Excel dates as 2020-01-05, surrounding
+    (also full-width and non-breaking) spaces and zero-width marks removed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).replace("\ufeff", "").replace("\u200b", "").strip()
+
+
+def clean_code(value) -> str:
+    """IDs, codes and phone numbers: full-width letters and digits become ASCII, inner spaces go."""
+    text = unicodedata.normalize("NFKC", clean_text(value))
+    return re.sub(r"\s+", "", text)
+
+
+def clean_date(value) -> dt.date | None:
+    """A date from an Excel date, an Excel serial number, or any written form core.dates accepts.
+    A number such as 20200105 (typed into a numeric cell) is read as the written form."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 10000101:
+        value = clean_text(value)
+    if isinstance(value, str):
+        value = unicodedata.normalize("NFKC", value).strip()
+    try:
+        return parse_date(value if value != "" else None)
+    except DateError:
+        raise
+    except (TypeError, ValueError, OverflowError):
+        raise DateError(f"无法识别的日期：{clean_text(value)}") from None

@@ -1,0 +1,26 @@
+from pathlib import Path
+
+from dangjian.core.management.base import CommandError, ReportCommand
+from dangjian.io.members_import import import_members
+from dangjian.orgs.models import Org
+
+
+class Command(ReportCommand):
+    help = "导入党员名册（.xlsx 或 .csv）：全部行检查无误才写入，重复导入不会重复写入"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="名册文件（.xlsx、.xls 或 .csv）")
+        parser.add_argument("--org", help="默认党组织编码：未填写所在党组织编码的行编入该党组织")
+        parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+
+    def handle(self, *args, **o):
+        path = Path(o["file"])
+        if not path.is_file():
+            raise CommandError(f"文件不存在：{path}")
+        if o.get("org") and not Org.objects.filter(code=o["org"]).exists():
+            raise CommandError(f"党组织编码“{o['org']}”不存在")
+        result = import_members(path, default_org=o.get("org"), dry_run=o["dry_run"], source="cli")
+        self.emit(o, result.as_json(), result.as_text())
+        if not result.ok:
+            # Exit status 1; the report (errors JSON) is already on stdout.
+            raise CommandError(f"导入失败：{len(result.errors)}处错误，未写入任何数据")

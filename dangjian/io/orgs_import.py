@@ -1,0 +1,295 @@
+"""Organization import (党组织导入): file -> plan -> one transaction.
+
+Rows may name a parent that appears later in the file (or already exists); the plan orders rows so
+that parents come first, and reports cycles and unknown parents per row. An existing organization
+whose 上级党组织编码 changes is moved with `orgs.actions.move_org` (隶属关系调整); other changes go
+through `update_org`, new ones through `create_org`. Organizations are few (thousands, not
+millions), so writing them one action at a time keeps the tree's invariants in treebeard's hands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from dangjian.core import audit
+from dangjian.core.dates import DateError
+from dangjian.core.scope import scope_for
+from dangjian.orgs import actions as org_actions
+from dangjian.orgs.models import BRANCH_TYPES, Domain, Org, OrgType
+
+from . import columns as C
+from .readers import ReadError, read_table
+from .result import CREATE, ERROR, UNCHANGED, UPDATE, ImportResult, RowOutcome
+
+COLUMN_OF_FIELD = {c.key: c.name for c in C.ORG_COLUMNS}
+DATA_FIELDS = ["code", "name", "org_type", "domain", "founded_on"]
+
+
+def import_orgs(path, *, file_name: str | None = None, user=None, by=None, dry_run: bool = False,
+                source: str = "cli") -> ImportResult:
+    plan = plan_orgs(path, file_name=file_name, user=user)
+    if plan.result.ok and not dry_run:
+        try:
+            apply_plan(plan, by=by, source=source)
+        except ImportAborted as e:
+            plan.result.errors = [e.error]
+    return plan.result
+
+
+class Plan:
+    def __init__(self, result: ImportResult):
+        self.result = result
+        # (kind, code, data, parent code or None, existing Org or None, move?) in dependency order
+        self.steps: list[tuple] = []
+
+
+def _display(field, value) -> str:
+    if value is None or value == "":
+        return ""
+    if field == "org_type":
+        return OrgType(value).label
+    if field == "domain":
+        return Domain(value).label
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _parse_row(number: int, raw: dict) -> tuple[dict, list[dict]]:
+    data: dict = {}
+    errors: list[dict] = []
+    for name, cell in raw.items():
+        col = next(c for c in C.ORG_COLUMNS if c.name == name)
+        if col.kind == "date":
+            try:
+                data[col.key] = C.clean_date(cell)
+            except DateError as e:
+                errors.append(C.error(number, col.name, C.clean_text(cell), str(e)))
+            continue
+        text = C.clean_code(cell) if col.kind == "code" else C.clean_text(cell)
+        if not text:
+            if col.required:
+                errors.append(C.error(number, col.name, "", f"请填写{col.name}"))
+            else:
+                data[col.key] = None if col.key == "parent" else ""
+            continue
+        if col.max_length and len(text) > col.max_length:
+            errors.append(C.error(number, col.name, text, f"{col.name}不能超过{col.max_length}个字"))
+            continue
+        if col.key == "org_type":
+            value = C.ORG_TYPE_BY_LABEL.get(text)
+            if value is None:
+                errors.append(C.error(number, col.name, text, "党组织类别应为：" + "、".join(OrgType.labels)))
+                continue
+            text = value
+        elif col.key == "domain":
+            value = C.DOMAIN_BY_LABEL.get(text)
+            if value is None:
+                errors.append(C.error(number, col.name, text, "所属领域应为：" + "、".join(Domain.labels)))
+                continue
+            text = value
+        data[col.key] = text
+    data.setdefault("parent", None)
+    return data, errors
+
+
+def plan_orgs(path, *, file_name=None, user=None) -> Plan:
+    file_name = file_name or Path(path).name
+    result = ImportResult(kind="orgs", file_name=file_name)
+    plan = Plan(result)
+    try:
+        header, rows = C.find_header(read_table(path, file_name), C.ORG_COLUMNS)
+    except ReadError as e:
+        result.errors.append(C.error(1, "", file_name, str(e)))
+        return plan
+    if header is None:
+        result.errors.append(C.error(1, "", "", "未找到表头：第一行应为列名，如“党组织编码”“党组织名称”"))
+        return plan
+    result.errors += header.errors
+    for col in C.ORG_COLUMNS:
+        if col.required and col.name not in header.index:
+            result.errors.append(C.error(header.row, col.name, "", f"缺少“{col.name}”列"))
+    if result.errors:
+        return plan
+
+    parsed: dict[str, tuple] = {}  # code -> (row, raw, data, errors)
+    order: list[tuple] = []
+    try:
+        for number, cells in rows:
+            raw = {name: (cells[i] if i < len(cells) else "") for name, i in header.index.items()}
+            if all(C.clean_text(v) == "" for v in raw.values()):
+                continue
+            data, errors = _parse_row(number, raw)
+            entry = (number, raw, data, errors)
+            order.append(entry)
+            code = data.get("code")
+            if code and code in parsed:
+                errors.append(C.error(number, "党组织编码", code, f"与第{parsed[code][0]}行的党组织编码重复"))
+            elif code:
+                parsed[code] = entry
+    except ReadError as e:
+        result.errors.append(C.error(1, "", file_name, str(e)))
+        return plan
+    if not order:
+        result.errors.append(C.error(header.row + 1, "", "", "文件中没有党组织数据"))
+        return plan
+
+    # Existing orgs the file names, plus all their ancestors: enough to walk every effective chain.
+    codes = set(parsed) | {d["parent"] for _, _, d, _ in order if d.get("parent")}
+    db = {o.code: o for o in Org.objects.filter(code__in=list(codes))}
+    ancestor_paths = {p for o in db.values() for p in o.ancestor_paths()}
+    by_path = {o.path: o for o in Org.objects.filter(path__in=list(ancestor_paths))}
+    by_path.update({o.path: o for o in db.values()})
+    scope = scope_for(user) if user is not None else None
+
+    def parent_code(code):
+        """The parent after the import: the file's word for rows in it, the database's otherwise."""
+        if code in parsed:
+            return parsed[code][2].get("parent")
+        org = db.get(code) or next((o for o in by_path.values() if o.code == code), None)
+        if org is None or org.depth <= 1:
+            return None
+        parent = by_path.get(org.path[: -Org.steplen])
+        return parent.code if parent else None
+
+    def org_type(code):
+        if code in parsed and parsed[code][2].get("org_type"):
+            return parsed[code][2]["org_type"]
+        org = db.get(code)
+        return org.org_type if org else None
+
+    depth: dict[str, int] = {}
+    for number, raw, data, errors in order:
+        code = data.get("code")
+        if not code or errors and any(e["column"] == "党组织编码" for e in errors):
+            continue
+        parent = data.get("parent")
+        if parent and parent not in parsed and parent not in db:
+            errors.append(C.error(number, "上级党组织编码", parent, f"上级党组织编码“{parent}”不存在"))
+            continue
+        # Walk up; a repeated code is a cycle (A → B → A).
+        chain, seen, cur = [code], {code}, parent
+        while cur is not None:
+            if cur in seen:
+                chain.append(cur)
+                break
+            chain.append(cur)
+            seen.add(cur)
+            cur = parent_code(cur)
+        if cur is not None:
+            errors.append(C.error(number, "上级党组织编码", parent or "",
+                                  "上级关系形成循环：" + " → ".join(chain[chain.index(cur):])))
+            continue
+        depth[code] = len(chain)
+        if parent and org_type(parent) in BRANCH_TYPES:
+            errors.append(C.error(number, "上级党组织编码", parent,
+                                  f"上级“{parent}”是{OrgType(org_type(parent)).label}，不能设下级党组织"))
+
+    # Changes against the database, scope, and the tree rules of orgs.actions.
+    for number, raw, data, errors in order:
+        code = data.get("code")
+        existing = db.get(code) if code else None
+        parent = data.get("parent")
+        label = f"{code or ''} {data.get('name') or C.clean_text(raw.get('党组织名称'))}".strip()
+        outcome = RowOutcome(row=number, kind=ERROR, label=label)
+        if not errors:
+            _check_row(number, data, existing, db, by_path, parsed, scope, errors)
+        if errors:
+            outcome.errors = errors
+            result.errors.extend(errors)
+            result.rows.append(outcome)
+            continue
+        if existing is None:
+            outcome.kind = CREATE
+            plan.steps.append((depth[code], number, CREATE, data, None, False))
+        else:
+            old_parent = by_path.get(existing.path[: -Org.steplen]) if existing.depth > 1 else None
+            changes = [(COLUMN_OF_FIELD[f], _display(f, getattr(existing, f)), _display(f, data[f]))
+                       for f in DATA_FIELDS if f in data and data[f] != getattr(existing, f)]
+            moved = (old_parent.code if old_parent else None) != parent
+            if moved:
+                changes.append(("上级党组织编码", old_parent.code if old_parent else "", parent or ""))
+            outcome.kind = UPDATE if changes else UNCHANGED
+            outcome.changes = changes
+            if changes:
+                plan.steps.append((depth[code], number, UPDATE, data, existing, moved))
+        result.rows.append(outcome)
+    result.errors.sort(key=lambda e: e["row"])
+    plan.steps.sort(key=lambda s: (s[0], s[1]))  # parents before children, then file order
+    return plan
+
+
+def _check_row(number, data, existing, db, by_path, parsed, scope, errors) -> None:
+    code, parent = data["code"], data.get("parent")
+
+    def err(col, value, message):
+        errors.append(C.error(number, col, value or "", message))
+
+    if existing is not None and parent is None and existing.depth > 1:
+        err("上级党组织编码", "", "已有的下级党组织不能改为顶级党组织，请填写上级党组织编码")
+    if existing is not None and data.get("org_type"):
+        if existing.org_type in BRANCH_TYPES and data["org_type"] not in BRANCH_TYPES and existing.members.exists():
+            err("党组织类别", OrgType(data["org_type"]).label, "该支部还有党员，不能改为非支部类别")
+        if data["org_type"] in BRANCH_TYPES and (
+                existing.numchild or any(e[2].get("parent") == code for e in parsed.values())):
+            err("党组织类别", OrgType(data["org_type"]).label, "该组织有下级党组织，不能改为支部类别")
+    if scope is None:
+        return
+    # The nearest organization that exists today above the row's (new) place decides the scope.
+    anchor, cur, hops = None, parent, 0
+    while cur is not None and hops < 1000:
+        if cur in db:
+            anchor = db[cur]
+            break
+        cur = parsed[cur][2].get("parent") if cur in parsed else None
+        hops += 1
+    if existing is not None and not scope.covers(existing.path, "change_org"):
+        err("党组织编码", code, "无权修改该党组织")
+    elif anchor is None and parent is None and not scope.everything:
+        err("上级党组织编码", "", "无权新增顶级党组织")
+    elif anchor is not None and not scope.covers(anchor.path, "change_org"):
+        err("上级党组织编码", parent, "无权在该上级党组织下新增或调入党组织")
+
+
+def apply_plan(plan: Plan, *, by=None, source: str = "cli") -> None:
+    result = plan.result
+    assert result.ok, "apply_plan needs a plan without errors"
+    reason = f"导入：{result.file_name}"[:100]
+    touched: list[str] = []
+    with transaction.atomic():
+        for _depth, number, kind, data, existing, moved in plan.steps:
+            fields = {k: v for k, v in data.items() if k in DATA_FIELDS}
+            parent = Org.objects.get(code=data["parent"]) if data.get("parent") else None
+            try:
+                if kind == CREATE:
+                    org = org_actions.create_org(fields, parent=parent, by=by, source=reason)
+                else:
+                    org = existing
+                    if moved:
+                        org = org_actions.move_org(org, parent, by=by, reason=reason)
+                    org_actions.update_org(org, fields, by=by, source=reason)
+            except ValidationError as e:
+                # The plan checked these rules already; a clash here means the database changed
+                # in between. Roll everything back and say which row.
+                messages = "；".join(m for ms in getattr(e, "message_dict", {"": e.messages}).values() for m in ms)
+                raise ImportAborted(C.error(number, "", data.get("code"), messages)) from None
+            touched.append(org.path)
+        audit.record("org.import", actor=by, org_path=_common(touched), detail={
+            "file": result.file_name, "source": source, **result.counts()})
+    result.written = True
+
+
+class ImportAborted(Exception):
+    def __init__(self, error: dict):
+        super().__init__(error["message"])
+        self.error = error
+
+
+def _common(paths):
+    from .members_import import _common_path
+
+    return _common_path(paths)

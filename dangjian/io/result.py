@@ -1,0 +1,56 @@
+"""What an import reports: every row's outcome (for the web preview), the errors, and the counts
+(the JSON document of CONTRACT.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
+KIND_LABELS = {CREATE: "新增", UPDATE: "变更", UNCHANGED: "无变化", ERROR: "错误"}
+
+
+@dataclass(slots=True)
+class RowOutcome:
+    row: int
+    kind: str
+    label: str = ""  # who or what the row is about (name and masked ID, or org code and name)
+    changes: list = field(default_factory=list)  # [(column, old, new)] for an update
+    errors: list = field(default_factory=list)  # the row's error dicts
+
+    def as_list(self) -> list:
+        """Compact form kept in ImportJob.rows for the preview page."""
+        return [self.row, self.kind, self.label, self.changes, [e["column"] + "：" + e["message"] for e in self.errors]]
+
+
+@dataclass
+class ImportResult:
+    kind: str  # "members" | "orgs"
+    file_name: str = ""
+    rows: list[RowOutcome] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)  # file-level and row errors, in row order
+    written: bool = False
+
+    def count(self, kind: str) -> int:
+        return sum(1 for r in self.rows if r.kind == kind)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def counts(self) -> dict:
+        return {"created": self.count(CREATE), "updated": self.count(UPDATE), "unchanged": self.count(UNCHANGED)}
+
+    def as_json(self) -> dict:
+        """CONTRACT: {"created", "updated", "unchanged"} on success, {"errors": [...]} otherwise."""
+        if self.errors:
+            return {"errors": self.errors}
+        return self.counts()
+
+    def as_text(self) -> str:
+        if self.errors:
+            lines = [f"导入失败：{len(self.errors)}处错误，未写入任何数据"]
+            lines += [f"第{e['row']}行 {e['column']}“{e['value']}”：{e['message']}" for e in self.errors]
+            return "\n".join(lines)
+        c = self.counts()
+        head = "已导入" if self.written else "检查通过（未写入）"
+        return f"{head}：新增{c['created']}，变更{c['updated']}，无变化{c['unchanged']}"

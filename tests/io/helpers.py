@@ -1,0 +1,68 @@
+"""Writing roster files the way people send them (CSV in various encodings, real .xlsx)."""
+
+import datetime as dt
+import io
+import json
+
+import xlsxwriter
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from dangjian.core import idcard
+
+MEMBER_HEADER = ["姓名", "性别", "民族", "公民身份号码", "出生日期", "学历", "人员类别", "入党日期", "转正日期",
+                 "工作岗位", "联系电话", "所在党组织编码"]
+
+
+def ident(birth=dt.date(1990, 3, 7), seq=11, area="110101"):
+    return idcard.make(area, birth, seq)
+
+
+def member_row(name="张三", *, gender="男", birth=dt.date(1990, 3, 7), seq=11, education="大学本科",
+               category="正式党员", joined="2012-07-01", confirmed="2013-07-01", job="教师", phone="13800001234",
+               org="CA1B1", ethnicity="汉族", birth_cell=None):
+    return [name, gender, ethnicity, ident(birth, seq), birth.isoformat() if birth_cell is None else birth_cell,
+            education, category, joined, confirmed, job, phone, org]
+
+
+def write_csv(path, rows, header=MEMBER_HEADER, encoding="utf-8", bom=False):
+    import csv
+
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(header)
+    w.writerows(rows)
+    data = buf.getvalue().encode(encoding)
+    if bom:
+        data = b"\xef\xbb\xbf" + data
+    path.write_bytes(data)
+    return path
+
+
+def write_xlsx(path, rows, header=MEMBER_HEADER):
+    """Cells as Excel holds them: dates as real dates, numbers as numbers, the rest as text."""
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("党员")
+    datefmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws.write_row(0, 0, header)
+    for r, row in enumerate(rows, start=1):
+        for c, v in enumerate(row):
+            if isinstance(v, dt.date):
+                ws.write_datetime(r, c, dt.datetime.combine(v, dt.time()), datefmt)
+            elif isinstance(v, (int, float)):
+                ws.write_number(r, c, v)
+            elif v is not None:
+                ws.write_string(r, c, str(v))
+    wb.close()
+    return path
+
+
+def run(command, *args):
+    """call_command with --format json: (exit status, parsed JSON)."""
+    out = io.StringIO()
+    try:
+        call_command(command, *args, "--format", "json", stdout=out)
+        status = 0
+    except CommandError:
+        status = 1
+    return status, json.loads(out.getvalue())

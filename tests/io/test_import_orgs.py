@@ -1,0 +1,63 @@
+"""dangjian import_orgs: parents in any order, cycles and unknown parents per row, moves on re-import."""
+
+import pytest
+
+from dangjian.core.models import Event
+from dangjian.orgs.models import Org
+from tests.io.helpers import run, write_csv
+
+pytestmark = pytest.mark.django_db
+
+ORG_HEADER = ["党组织编码", "党组织名称", "上级党组织编码", "党组织类别", "所属领域", "成立日期"]
+
+
+def test_children_before_parents_are_created_in_dependency_order(tmp_path):
+    f = write_csv(tmp_path / "o.csv", [
+        ["X1B1", "一村党支部", "X1", "党支部", "农村", "2005/7/1"],
+        ["X1", "一镇党委", "X", "党委", "农村", ""],
+        ["X", "某县委", "", "党委", "机关", "1949年10月1日"],
+    ], header=ORG_HEADER)
+    assert run("import_orgs", str(f)) == (0, {"created": 3, "updated": 0, "unchanged": 0})
+    b = Org.objects.get(code="X1B1")
+    assert b.parent_org().code == "X1" and b.parent_org().parent_org().code == "X"
+    assert b.org_type == "branch" and b.domain == "rural" and str(b.founded_on) == "2005-07-01"
+    assert Event.objects.filter(verb="org.import").count() == 1
+    assert run("import_orgs", str(f)) == (0, {"created": 0, "updated": 0, "unchanged": 3})
+
+
+def test_cycles_and_unknown_parents_are_reported_per_row(tmp_path):
+    f = write_csv(tmp_path / "o.csv", [
+        ["A", "甲", "B", "党委", "农村", ""],
+        ["B", "乙", "A", "党委", "农村", ""],
+        ["C", "丙", "NOPE", "党支部", "农村", ""],
+        ["D", "丁", "", "党小组", "农村", ""],
+        ["E", "戊", "C", "党支部", "宇宙", ""],
+    ], header=ORG_HEADER)
+    status, out = run("import_orgs", str(f))
+    assert status == 1
+    by_row = {(e["row"], e["column"]): e for e in out["errors"]}
+    assert "循环" in by_row[(2, "上级党组织编码")]["message"]
+    assert "循环" in by_row[(3, "上级党组织编码")]["message"]
+    assert by_row[(4, "上级党组织编码")]["value"] == "NOPE"
+    assert by_row[(5, "党组织类别")]["value"] == "党小组"
+    assert by_row[(6, "所属领域")]["value"] == "宇宙"
+    assert Org.objects.count() == 0
+
+
+def test_changed_parent_on_reimport_moves_the_org_with_its_members(cast, tmp_path):
+    t = cast.tree
+    f = write_csv(tmp_path / "o.csv", [["CA1", "东县城关镇党委", "CB", "党委", "农村", ""]], header=ORG_HEADER)
+    status, out = run("import_orgs", str(f))
+    assert (status, out) == (0, {"created": 0, "updated": 1, "unchanged": 0})
+    town = Org.objects.get(code="CA1")
+    assert town.parent_org().code == "CB"
+    cast.m1.refresh_from_db()
+    assert cast.m1.org_path.startswith(town.path)
+    assert Event.objects.filter(verb="org.move").exists()
+    del t
+
+
+def test_member_org_becoming_a_committee_is_refused(cast, tmp_path):
+    f = write_csv(tmp_path / "o.csv", [["CA1B1", "城关镇东村党支部", "CA1", "党委", "农村", ""]], header=ORG_HEADER)
+    status, out = run("import_orgs", str(f))
+    assert status == 1 and out["errors"][0]["column"] == "党组织类别"
