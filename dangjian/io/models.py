@@ -1,0 +1,45 @@
+"""Import jobs (导入任务): an uploaded roster, its preview, and what confirming it did.
+
+The web import stores the file under MEDIA_ROOT and the preview here, so that “confirm” re-reads
+and re-validates the same file. A background task can run the same importer against `file` later.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class ImportJob(models.Model):
+    class Kind(models.TextChoices):
+        MEMBERS = "members", "党员"
+        ORGS = "orgs", "党组织"
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "待确认"
+        INVALID = "invalid", "有错误"
+        DONE = "done", "已导入"
+        FAILED = "failed", "导入失败"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.PROTECT,
+                             related_name="import_jobs")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    file = models.FileField("文件", upload_to="imports/%Y/%m/")
+    file_name = models.CharField("原文件名", max_length=200)
+    default_org = models.ForeignKey("orgs.Org", verbose_name="默认党组织", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField("状态", max_length=10, choices=Status.choices)
+    counts = models.JSONField("统计", default=dict, blank=True)  # {"created", "updated", "unchanged"}
+    errors = models.JSONField("错误", default=list, blank=True)  # CONTRACT's error dicts
+    rows = models.JSONField("逐行结果", default=list, blank=True)  # RowOutcome.as_list() of every row
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    finished_at = models.DateTimeField("导入时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导入任务"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # “my recent imports” on the landing page
+            models.Index(fields=["user", "-created_at"], name="importjob_user_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}导入 {self.file_name}"

@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "io"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<str:kind>/upload/", views.upload, name="upload"),
+    path("jobs/<int:pk>/", views.job_detail, name="job"),
+    path("jobs/<int:pk>/confirm/", views.job_confirm, name="confirm"),
+    path("template/<str:kind>.xlsx", views.template, name="template"),
+    path("members/export/", views.export_members, name="export_members"),
+]

@@ -1,0 +1,222 @@
+"""Web pages of roster import and export: upload → preview of every row → confirm; templates; the
+member list's export button.
+
+Imports run synchronously for now; `import_members`/`import_orgs` are plain functions of the stored
+file, so a background task can call them for large files later.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from dangjian.core import audit
+from dangjian.core.scope import scope_for
+from dangjian.members.queries import FILTER_PARAMS, FilterError, member_list, parse_filter
+from dangjian.orgs.models import Org
+
+from . import export as exporter
+from .members_import import import_members
+from .models import ImportJob
+from .orgs_import import import_orgs
+from .readers import SUPPORTED_SUFFIXES, suffix_of
+from .result import KIND_LABELS
+from .template import KINDS, build_template
+
+MAX_UPLOAD = 100 * 1024 * 1024
+PAGE_SIZE = 100
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _can(user, action: str) -> bool:
+    scope = scope_for(user)
+    return scope.everything or bool(scope.prefixes(action))
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="文件", help_text="Excel（.xlsx）或 CSV（UTF-8 或 GBK 编码）")
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if suffix_of(f.name) not in SUPPORTED_SUFFIXES:
+            raise forms.ValidationError("请上传 .xlsx、.xls 或 .csv 文件")
+        if f.size > MAX_UPLOAD:
+            raise forms.ValidationError("文件不能超过100MB")
+        return f
+
+
+class MemberUploadForm(UploadForm):
+    default_org = forms.CharField(label="默认党组织编码", required=False, max_length=40,
+                                  help_text="可选：未填写“所在党组织编码”的行编入该党支部")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_default_org(self):
+        code = self.cleaned_data["default_org"].strip()
+        if not code:
+            return None
+        org = Org.objects.restrict(self.user, "change_member").filter(code=code).first()
+        if org is None:
+            raise forms.ValidationError(f"党组织编码“{code}”不存在或无权导入该党组织的党员")
+        if not org.is_branch:
+            raise forms.ValidationError(f"“{org.name}”不是党支部，党员只能编入党支部")
+        return org
+
+
+@login_required
+@require_GET
+def index(request):
+    can_members, can_orgs = _can(request.user, "change_member"), _can(request.user, "change_org")
+    if not (can_members or can_orgs):
+        raise Http404
+    jobs = ImportJob.objects.filter(user=request.user).select_related("default_org")[:20]
+    return render(request, "io/index.html", {
+        "can_members": can_members, "can_orgs": can_orgs, "jobs": jobs,
+        "member_form": MemberUploadForm(user=request.user), "org_form": UploadForm(),
+    })
+
+
+def _run(job: ImportJob, *, write: bool, user):
+    path = job.file.path
+    if job.kind == ImportJob.Kind.MEMBERS:
+        return import_members(path, file_name=job.file_name, default_org=job.default_org.code if job.default_org else None,
+                              user=user, by=user, dry_run=not write, source="web")
+    return import_orgs(path, file_name=job.file_name, user=user, by=user, dry_run=not write, source="web")
+
+
+def _store(job: ImportJob, result) -> None:
+    job.counts = result.counts()
+    job.errors = result.errors
+    job.rows = [r.as_list() for r in result.rows]
+
+
+@login_required
+@require_POST
+def upload(request, kind: str):
+    if kind not in KINDS:
+        raise Http404
+    action = "change_member" if kind == "members" else "change_org"
+    if not _can(request.user, action):
+        raise Http404
+    form = (MemberUploadForm(request.POST, request.FILES, user=request.user) if kind == "members"
+            else UploadForm(request.POST, request.FILES))
+    if not form.is_valid():
+        for field_errors in form.errors.values():
+            for e in field_errors:
+                messages.error(request, e)
+        return redirect("io:index")
+    f = form.cleaned_data["file"]
+    job = ImportJob(user=request.user, kind=kind, file_name=Path(f.name).name[:200],
+                    default_org=form.cleaned_data.get("default_org"), status=ImportJob.Status.PREVIEWED)
+    job.file.save(f"{timezone.now():%Y%m%d%H%M%S}{suffix_of(f.name)}", f, save=False)
+    result = _run(job, write=False, user=request.user)
+    _store(job, result)
+    job.status = ImportJob.Status.PREVIEWED if result.ok else ImportJob.Status.INVALID
+    job.save()
+    return redirect("io:job", pk=job.pk)
+
+
+def _own_job(request, pk) -> ImportJob:
+    # A job is its uploader's: anyone else gets 404, as for anything outside one's scope.
+    return get_object_or_404(ImportJob.objects.select_related("default_org"), pk=pk, user=request.user)
+
+
+@login_required
+@require_GET
+def job_detail(request, pk: int):
+    job = _own_job(request, pk)
+    show = request.GET.get("show", "")
+    rows = [r for r in job.rows if r[1] == show] if show in KIND_LABELS else job.rows
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = {k: sum(1 for r in job.rows if r[1] == k) for k in KIND_LABELS}
+    return render(request, "io/job.html", {
+        "job": job, "page": page, "show": show, "counts": counts,
+        "tabs": [(k, label, counts[k]) for k, label in KIND_LABELS.items()],
+        "can_confirm": job.status == ImportJob.Status.PREVIEWED,
+    })
+
+
+@login_required
+@require_POST
+def job_confirm(request, pk: int):
+    job = _own_job(request, pk)
+    if job.status != ImportJob.Status.PREVIEWED:
+        messages.error(request, "该导入任务不能再确认（已导入或有错误）")
+        return redirect("io:job", pk=job.pk)
+    # Re-validate against the database as it is now, then write (one transaction, all or nothing).
+    result = _run(job, write=True, user=request.user)
+    _store(job, result)
+    job.finished_at = timezone.now()
+    if result.ok:
+        job.status = ImportJob.Status.DONE
+        c = result.counts()
+        messages.success(request, f"导入完成：新增{c['created']}，变更{c['updated']}，无变化{c['unchanged']}")
+    else:
+        job.status = ImportJob.Status.FAILED
+        messages.error(request, f"确认时发现{len(result.errors)}处错误（数据可能已被他人修改），未写入任何数据")
+    job.save()
+    return redirect("io:job", pk=job.pk)
+
+
+@login_required
+@require_GET
+def template(request, kind: str):
+    if kind not in KINDS:
+        raise Http404
+    name = f"{KINDS[kind][0]}导入模板.xlsx"
+    response = HttpResponse(build_template(kind), content_type=XLSX)
+    response["Content-Disposition"] = _attachment(name)
+    return response
+
+
+def _attachment(name: str) -> str:
+    from urllib.parse import quote
+
+    return f"attachment; filename=\"export.{name.rsplit('.', 1)[-1]}\"; filename*=UTF-8''{quote(name)}"
+
+
+@login_required
+@require_GET
+def export_members(request):
+    """Exactly the member list the user sees with these filters, with ID and phone numbers masked
+    where the user may not see them in full; every export is logged."""
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in exporter.FORMATS:
+        return HttpResponseBadRequest("导出格式应为 xlsx 或 csv")
+    try:
+        f = parse_filter(request.user, request.GET)
+    except FilterError as e:
+        return HttpResponseBadRequest(str(e))
+    qs = member_list(request.user, f)
+    scope = scope_for(request.user)
+    shown = {"full": 0, "masked": 0}
+
+    def full(org_path: str) -> bool:
+        ok = scope.covers(org_path, "view_sensitive")
+        shown["full" if ok else "masked"] += 1
+        return ok
+
+    tmp = tempfile.NamedTemporaryFile(suffix=f".{fmt}", prefix="export-")
+    tmp.close()
+    rows = exporter.export_to_path(qs, tmp.name, full=full)
+    used = {k: request.GET.get(k) for k in FILTER_PARAMS if request.GET.get(k)}
+    audit.record("member.export", actor=request.user, org_path=f.org.path if f.org else "", detail={
+        "source": "web", "filter": used, "rows": rows, "format": fmt, "full_numbers": shown["full"],
+        "masked": shown["masked"]})
+    name = f"{f.org.name if f.org else '党员'}名册{timezone.localdate():%Y%m%d}.{fmt}"
+    handle = open(tmp.name, "rb")
+    Path(tmp.name).unlink()  # the open handle keeps the data readable until the response is sent
+    response = FileResponse(handle, content_type=XLSX if fmt == "xlsx" else "text/csv; charset=utf-8")
+    response["Content-Disposition"] = _attachment(name)
+    return response

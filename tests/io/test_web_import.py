@@ -1,0 +1,123 @@
+"""Web import: upload → preview of every row → confirm; scope of who may import what."""
+
+import pytest
+
+from dangjian.io.models import ImportJob
+from dangjian.members.models import Member
+from dangjian.orgs.models import Org
+from tests.io.helpers import ident, member_row, write_csv
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def upload(client, path, kind="members", **extra):
+    with open(path, "rb") as fh:
+        return client.post(f"/io/{kind}/upload/", {"file": fh, **extra})
+
+
+def test_secretary_previews_then_confirms(cast, client, tmp_path):
+    login(client, cast.secretary1)
+    rows = [member_row("新党员", seq=51),
+            [cast.m1.name, "男", "汉族", cast.m1.id_number, "1985-03-12", "大学本科", "正式党员", "2010-07-01",
+             "2011-07-01", "教师", cast.m1.phone, "CA1B1"],
+            [cast.m2.name, "女", "汉族", cast.m2.id_number, "1990-05-20", "大学本科", "预备党员", "2025-06-01", "",
+             cast.m2.job, cast.m2.phone, "CA1B1"]]
+    r = upload(client, write_csv(tmp_path / "b1.csv", rows))
+    job = ImportJob.objects.get()
+    assert r.status_code == 302 and r.url == f"/io/jobs/{job.pk}/"
+    assert job.status == "previewed" and job.counts == {"created": 1, "updated": 1, "unchanged": 1}
+    assert Member.objects.count() == 4  # nothing written by the preview
+    page = client.get(r.url).content.decode()
+    assert "新增" in page and "变更" in page and "无变化" in page
+    assert "工作岗位：村民 → 教师" in page
+    assert ident(seq=51) not in page  # the preview shows masked ID numbers
+
+    r = client.post(f"/io/jobs/{job.pk}/confirm/")
+    job.refresh_from_db()
+    assert job.status == "done"
+    assert Member.objects.get(id_number=ident(seq=51)).org == cast.tree.b1
+    cast.m1.refresh_from_db()
+    assert cast.m1.job == "教师"
+    latest = cast.m1.history.first()
+    assert latest.history_change_reason == "导入：b1.csv" and latest.history_user == cast.secretary1
+    # a confirmed job cannot be confirmed twice
+    client.post(f"/io/jobs/{job.pk}/confirm/")
+    assert Member.objects.count() == 5
+
+
+def test_rows_outside_scope_are_errors(cast, client, tmp_path):
+    login(client, cast.secretary1)
+    upload(client, write_csv(tmp_path / "x.csv", [member_row(seq=61, org="CA1B2"), member_row(seq=63)]))
+    job = ImportJob.objects.get()
+    assert job.status == "invalid"
+    assert job.errors == [{"row": 2, "column": "所在党组织编码", "value": "CA1B2", "message": "无权导入该党组织的党员"}]
+    page = client.get(f"/io/jobs/{job.pk}/").content.decode()
+    assert "无权导入该党组织的党员" in page
+    r = client.post(f"/io/jobs/{job.pk}/confirm/")
+    assert Member.objects.count() == 4
+
+
+def test_id_held_elsewhere_does_not_leak_the_other_member(cast, client, tmp_path):
+    login(client, cast.secretary1)
+    row = member_row(cast.m3.name, seq=0, org="CA1B1")
+    row[3] = cast.m3.id_number
+    row[4] = ""
+    upload(client, write_csv(tmp_path / "x.csv", [row]))
+    message = ImportJob.objects.get().errors[0]["message"]
+    assert "转接" in message and cast.m3.name not in message
+
+
+def test_jobs_are_private_to_their_uploader(cast, client, tmp_path):
+    login(client, cast.secretary1)
+    upload(client, write_csv(tmp_path / "x.csv", [member_row(seq=71)]))
+    job = ImportJob.objects.get()
+    login(client, cast.secretary2)
+    assert client.get(f"/io/jobs/{job.pk}/").status_code == 404
+    assert client.post(f"/io/jobs/{job.pk}/confirm/").status_code == 404
+    assert Member.objects.count() == 4
+
+
+def test_who_may_import(cast, client, tmp_path):
+    f = write_csv(tmp_path / "o.csv", [["N1", "新支部", "CA1", "党支部", "农村"]],
+                  header=["党组织编码", "党组织名称", "上级党组织编码", "党组织类别", "所属领域"])
+    login(client, cast.viewer)
+    assert client.get("/io/").status_code == 404
+    assert upload(client, f, "members").status_code == 404
+    login(client, cast.secretary1)
+    assert client.get("/io/").status_code == 200
+    assert upload(client, f, "orgs").status_code == 404  # secretaries do not change orgs
+    login(client, cast.town_admin)
+    upload(client, f, "orgs")
+    job = ImportJob.objects.get(kind="orgs")
+    client.post(f"/io/jobs/{job.pk}/confirm/")
+    assert Org.objects.get(code="N1").parent_org() == cast.tree.town
+
+
+def test_org_import_outside_scope_is_an_error(cast, client, tmp_path):
+    f = write_csv(tmp_path / "o.csv", [["N2", "新支部", "CB", "党支部", "社区"]],
+                  header=["党组织编码", "党组织名称", "上级党组织编码", "党组织类别", "所属领域"])
+    login(client, cast.town_admin)
+    upload(client, f, "orgs")
+    job = ImportJob.objects.get()
+    assert job.status == "invalid" and job.errors[0]["column"] == "上级党组织编码"
+
+
+def test_bad_file_type_is_refused_before_storing(cast, client, tmp_path):
+    login(client, cast.secretary1)
+    p = tmp_path / "x.pdf"
+    p.write_bytes(b"%PDF")
+    r = upload(client, p)
+    assert r.status_code == 302 and not ImportJob.objects.exists()
+
+
+def test_landing_page_lists_my_jobs(cast, client, tmp_path, django_assert_max_num_queries):
+    login(client, cast.secretary1)
+    upload(client, write_csv(tmp_path / "mine.csv", [member_row(seq=81)]))
+    with django_assert_max_num_queries(8):
+        page = client.get("/io/").content.decode()
+    assert "mine.csv" in page and "下载党员导入模板" in page
