@@ -1,0 +1,205 @@
+"""CONTRACT “Import columns” for members, rule by rule: synonyms, date forms, encodings, Excel cells,
+every invalid row reported, nothing written on error, idempotence, history source, dry run."""
+
+import datetime as dt
+
+import pytest
+
+from dangjian.members.models import Member
+from tests.io.helpers import MEMBER_HEADER, ident, member_row, run, write_csv, write_xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+def test_header_synonyms_and_free_column_order(tree, tmp_path):
+    header = ["序号", "身份证号码", "姓名", "民族", "学历", "党员类别", "入党日期", "手机号码", "所在支部编码", "备注"]
+    row = ["1", ident(), "张三", "汉族", "本科", "正式党员", "2012-07-01", "13900001111", "CA1B1", "无"]
+    f = write_csv(tmp_path / "s.csv", [row], header=header)
+    assert run("import_members", str(f)) == (0, {"created": 1, "updated": 0, "unchanged": 0})
+    m = Member.objects.get()
+    assert (m.phone, m.gender, m.birth_date) == ("13900001111", "M", dt.date(1990, 3, 7))  # from the ID
+
+
+@pytest.mark.parametrize("joined", ["2012-07-01", "2012/7/1", "2012.07.01", "2012年7月1日", "20120701"])
+def test_each_written_date_form(tree, tmp_path, joined):
+    f = write_csv(tmp_path / "d.csv", [member_row(joined=joined, confirmed="")])
+    assert run("import_members", str(f))[0] == 0
+    assert Member.objects.get().joined_on == dt.date(2012, 7, 1)
+
+
+@pytest.mark.parametrize("encoding,bom", [("utf-8", False), ("utf-8", True), ("gb18030", False), ("gbk", False)])
+def test_csv_encodings(tree, tmp_path, encoding, bom):
+    f = write_csv(tmp_path / "e.csv", [member_row("欧阳娜", gender="女", seq=22, ethnicity="维吾尔族")],
+                  encoding=encoding, bom=bom)
+    assert run("import_members", str(f))[0] == 0
+    m = Member.objects.get()
+    assert (m.name, m.ethnicity) == ("欧阳娜", "维吾尔族")
+
+
+def test_gb18030_only_characters_survive(tree, tmp_path):
+    # 䶮 (U+4DAE) is in GB18030 but not in GBK: a real name character (刘䶮).
+    f = write_csv(tmp_path / "g.csv", [member_row("刘䶮")], encoding="gb18030")
+    assert run("import_members", str(f))[0] == 0
+    assert Member.objects.get().name == "刘䶮"
+
+
+def test_real_xlsx_with_excel_dates_and_numbers(tree, tmp_path):
+    row = member_row()
+    row[4] = dt.date(1990, 3, 7)  # a real Excel date
+    row[7] = dt.date(2012, 7, 1)
+    row[8] = 20130701  # a number typed into a cell: read as the written form
+    row[10] = 13800001234  # a phone number stored as a number
+    f = write_xlsx(tmp_path / "x.xlsx", [row])
+    assert run("import_members", str(f)) == (0, {"created": 1, "updated": 0, "unchanged": 0})
+    m = Member.objects.get()
+    assert (m.joined_on, m.confirmed_on, m.phone) == (dt.date(2012, 7, 1), dt.date(2013, 7, 1), "13800001234")
+    assert run("import_members", str(f)) == (0, {"created": 0, "updated": 0, "unchanged": 1})
+
+
+def test_excel_serial_date_number(tree, tmp_path):
+    row = member_row()
+    row[7] = 41091  # 2012-07-01 as Excel's serial number in a General-formatted cell
+    row[8] = ""
+    f = write_xlsx(tmp_path / "x.xlsx", [row])
+    assert run("import_members", str(f))[0] == 0
+    assert Member.objects.get().joined_on == dt.date(2012, 7, 1)
+
+
+def test_spaces_full_width_and_title_row_are_tolerated(tree, tmp_path):
+    import csv
+
+    row = member_row()
+    row[0] = "\u3000张三 "
+    row[3] = " " + "".join(chr(ord(c) + 0xFEE0) for c in row[3]) + "\u3000"  # full-width digits
+    row[11] = " CA1B1\u3000"
+    path = tmp_path / "t.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["东村党支部党员名册"])  # a title row above the header
+        w.writerow(["姓  名"] + MEMBER_HEADER[1:])
+        w.writerow(row)
+    assert run("import_members", str(path))[0] == 0
+    m = Member.objects.get()
+    assert (m.name, m.id_number, m.org.code) == ("张三", ident(), "CA1B1")
+
+
+def test_every_invalid_row_is_reported_and_nothing_is_written(cast, tmp_path):
+    rows = [
+        member_row(seq=11),                                          # row 2: valid
+        member_row("坏校验", seq=13)[:3] + ["110101199003070012"] + member_row()[4:],  # row 3: checksum
+        member_row("性别错", seq=15, gender="女"),                    # row 4: sex disagrees with ID
+        member_row("太年轻", seq=17, joined="2000-01-01"),             # row 5: joined before 18
+        member_row("转正早", seq=19, confirmed="2011-01-01"),          # row 6: confirmed before joined
+        member_row("预备有转正", seq=21, category="预备党员"),           # row 7: probationary with confirmed date
+        member_row("重复", seq=11),                                   # row 8: ID repeated (row 2)
+        member_row("无支部", seq=23, org="NOPE"),                      # row 9: unknown org
+        member_row("在党委", seq=25, org="CA1"),                       # row 10: not a branch
+        member_row("怪学历", seq=27, education="幼儿园", ethnicity="火星族"),  # row 11: two bad enums
+        member_row("", seq=29, category="", joined=""),               # row 12: three missing cells
+        member_row("未来", seq=31, joined="2999-01-01", confirmed=""),  # row 13: joined in the future
+        member_row("坏日期", seq=33, joined="2012-13-45"),              # row 14: impossible date
+        member_row("怪性别", seq=35, gender="未知"),                     # row 15: unknown gender
+        member_row("怪类别", seq=37, category="积极分子"),                # row 16: unknown category
+    ]
+    # row 17: an active member of another branch (CA1B2) imported into CA1B1
+    other = member_row(cast.m3.name, org="CA1B1")
+    other[3], other[4] = cast.m3.id_number, ""
+    rows.append(other)
+    f = write_csv(tmp_path / "bad.csv", rows)
+    status, out = run("import_members", str(f))
+    assert status == 1
+    got = {(e["row"], e["column"]) for e in out["errors"]}
+    assert got == {
+        (3, "公民身份号码"), (4, "性别"), (5, "入党日期"), (6, "转正日期"), (7, "转正日期"), (8, "公民身份号码"),
+        (9, "所在党组织编码"), (10, "所在党组织编码"), (11, "学历"), (11, "民族"), (12, "姓名"), (12, "人员类别"),
+        (12, "入党日期"), (13, "入党日期"), (14, "入党日期"), (15, "性别"), (16, "人员类别"), (17, "公民身份号码"),
+    }
+    by = {(e["row"], e["column"]): e for e in out["errors"]}
+    assert by[(3, "公民身份号码")]["value"] == "110101199003070012" and "校验位" in by[(3, "公民身份号码")]["message"]
+    assert "第2行" in by[(8, "公民身份号码")]["message"]
+    assert by[(9, "所在党组织编码")]["message"] == "党组织编码“NOPE”不存在"
+    assert "党支部" in by[(10, "所在党组织编码")]["message"]
+    assert by[(11, "学历")]["value"] == "幼儿园"
+    assert "转接" in by[(17, "公民身份号码")]["message"] and "城关镇西村党支部" in by[(17, "公民身份号码")]["message"]
+    assert [e["row"] for e in out["errors"]] == sorted(e["row"] for e in out["errors"])
+    assert all(e["message"] for e in out["errors"])
+    assert Member.objects.count() == 4  # the cast only: the valid row 2 was not written either
+
+
+def test_missing_required_column_is_reported_on_the_header_row(tree, tmp_path):
+    header = [h for h in MEMBER_HEADER if h != "入党日期"]
+    row = [v for h, v in zip(MEMBER_HEADER, member_row()) if h != "入党日期"]
+    status, out = run("import_members", str(write_csv(tmp_path / "h.csv", [row], header=header)))
+    assert status == 1 and out["errors"] == [
+        {"row": 1, "column": "入党日期", "value": "", "message": "缺少“入党日期”列"}]
+
+
+def test_changed_cell_updates_the_member_with_the_import_as_history_source(cast, tmp_path):
+    f = write_csv(tmp_path / "v1.csv", [member_row()])
+    run("import_members", str(f))
+    f2 = write_csv(tmp_path / "v2.csv", [member_row(job="村支书", phone="13911112222")])
+    assert run("import_members", str(f2)) == (0, {"created": 0, "updated": 1, "unchanged": 0})
+    m = Member.objects.get(id_number=ident())
+    assert (m.job, m.phone) == ("村支书", "13911112222")
+    latest, first = m.history.all()[:2]
+    assert latest.history_change_reason == "导入：v2.csv" and latest.history_type == "~"
+    assert first.job == "教师"
+
+
+def test_probationary_becoming_full_moves_the_counters(cast, tmp_path):
+    row = [cast.m2.name, "女", "汉族", cast.m2.id_number, "", "大学本科", "正式党员", "2025-06-01", "2026-06-01",
+           cast.m2.job, cast.m2.phone, "CA1B1"]
+    import time_machine
+
+    with time_machine.travel(dt.date(2026, 7, 1)):
+        assert run("import_members", str(write_csv(tmp_path / "c.csv", [row])))[1]["updated"] == 1
+    b1 = cast.tree.b1
+    b1.refresh_from_db()
+    assert (b1.direct_full, b1.direct_probationary) == (2, 0)
+    from dangjian.orgs.actions import rebuild_counts
+    from dangjian.orgs.models import Org
+
+    before = list(Org.objects.values_list("code", "direct_full", "direct_probationary", "subtree_full", "subtree_probationary"))
+    rebuild_counts()
+    assert list(Org.objects.values_list("code", "direct_full", "direct_probationary", "subtree_full", "subtree_probationary")) == before
+
+
+def test_dry_run_writes_nothing_but_reports_counts(cast, tmp_path):
+    f = write_csv(tmp_path / "d.csv", [member_row(), member_row("李四", seq=33)])
+    assert run("import_members", str(f), "--dry-run") == (0, {"created": 2, "updated": 0, "unchanged": 0})
+    assert Member.objects.count() == 4
+    from dangjian.core.models import Event
+
+    assert not Event.objects.filter(verb="member.import").exists()
+
+
+def test_default_org_fills_rows_without_a_code(tree, tmp_path):
+    header = MEMBER_HEADER[:-1]
+    f = write_csv(tmp_path / "n.csv", [member_row()[:-1]], header=header)
+    status, out = run("import_members", str(f))
+    assert status == 1 and out["errors"][0]["column"] == "所在党组织编码"
+    assert run("import_members", str(f), "--org", "CA1B2")[0] == 0
+    assert Member.objects.get().org == tree.b2
+
+
+def test_text_output_without_format_json(tree, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("import_members", str(write_csv(tmp_path / "t.csv", [member_row()])), stdout=out)
+    assert "新增1" in out.getvalue()
+
+
+def test_an_interrupted_import_leaves_the_database_as_it_was(cast, tmp_path, monkeypatch):
+    from dangjian.io import members_import
+
+    def boom(*a, **k):
+        raise RuntimeError("connection lost")
+
+    monkeypatch.setattr(members_import, "_apply_counts", boom)  # fails after the members were inserted
+    f = write_csv(tmp_path / "i.csv", [member_row(), member_row("李四", seq=33)])
+    with pytest.raises(RuntimeError):
+        run("import_members", str(f))
+    assert Member.objects.count() == 4 and Member.history.count() == 4
