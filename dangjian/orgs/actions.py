@@ -62,7 +62,9 @@ def update_org(org: Org, data: dict, *, by=None, source: str = "form") -> list[s
         for f in changed:
             setattr(org, f, merged[f])
         org._change_reason = source
-        org.save()
+        # Only the edited fields: a caller's instance may hold stale tree fields (numchild, path)
+        # or member counters, which a full save would write back over the current ones.
+        org.save(update_fields=[*changed, "updated_at"])
         audit.record("org.update", actor=by, obj=org, detail={"fields": changed, "source": source})
     return changed
 
