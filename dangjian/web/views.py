@@ -1,7 +1,32 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
+
+from dangjian.core.scope import scope_for
+from dangjian.members.models import Member
+from dangjian.orgs import queries as org_queries
 
 
 @login_required
 def home(request):
-    return render(request, "web/home.html", {})
+    """The dashboard: the user's grant roots with their counts, then what needs attention in scope."""
+    user = request.user
+    scope = scope_for(user)
+    manages = scope.everything or bool(scope.prefixes("view"))
+    roots, warnings = [], None
+    if manages:
+        roots = list(org_queries.scope_roots(user, "view").order_by("path"))
+        branches = org_queries.branch_counts(roots)
+        for r in roots:
+            r.branch_count = branches[r.pk]
+        warnings = org_queries.warnings(user, timezone.localdate())
+        places = org_queries.path_names(user, [w.org for w in warnings.terms] + warnings.vacant)
+        for o in [w.org for w in warnings.terms] + warnings.vacant:
+            o.path_names = places[o.pk]
+    own = []
+    if scope.self_members:
+        own = list(Member.objects.restrict(user, "view").filter(user=user).select_related("org"))
+    return render(request, "web/home.html", {
+        "manages": manages, "roots": roots, "warnings": warnings, "own": own,
+        "can_change_org": scope.everything or bool(scope.prefixes("change_org")),
+    })
