@@ -271,7 +271,6 @@ class CityBuilder:
                             years=(2001, 2014))
 
     def _town(self, parent, county, town, *, villages, tags=(), communities=0):
-        township = "乡" if town.endswith("乡") else "镇"
         t = self.add(parent, f"中共{county}{town}委员会", "committee", "rural", years=(1952, 1984),
                      place=f"{parent.place if parent.place.endswith('区') else county}{town}",
                      unit=f"{county}{town}人民政府", authority="11", tags=tags)
