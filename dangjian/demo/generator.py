@@ -230,6 +230,8 @@ class _People:
         place = org.place
         if place == regions.CITY:
             place += rng.choice(["云湖区", "云湖区", "枫林区"])
+        elif place.endswith("县"):
+            place += "城关镇"  # county-level staff live in the county seat
         return (f"{place}{rng.choice(names.COMPOUNDS)}{rng.randint(1, 24)}号楼{rng.randint(1, 4)}单元"
                 f"{rng.randint(1, 18)}0{rng.randint(1, 4)}室")
 
@@ -275,6 +277,8 @@ class _People:
             confirmed = add_years(joined, 1)
         edu_row = p.edu[0 if age < 40 else 1 if age < 60 else 2]
         education = self._pick(u["edu"], list(zip(EDU_LEVELS, edu_row, strict=True)))
+        if age < 24 and education == "postgraduate":
+            education = "bachelor"  # too young to have finished a master's degree
         jobs = p.old_jobs if age >= 60 else p.jobs
         job = "辅导员" if kind != org.kind else names.weighted(rng, list(jobs))
         ethnicity = names.weighted(rng, names.MINORITIES) if u["eth"] < 0.075 else "汉族"

@@ -79,9 +79,8 @@ class CityBuilder:
 
     # -- primitives ---------------------------------------------------------------------------
     def _founded(self, parent: OrgSpec | None, lo: int, hi: int) -> dt.date:
+        # Not clamped to the parent's date: a school's branch may predate the 教育工委 it now reports to.
         start = dt.date(lo, 1, 1)
-        if parent is not None and parent.founded_on > start:
-            start = parent.founded_on
         end = max(start, min(dt.date(hi, 12, 31), self.today - dt.timedelta(days=400)))
         return start + dt.timedelta(days=self.rng.randrange((end - start).days + 1))
 
