@@ -158,7 +158,8 @@ def vacant_branches(user, *, within: Org | None = None, limit: int = WARNING_LIM
     serving = CommitteeMember.objects.filter(
         term__org=OuterRef("pk"), position=Position.SECRETARY, ended_on__isnull=True
     ).exclude(Exists(Term.objects.filter(org=OuterRef("term__org"), elected_on__gt=OuterRef("term__elected_on"))))
-    qs = Org.objects.restrict(user, "view").filter(org_type__in=BRANCH_TYPES).filter(~Exists(serving))
+    qs = (Org.objects.restrict(user, "view").filter(org_type__in=BRANCH_TYPES).filter(~Exists(serving))
+          .annotate(has_term=Exists(Term.objects.filter(org=OuterRef("pk")))))
     if within is not None:
         qs = qs.filter(path__startswith=within.path)
     total = qs.count()

@@ -23,6 +23,8 @@ def home(request):
         places = org_queries.path_names(user, [w.org for w in warnings.terms] + warnings.vacant)
         for o in [w.org for w in warnings.terms] + warnings.vacant:
             o.path_names = places[o.pk]
+            # A secretary or a viewer cannot record terms: tell them who does.
+            o.can_change = scope.covers(o.path, "change_org")
     own = []
     if scope.self_members:
         own = list(Member.objects.restrict(user, "view").filter(user=user).select_related("org"))
