@@ -108,7 +108,7 @@ class CityBuilder:
             # The small city keeps the rural/urban mix of the big one with fewer units: urban branches shrink.
             size = (round(size[0] * 0.7), round(size[1] * 0.7))
         return self.add(parent, name, org_type, domain or parent.domain, kind=kind, size=size,
-                        years=kw.pop("years", (parent.founded_on.year, 2015)), **kw)
+                        years=kw.pop("years", (parent.founded_on.year, min(2015, parent.founded_on.year + 20))), **kw)
 
     # -- the city -----------------------------------------------------------------------------
     def build(self) -> OrgSpec:
@@ -260,14 +260,14 @@ class CityBuilder:
             unit = f"{street}{cname}居民委员会"
             if self.big and i == 0:
                 # A large community: 社区党委 with grid branches and a branch for retired members.
-                c = self.add(s, f"中共{street}{cname}委员会", "committee", "community", years=(2001, 2012),
+                c = self.add(s, f"中共{street}{cname}委员会", "committee", "community", years=(1990, 2005),
                              place=place, unit=unit)
                 self.branch(c, f"{cname}第一网格党支部", "community", (28, 45))
                 self.branch(c, f"{cname}第二网格党支部", "community", (28, 45))
                 self.branch(c, f"{cname}离退休党员党支部", "community_retired", (35, 50))
             else:
                 self.branch(s, f"{street}{cname}党支部", "community", (25, 50), place=place, unit=unit,
-                            years=(2001, 2014))
+                            years=(1990, 2008))
 
     def _town(self, parent, county, town, *, villages, tags=(), communities=0):
         t = self.add(parent, f"中共{county}{town}委员会", "committee", "rural", years=(1952, 1984),
@@ -277,7 +277,7 @@ class CityBuilder:
         for _ in range(communities):
             word = names.pick_unique(self.rng, names.COMMUNITY_WORDS, self.used_communities)
             self.branch(t, f"{town}{word}社区党支部", "community", (20, 40), domain="community",
-                        place=f"{t.place}{word}社区", unit=f"{town}{word}社区居民委员会", years=(2003, 2015))
+                        place=f"{t.place}{word}社区", unit=f"{town}{word}社区居民委员会", years=(1995, 2010))
         n = self.rng.randint(*villages)
         for i in range(n):
             vname = names.village_name(self.rng, self.used_villages)
