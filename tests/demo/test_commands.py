@@ -80,3 +80,9 @@ def test_demo_logins_notices_a_changed_password():
 def test_demo_logins_without_demo_says_so(tree):
     assert "演示数据未加载" in run("demo_logins")
     assert json.loads(run("demo_logins", "--format", "json")) == {"loaded": False, "logins": []}
+
+
+@pytest.mark.django_db
+def test_demo_if_empty_loads_into_an_empty_database():
+    assert "已加载" in run("demo", "--if-empty", "--size", "small", "--today", "2025-06-30")
+    assert "跳过" in run("demo", "--if-empty", "--size", "small", "--today", "2025-06-30")
