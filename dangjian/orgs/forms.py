@@ -67,7 +67,7 @@ def add_action_error(form: forms.Form, err: ValidationError) -> None:
 
 class OrgForm(BootstrapMixin, forms.Form):
     code = forms.CharField(label="党组织编码", max_length=40, error_messages=_required("党组织编码"),
-                           help_text="全市唯一，建议按上级编码加序号编排，如上级为 CA1，可用 CA1B3")
+                           help_text="全市唯一，导入导出时用它识别党组织")
     name = forms.CharField(label="党组织名称", max_length=200, error_messages=_required("党组织名称"))
     org_type = forms.ChoiceField(label="党组织类别", choices=OrgType.choices, error_messages=_required("党组织类别"),
                                  help_text="党支部、联合党支部、临时党支部下设党员；党委、党工委、党总支下设党组织")

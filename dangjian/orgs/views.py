@@ -246,6 +246,8 @@ def create(request):
         if parent is not None:
             initial["domain"] = parent.domain
         form = OrgForm(initial=initial)
+    if parent is not None:
+        form.fields["code"].help_text = (f"全市唯一。建议在上级编码后加两位序号，如 {parent.code}{parent.numchild + 1:02d}")
     return render(request, "orgs/form.html", {"form": form, "parent": parent, "org": None})
 
 
@@ -268,6 +270,7 @@ def edit(request, code):
                 return redirect("orgs:detail", code=org.code)
     else:
         form = OrgForm(initial={f: getattr(org, f) for f in actions.ORG_FIELDS})
+    form.fields["code"].help_text = "编码是导入导出时识别党组织的依据，一般不要修改"
     return render(request, "orgs/form.html", {"form": form, "org": org, "parent": None})
 
 
