@@ -35,7 +35,7 @@ class BootstrapMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, f in self.fields.items():
+        for f in self.fields.values():
             w = f.widget
             css = "form-select" if isinstance(w, forms.Select) else "form-control"
             w.attrs["class"] = (w.attrs.get("class", "") + " " + css).strip()

@@ -6,7 +6,7 @@ actions.py; their Chinese ValidationErrors are shown next to the fields they nam
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -166,7 +166,7 @@ def history(request, code):
 def _label(field_name: str) -> str:
     try:
         return str(Org._meta.get_field(field_name).verbose_name)
-    except Exception:  # a field since removed from the model but kept in old versions
+    except FieldDoesNotExist:  # a field since removed from the model but kept in old versions
         return field_name
 
 
@@ -175,7 +175,7 @@ def _shown(field_name: str, val) -> str:
         return "（空）"
     try:
         choices = dict(Org._meta.get_field(field_name).choices or ())
-    except Exception:
+    except FieldDoesNotExist:
         choices = {}
     return str(choices.get(val, val))
 

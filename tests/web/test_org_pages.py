@@ -362,3 +362,38 @@ def test_navigation_links(client, cast):
     assert 'href="/orgs/"' in page and 'href="/members/"' in page and 'href="/io/"' in page
     page = client_for(client, cast.outsider).get(reverse("home")).content.decode()
     assert 'href="/orgs/"' not in page
+
+
+@pytest.mark.parametrize("who", ["city_admin", "county_admin", "town_admin", "secretary1", "secretary2", "viewer",
+                                 "member_user", "outsider"])
+def test_tree_home_and_autocomplete_answer_every_role(client, cast, who):
+    c = client_for(client, getattr(cast, who))
+    assert c.get(reverse("home")).status_code == 200
+    assert c.get(reverse("orgs:tree")).status_code == 200
+    rows = c.get(reverse("orgs:autocomplete"), {"q": "党支部"}).json()
+    visible = set(Org.objects.restrict(getattr(cast, who), "view").values_list("code", flat=True))
+    assert {r["code"] for r in rows} <= visible
+    if who == "outsider":
+        assert rows == []
+        assert "还没有被授权" in c.get(reverse("orgs:tree")).content.decode()
+
+
+def test_a_long_level_points_to_the_paginated_org_page(client, cast, monkeypatch):
+    from dangjian.orgs import views
+
+    monkeypatch.setattr(views, "TREE_LEVEL_LIMIT", 1)
+    frag = client_for(client, cast.county_admin).get(reverse("orgs:children", kwargs={"code": "CA1"})).content.decode()
+    assert "城关镇东村党支部" in frag and "城关镇西村党支部" not in frag
+    assert "仅显示前 1 个" in frag and "/orgs/CA1/#children" in frag
+
+
+def test_committee_member_must_come_from_the_branch(client, cast):
+    actions.add_term(cast.tree.b1, elected_on=dt.date(2024, 1, 10))
+    c = client_for(client, cast.county_admin)
+    page = c.post(reverse("orgs:committee_new", kwargs={"code": "CA1B1"}), {
+        "member": cast.m3.pk, "position": "member", "started_on": "2024-01-10"}).content.decode()
+    assert "所选党员不在本组织" in page
+    # A committee above the branches records names only: no member picker.
+    actions.add_term(cast.tree.town, elected_on=dt.date(2024, 1, 10))
+    page = c.get(reverse("orgs:committee_new", kwargs={"code": "CA1"})).content.decode()
+    assert 'name="member"' not in page and 'name="name"' in page
