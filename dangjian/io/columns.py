@@ -72,6 +72,7 @@ ORG_TYPE_BY_LABEL = {label: value for value, label in OrgType.choices}
 DOMAIN_BY_LABEL = {label: value for value, label in Domain.choices}
 ETHNICITY_SET = frozenset(ETHNICITIES)
 
+_DATE_CACHE: dict[str, dt.date] = {}
 _HEADER_JUNK = re.compile(r"[\s*＊:：()（）]|必填")
 
 
@@ -128,6 +129,10 @@ def error(row: int, column: str, value, message: str) -> dict:
 def clean_text(value) -> str:
     """A cell as text: numbers without a spurious “.0”, Excel dates as 2020-01-05, surrounding
     (also full-width and non-breaking) spaces and zero-width marks removed."""
+    if type(value) is str:  # the common case first: CSV cells are all text
+        if "\ufeff" in value or "\u200b" in value:
+            value = value.replace("\ufeff", "").replace("\u200b", "")
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -145,10 +150,15 @@ def clean_text(value) -> str:
     return str(value).replace("\ufeff", "").replace("\u200b", "").strip()
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def clean_code(value) -> str:
     """IDs, codes and phone numbers: full-width letters and digits become ASCII, inner spaces go."""
-    text = unicodedata.normalize("NFKC", clean_text(value))
-    return re.sub(r"\s+", "", text)
+    text = clean_text(value)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return _SPACES.sub("", text) if " " in text or "\t" in text or "\u3000" in text else text
 
 
 def clean_date(value) -> dt.date | None:
@@ -157,9 +167,19 @@ def clean_date(value) -> dt.date | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 10000101:
         value = clean_text(value)
     if isinstance(value, str):
-        value = unicodedata.normalize("NFKC", value).strip()
+        value = value.strip()
+        if not value:
+            return None
+        hit = _DATE_CACHE.get(value)
+        if hit is not None:
+            return hit
+        text = value if value.isascii() else unicodedata.normalize("NFKC", value)
+        parsed = parse_date(text)  # DateError propagates with its Chinese message
+        if len(_DATE_CACHE) < 100_000:  # a roster has at most a few tens of thousands of distinct dates
+            _DATE_CACHE[value] = parsed
+        return parsed
     try:
-        return parse_date(value if value != "" else None)
+        return parse_date(value)
     except DateError:
         raise
     except (TypeError, ValueError, OverflowError):

@@ -18,7 +18,7 @@ import functools
 from collections import defaultdict
 from pathlib import Path
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -37,7 +37,7 @@ from .readers import ReadError, read_table
 from .result import CREATE, ERROR, UNCHANGED, UPDATE, ImportResult, RowOutcome
 
 CHUNK = 2000  # IN-list size for lookups and the batch size of bulk writes (well under SQLite's limits)
-BY_KEY = {c.key: c for c in C.MEMBER_COLUMNS}
+BY_NAME = {c.name: c for c in C.MEMBER_COLUMNS}
 COLUMN_OF_FIELD = {c.key: c.name for c in C.MEMBER_COLUMNS}
 # Model fields a roster row can set (the import never touches status, address, mobility, user).
 ROW_FIELDS = ["name", "gender", "ethnicity", "id_number", "birth_date", "education", "category", "joined_on",
@@ -102,7 +102,7 @@ def _parse_row(number: int, raw: dict, default_org: str | None) -> tuple[dict, l
         errors.append(C.error(number, col.name, value, message))
 
     for name, cell in raw.items():
-        col = next(c for c in C.MEMBER_COLUMNS if c.name == name)
+        col = BY_NAME[name]
         if col.kind == "date":
             text = C.clean_text(cell)
             try:
@@ -198,7 +198,7 @@ def plan_members(path, *, file_name=None, default_org=None, user=None) -> Plan:
     try:
         for number, cells in rows:
             raw = {name: (cells[i] if i < len(cells) else "") for name, i in header.index.items()}
-            if all(C.clean_text(v) == "" for v in raw.values()):
+            if not any(C.clean_text(v) for v in raw.values()):
                 continue  # blank lines between blocks of a roster
             data, errors = _parse_row(number, raw, default_org)
             parsed.append((number, raw, data, errors))
@@ -227,12 +227,12 @@ def plan_members(path, *, file_name=None, default_org=None, user=None) -> Plan:
         name = data.get("name") or C.clean_text(raw.get("姓名"))
         outcome = RowOutcome(row=number, kind=ERROR, label=_label(name, data.get("id_number", "")))
 
-        def err(field, message, _n=number, _e=errors, _raw=raw, _bad=bad_cols):
+        def err(field, message, _n=number, _e=errors, _raw=raw, _bad=bad_cols, _data=data):
             col = COLUMN_OF_FIELD.get(field, "公民身份号码")
             if col in _bad:
                 return
             _bad.add(col)
-            value = C.clean_text(_raw.get(col, data.get(field)))
+            value = C.clean_text(_raw.get(col, _data.get(field)))
             _e.append(C.error(_n, col, value, message))
 
         org = None
@@ -328,16 +328,20 @@ def apply_plan(plan: Plan, *, by=None, source: str = "cli") -> None:
         paths[org_id] = path
 
     with transaction.atomic():
-        new = []
         for values in plan.creates:
             org = values["org"]
-            m = Member(**values, org_path=org.path, status=Status.NORMAL)
-            m.name_pinyin, m.name_initials = _pinyin(m.name)
-            new.append(m)
-            count(org.pk, org.path, m.category, +1)
-        for i in range(0, len(new), CHUNK):
-            bulk_create_with_history(new[i:i + CHUNK], Member, batch_size=CHUNK, default_user=by,
-                                     default_change_reason=reason, default_date=now)
+            count(org.pk, org.path, values["category"], +1)
+        if connection.vendor == "postgresql":
+            _copy_create(plan.creates, reason=reason, by=by, now=now)
+        else:
+            new = []
+            for values in plan.creates:
+                m = Member(**values, org_path=values["org"].path, status=Status.NORMAL)
+                m.name_pinyin, m.name_initials = _pinyin(m.name)
+                new.append(m)
+            for i in range(0, len(new), CHUNK):
+                bulk_create_with_history(new[i:i + CHUNK], Member, batch_size=CHUNK, default_user=by,
+                                         default_change_reason=reason, default_date=now)
         fields = set()
         changed_objs = []
         for current, values, changed in plan.updates:
@@ -363,6 +367,45 @@ def apply_plan(plan: Plan, *, by=None, source: str = "cli") -> None:
         audit.record("member.import", actor=by, org_path=_common_path(touched), detail={
             "file": result.file_name, "source": source, **result.counts()})
     result.written = True
+
+
+def _copy_create(creates: list[dict], *, reason: str, by, now) -> None:
+    """PostgreSQL: COPY the new members and their “created” history rows (what
+    bulk_create_with_history writes, an order of magnitude faster: no model instances, no INSERT
+    statements). Primary keys are drawn from the table's sequence first, so each history row can
+    name its member. The rows are the same as the bulk path's: field defaults, then the row's values."""
+    if not creates:
+        return
+    table = Member._meta.db_table
+    hist = Member.history.model
+    fields = [f for f in Member._meta.concrete_fields]
+    base = {f.attname: f.get_default() for f in fields}
+    base.update(status=Status.NORMAL, created_at=now, updated_at=now)
+    hfields = [f for f in hist._meta.concrete_fields if f.attname != "history_id"]
+    hbase = {"history_date": now, "history_change_reason": reason, "history_type": "+",
+             "history_user_id": by.pk if by is not None else None}
+    q = connection.ops.quote_name
+    with connection.cursor() as cur:
+        cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                    [table, len(creates)])
+        ids = [pk for (pk,) in cur.fetchall()]
+        rows = []
+        for pk, values in zip(ids, creates):
+            row = dict(base)
+            row.update(values)
+            org = row.pop("org")
+            row.update(id=pk, org_id=org.pk, org_path=org.path)
+            row["name_pinyin"], row["name_initials"] = _pinyin(row["name"])
+            rows.append(row)
+        cols = ", ".join(q(f.column) for f in fields)
+        with cur.cursor.copy(f"COPY {q(table)} ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[f.attname] for f in fields])
+        hcols = ", ".join(q(f.column) for f in hfields)
+        with cur.cursor.copy(f"COPY {q(hist._meta.db_table)} ({hcols}) FROM STDIN") as copy:
+            for row in rows:
+                row.update(hbase)
+                copy.write_row([row[f.attname] for f in hfields])
 
 
 def _apply_counts(direct: dict[int, list[int]], paths: dict[int, str]) -> None:

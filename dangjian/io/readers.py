@@ -79,7 +79,6 @@ def _read_csv(path: Path) -> Iterator[tuple[int, list]]:
     try:
         # A quoted cell may span lines; line_num after reading a record is its last physical line, so
         # count records instead: a roster row is one record, and that is what Excel numbers.
-        for number, cells in enumerate(reader, start=1):
-            yield number, cells
+        yield from enumerate(reader, start=1)
     except csv.Error as e:
         raise ReadError(f"CSV 文件格式错误：{e}") from None

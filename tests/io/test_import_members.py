@@ -6,7 +6,7 @@ import pytest
 
 from dangjian.core.models import Event
 from dangjian.members.models import Member
-from tests.io.helpers import MEMBER_HEADER, ident, member_row, run, write_csv, write_xlsx
+from tests.io.helpers import ident, member_row, run, write_csv
 
 pytestmark = pytest.mark.django_db
 

@@ -40,7 +40,10 @@ def test_secretary_previews_then_confirms(cast, client, tmp_path):
     r = client.post(f"/io/jobs/{job.pk}/confirm/")
     job.refresh_from_db()
     assert job.status == "done"
-    assert Member.objects.get(id_number=ident(seq=51)).org == cast.tree.b1
+    new = Member.objects.get(id_number=ident(seq=51))
+    assert (new.org, new.org_path, new.status, new.name_initials) == (cast.tree.b1, cast.tree.b1.path, "normal", "xdy")
+    created = new.history.get()
+    assert (created.history_type, created.history_user, created.history_change_reason) == ("+", cast.secretary1, "导入：b1.csv")
     cast.m1.refresh_from_db()
     assert cast.m1.job == "教师"
     latest = cast.m1.history.first()
@@ -58,7 +61,7 @@ def test_rows_outside_scope_are_errors(cast, client, tmp_path):
     assert job.errors == [{"row": 2, "column": "所在党组织编码", "value": "CA1B2", "message": "无权导入该党组织的党员"}]
     page = client.get(f"/io/jobs/{job.pk}/").content.decode()
     assert "无权导入该党组织的党员" in page
-    r = client.post(f"/io/jobs/{job.pk}/confirm/")
+    client.post(f"/io/jobs/{job.pk}/confirm/")
     assert Member.objects.count() == 4
 
 
