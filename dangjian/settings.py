@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "dangjian.members",
     "dangjian.io",
     "dangjian.orglife",
+    "dangjian.transfers",
+    "dangjian.dues",
+    "dangjian.disclosure",
     "dangjian.web",
 ]
 

@@ -12,6 +12,9 @@ urlpatterns = [
     path("members/", include("dangjian.members.urls")),
     path("io/", include("dangjian.io.urls")),
     path("orglife/", include("dangjian.orglife.urls")),
+    path("transfers/", include("dangjian.transfers.urls")),
+    path("dues/", include("dangjian.dues.urls")),
+    path("disclosure/", include("dangjian.disclosure.urls")),
     path("", include("dangjian.web.urls")),
 ]
 
