@@ -2,7 +2,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from dangjian.disclosure.api import DisclosureViewSet
+
 router = DefaultRouter()
+router.register("disclosures", DisclosureViewSet, basename="disclosure")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,0 +1,386 @@
+"""Disclosure pages.
+
+Staff side (/disclosure/): reads start from `DisclosureItem.objects.restrict(user, …)`, writes go
+through actions.py; out of scope answers 404. Public side (/gk/): no login, published items only,
+short public caching; drafts and withdrawn items are never served there (they answer 404).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, Sum
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dangjian.core.models import Event
+from dangjian.core.scope import scope_for
+from dangjian.orgs.forms import add_action_error
+from dangjian.orgs.models import Org
+
+from . import actions, queries
+from .forms import AttachmentForm, CorrectionForm, DisclosureForm, LineFormSet, WithdrawForm
+from .models import CATEGORY_SHORT, WRITE_ACTION, Attachment, Category, DisclosureItem, LineKind, Status
+
+PER_PAGE = 50
+PUBLIC_PER_PAGE = 20
+PUBLIC_PREVIEW = 5  # items per category on the overview of /gk/{code}/
+PUBLIC_MAX_AGE = 60  # seconds: a withdrawal reaches every cache within a minute
+VERB_LABELS = {
+    "disclosure.create": "新建草稿", "disclosure.update": "修改草稿", "disclosure.publish": "公开",
+    "disclosure.correct": "发布更正", "disclosure.withdraw": "撤回", "disclosure.delete": "删除草稿",
+    "disclosure.attach": "上传附件", "disclosure.detach": "删除附件",
+}
+
+
+def _item(request, pk, action="view") -> DisclosureItem:
+    return get_object_or_404(DisclosureItem.objects.restrict(request.user, action).select_related("org"), pk=pk)
+
+
+def _can_write_somewhere(user) -> bool:
+    scope = scope_for(user)
+    return scope.everything or bool(scope.prefixes(WRITE_ACTION))
+
+
+def _with_totals(qs):
+    return qs.annotate(
+        income=Sum("lines__amount", filter=Q(lines__kind=LineKind.INCOME)),
+        expense=Sum("lines__amount", filter=Q(lines__kind=LineKind.EXPENSE)),
+    )
+
+
+# ---------------------------------------------------------------- staff side
+
+@never_cache
+@login_required
+@require_GET
+def item_list(request):
+    qs, f = queries.staff_list(request.user, request.GET)
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "disclosure/list.html", {
+        "page": page, "f": f, "statuses": Status.choices, "categories": Category.choices,
+        "can_create": _can_write_somewhere(request.user), "params": params.urlencode(),
+    })
+
+
+def _form_lines(formset) -> list[dict]:
+    return [ln for ln in (form.line() for form in formset.forms) if ln]
+
+
+def _initial_lines(item):
+    return [{"kind": ln.kind, "item": ln.item, "amount": f"{ln.amount:.2f}", "note": ln.note}
+            for ln in item.lines.all()]
+
+
+def _initial(item) -> dict:
+    return {
+        "category": item.category, "title": item.title, "period_label": item.period_label,
+        "period_start": item.period_start, "period_end": item.period_end, "body": item.body,
+        "declared_income": f"{item.declared_income:.2f}" if item.declared_income is not None else "",
+        "declared_expense": f"{item.declared_expense:.2f}" if item.declared_expense is not None else "",
+    }
+
+
+def _data(form) -> dict:
+    d = dict(form.cleaned_data)
+    d.pop("correction_note", None)
+    return d
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request):
+    user = request.user
+    if not _can_write_somewhere(user):
+        raise Http404
+    writable = Org.objects.restrict(user, WRITE_ACTION)
+    code = request.POST.get("org") or request.GET.get("org") or ""
+    org = writable.filter(code=code).first() if code else None
+    org_errors = []
+    if request.method == "POST":
+        form = DisclosureForm(request.POST)
+        lines = LineFormSet(request.POST, prefix="lines")
+        if org is None:
+            org_errors.append("请选择公开单位（您有权发布的党组织）")
+        if form.is_valid() and lines.is_valid() and org is not None:
+            try:
+                item = actions.create_draft(org, _data(form), lines=_form_lines(lines), by=user)
+                if "publish" in request.POST:
+                    actions.publish(item, by=user)
+                    messages.success(request, f"已公开“{item.title}”")
+                else:
+                    messages.success(request, f"已保存草稿“{item.title}”")
+                return redirect("disclosure:detail", pk=item.pk)
+            except ValidationError as e:
+                add_action_error(form, e)
+                if hasattr(e, "error_dict") and "lines" in e.error_dict:
+                    lines.line_errors = [m for err in e.error_dict["lines"] for m in err.messages]
+    else:
+        form = DisclosureForm(initial={"category": request.GET.get("category") or ""})
+        lines = LineFormSet(prefix="lines")
+    return render(request, "disclosure/form.html", {
+        "form": form, "lines": lines, "org": org, "org_errors": org_errors, "mode": "create",
+    })
+
+
+@never_cache
+@login_required
+@require_GET
+def detail(request, pk):
+    item = _item(request, pk)
+    scope = scope_for(request.user)
+    can_write = scope.covers(item.org_path, WRITE_ACTION)
+    versions = []
+    v = item
+    for _ in range(queries.MAX_CHAIN):
+        if v.supersedes_id is None:
+            break
+        v = v.supersedes
+        versions.append(v)
+    newer = DisclosureItem.objects.filter(supersedes=item).first()
+    events = [
+        {"at": e.at, "actor": e.actor, "label": VERB_LABELS.get(e.verb, e.verb), "detail": e.detail}
+        for e in Event.objects.filter(object_type="disclosure.disclosureitem", object_id=str(item.pk))
+        .select_related("actor")[:50]
+    ]
+    return render(request, "disclosure/detail.html", {
+        "item": item, "lines": list(item.lines.all()), "totals": item.totals(),
+        "attachments": list(item.attachments.all()), "can_write": can_write, "versions": versions,
+        "newer": newer, "events": events, "attach_form": AttachmentForm(),
+        "public_url": reverse("gk:item", args=[item.org.code, item.pk]),
+    })
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    item = _item(request, pk, WRITE_ACTION)
+    if item.status != Status.DRAFT:
+        messages.error(request, "只有草稿可以修改；已公开的内容请用“更正”发布新版本")
+        return redirect("disclosure:detail", pk=item.pk)
+    if request.method == "POST":
+        form = DisclosureForm(request.POST)
+        lines = LineFormSet(request.POST, prefix="lines")
+        if form.is_valid() and lines.is_valid():
+            try:
+                actions.update_draft(item, _data(form), lines=_form_lines(lines), by=request.user)
+                if "publish" in request.POST:
+                    actions.publish(item, by=request.user)
+                    messages.success(request, f"已公开“{item.title}”")
+                else:
+                    messages.success(request, "草稿已保存")
+                return redirect("disclosure:detail", pk=item.pk)
+            except ValidationError as e:
+                add_action_error(form, e)
+                if hasattr(e, "error_dict") and "lines" in e.error_dict:
+                    lines.line_errors = [m for err in e.error_dict["lines"] for m in err.messages]
+    else:
+        form = DisclosureForm(initial=_initial(item))
+        lines = LineFormSet(prefix="lines", initial=_initial_lines(item))
+    return render(request, "disclosure/form.html", {"form": form, "lines": lines, "org": item.org,
+                                                    "item": item, "mode": "edit"})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def correct(request, pk):
+    item = _item(request, pk, WRITE_ACTION)
+    if item.status != Status.PUBLISHED:
+        messages.error(request, "只有已公开的内容可以更正")
+        return redirect("disclosure:detail", pk=item.pk)
+    if request.method == "POST":
+        form = CorrectionForm(request.POST, initial={"category": item.category})
+        lines = LineFormSet(request.POST, prefix="lines")
+        if form.is_valid() and lines.is_valid():
+            try:
+                new = actions.correct(item, _data(form), lines=_form_lines(lines),
+                                      note=form.cleaned_data["correction_note"], by=request.user)
+                messages.success(request, f"已发布更正（第{new.version}版），原版本在公开页上标为已更正")
+                return redirect("disclosure:detail", pk=new.pk)
+            except ValidationError as e:
+                add_action_error(form, e)
+                if hasattr(e, "error_dict") and "lines" in e.error_dict:
+                    lines.line_errors = [m for err in e.error_dict["lines"] for m in err.messages]
+    else:
+        form = CorrectionForm(initial=_initial(item))
+        lines = LineFormSet(prefix="lines", initial=_initial_lines(item))
+    return render(request, "disclosure/form.html", {"form": form, "lines": lines, "org": item.org,
+                                                    "item": item, "mode": "correct"})
+
+
+@login_required
+@require_POST
+def publish(request, pk):
+    item = _item(request, pk, WRITE_ACTION)
+    try:
+        actions.publish(item, by=request.user)
+        messages.success(request, f"已公开“{item.title}”")
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+    return redirect("disclosure:detail", pk=item.pk)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request, pk):
+    item = _item(request, pk, WRITE_ACTION)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.withdraw(item, reason=form.cleaned_data["reason"], by=request.user)
+            messages.success(request, f"已撤回“{item.title}”，公开页不再显示")
+            return redirect("disclosure:detail", pk=item.pk)
+        except ValidationError as e:
+            add_action_error(form, e)
+    return render(request, "disclosure/withdraw.html", {"item": item, "form": form})
+
+
+@login_required
+@require_POST
+def delete(request, pk):
+    item = _item(request, pk, WRITE_ACTION)
+    try:
+        actions.delete_draft(item, by=request.user)
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+        return redirect("disclosure:detail", pk=item.pk)
+    messages.success(request, f"已删除草稿“{item.title}”")
+    return redirect("disclosure:list")
+
+
+@login_required
+@require_POST
+def attach(request, pk):
+    item = _item(request, pk, WRITE_ACTION)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            actions.add_attachment(item, form.cleaned_data["file"], by=request.user)
+            messages.success(request, "附件已上传")
+        except ValidationError as e:
+            messages.error(request, "；".join(e.messages))
+    else:
+        messages.error(request, "；".join(m for errs in form.errors.values() for m in errs))
+    return redirect("disclosure:detail", pk=item.pk)
+
+
+@login_required
+@require_POST
+def detach(request, pk, att):
+    item = _item(request, pk, WRITE_ACTION)
+    attachment = get_object_or_404(Attachment, disclosure=item, pk=att)
+    try:
+        actions.remove_attachment(attachment, by=request.user)
+        messages.success(request, "附件已删除")
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+    return redirect("disclosure:detail", pk=item.pk)
+
+
+def _file_response(att: Attachment, *, public: bool):
+    try:
+        fh = att.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("附件文件不存在") from None
+    resp = FileResponse(fh, content_type=att.content_type, as_attachment=not (att.is_image or
+                        att.content_type == "application/pdf"), filename=att.name)
+    # Even a PDF with scripts cannot act as this site.
+    resp["Content-Security-Policy"] = "sandbox"
+    if public:
+        patch_cache_control(resp, public=True, max_age=PUBLIC_MAX_AGE)
+    else:
+        patch_cache_control(resp, private=True, no_store=True)
+    return resp
+
+
+@login_required
+@require_GET
+def attachment(request, pk, att):
+    item = _item(request, pk)
+    return _file_response(get_object_or_404(Attachment, disclosure=item, pk=att), public=False)
+
+
+# ---------------------------------------------------------------- public side
+
+def _public(resp):
+    patch_cache_control(resp, public=True, max_age=PUBLIC_MAX_AGE)
+    return resp
+
+
+def _parent(org: Org):
+    if org.depth <= 1:
+        return None
+    return Org.objects.filter(path=org.path[: -Org.steplen]).only("code", "name").first()
+
+
+@require_GET
+def public_org(request, code):
+    org = queries.public_org(code)
+    counts = queries.public_counts(org)
+    items = _with_totals(queries.public_items(org))
+    chosen = request.GET.get("c") or ""
+    sections, page = [], None
+    if chosen in Category.values:
+        page = Paginator(items.filter(category=chosen), PUBLIC_PER_PAGE).get_page(request.GET.get("page"))
+        sections.append({"category": chosen, "label": CATEGORY_SHORT[chosen], "items": list(page.object_list),
+                         "count": counts.get(chosen, 0)})
+    else:
+        chosen = ""
+        for value, _label in Category.choices:
+            if counts.get(value):
+                sections.append({"category": value, "label": CATEGORY_SHORT[value],
+                                 "items": list(items.filter(category=value)[:PUBLIC_PREVIEW]),
+                                 "count": counts[value]})
+    tabs = [{"value": v, "label": CATEGORY_SHORT[v], "count": counts.get(v, 0)} for v in Category.values]
+    return _public(render(request, "disclosure/public_org.html", {
+        "org": org, "parent": _parent(org), "sections": sections, "tabs": tabs, "chosen": chosen,
+        "page": page, "total": sum(counts.values()),
+    }))
+
+
+@require_GET
+def public_item(request, code, pk):
+    org = queries.public_org(code)
+    item, head = queries.public_item(org, pk)
+    versions = []
+    v = head
+    for _ in range(queries.MAX_CHAIN):
+        if v.supersedes_id is None:
+            break
+        v = v.supersedes
+        versions.append(v)
+    return _public(render(request, "disclosure/public_item.html", {
+        "org": org, "parent": _parent(org), "item": item, "head": head, "versions": versions,
+        "lines": list(item.lines.all()), "totals": item.totals(), "attachments": list(item.attachments.all()),
+    }))
+
+
+@require_GET
+def public_attachment(request, code, pk, att):
+    org = queries.public_org(code)
+    item, _head = queries.public_item(org, pk)
+    return _file_response(get_object_or_404(Attachment, disclosure=item, pk=att), public=True)
+
+
+@require_GET
+def poster(request, code):
+    """A notice-board poster: the organization, a QR code and the address in large print."""
+    import segno
+
+    org = queries.public_org(code)
+    url = request.build_absolute_uri(reverse("gk:org", args=[org.code]))
+    qr = segno.make(url, error="m")
+    return _public(render(request, "disclosure/poster.html", {
+        "org": org, "parent": _parent(org), "url": url,
+        "qr_svg": qr.svg_inline(scale=10, border=2, dark="#000", omitsize=True),
+    }))
