@@ -75,7 +75,7 @@ class DisclosureWriteSerializer(serializers.Serializer):
 class DisclosureCreateSerializer(DisclosureWriteSerializer):
     org = serializers.CharField(help_text="党组织编码")
     category = serializers.ChoiceField(choices=Category.choices)
-    title = serializers.CharField()
+    title = serializers.CharField(allow_blank=True)  # blank: actions say "请填写标题"
     published = serializers.BooleanField(default=False, help_text="true：创建后立即公开")
 
 

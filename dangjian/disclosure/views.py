@@ -10,8 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, Sum
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
@@ -312,7 +313,10 @@ def attachment(request, pk, att):
 
 # ---------------------------------------------------------------- public side
 
-def _public(resp):
+def _public(template: str, context: dict) -> HttpResponse:
+    """Rendered without the request's context processors: they read the session (the user, messages),
+    which would add "Vary: Cookie" and make the page uncacheable for shared caches."""
+    resp = HttpResponse(render_to_string(template, context))
     patch_cache_control(resp, public=True, max_age=PUBLIC_MAX_AGE)
     return resp
 
@@ -342,10 +346,10 @@ def public_org(request, code):
                                  "items": list(items.filter(category=value)[:PUBLIC_PREVIEW]),
                                  "count": counts[value]})
     tabs = [{"value": v, "label": CATEGORY_SHORT[v], "count": counts.get(v, 0)} for v in Category.values]
-    return _public(render(request, "disclosure/public_org.html", {
+    return _public("disclosure/public_org.html", {
         "org": org, "parent": _parent(org), "sections": sections, "tabs": tabs, "chosen": chosen,
         "page": page, "total": sum(counts.values()),
-    }))
+    })
 
 
 @require_GET
@@ -359,10 +363,10 @@ def public_item(request, code, pk):
             break
         v = v.supersedes
         versions.append(v)
-    return _public(render(request, "disclosure/public_item.html", {
+    return _public("disclosure/public_item.html", {
         "org": org, "parent": _parent(org), "item": item, "head": head, "versions": versions,
         "lines": list(item.lines.all()), "totals": item.totals(), "attachments": list(item.attachments.all()),
-    }))
+    })
 
 
 @require_GET
@@ -380,7 +384,7 @@ def poster(request, code):
     org = queries.public_org(code)
     url = request.build_absolute_uri(reverse("gk:org", args=[org.code]))
     qr = segno.make(url, error="m")
-    return _public(render(request, "disclosure/poster.html", {
+    return _public("disclosure/poster.html", {
         "org": org, "parent": _parent(org), "url": url,
         "qr_svg": qr.svg_inline(scale=10, border=2, dark="#000", omitsize=True),
-    }))
+    })

@@ -1,0 +1,142 @@
+"""/gk/{code}/: anyone reads it, published items only, corrections shown as such, no personal numbers."""
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlparse
+
+import pytest
+from django.test import Client
+
+from dangjian.disclosure import actions, pii
+
+PUBLIC = Client()
+
+
+def test_anyone_reads_the_public_page_without_login(items):
+    r = PUBLIC.get("/gk/CA1B1/")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "城关镇东村党支部" in html and "东县城关镇党委" in html  # the org and its parent
+    assert "2025年第二季度发展党员情况公示" in html
+    assert "2025年7月村级财务收支" in html
+
+
+def test_drafts_and_withdrawn_items_are_invisible(items):
+    html = PUBLIC.get("/gk/CA1B1/").content.decode()
+    assert "尚未公开的村务草稿" not in html and "已撤回的村务公开" not in html
+    assert PUBLIC.get(f"/gk/CA1B1/{items.draft.pk}/").status_code == 404
+    assert PUBLIC.get(f"/gk/CA1B1/{items.gone.pk}/").status_code == 404
+
+
+def test_items_of_another_org_are_not_reachable_under_this_code(items):
+    assert "花园社区党务公开" not in PUBLIC.get("/gk/CA1B1/").content.decode()
+    assert PUBLIC.get(f"/gk/CA1B1/{items.other.pk}/").status_code == 404
+    assert PUBLIC.get(f"/gk/CB01/{items.other.pk}/").status_code == 200
+
+
+def test_unknown_code_is_404(items):
+    assert PUBLIC.get("/gk/NOPE/").status_code == 404
+    assert PUBLIC.get("/gk/NOPE/poster/").status_code == 404
+
+
+def test_correction_is_shown_with_its_date_and_the_earlier_version_is_readable(items):
+    html = PUBLIC.get("/gk/CA1B1/").content.decode()
+    date = items.fin2.published_at.astimezone().strftime("%Y-%m-%d")
+    assert f"已更正（{date}）" in html
+    assert html.count("2025年7月村级财务收支") == 1  # only the current version is listed
+    current = PUBLIC.get(f"/gk/CA1B1/{items.fin2.pk}/").content.decode()
+    assert "更正办公用品支出金额" in current and f"/gk/CA1B1/{items.fin.pk}/" in current
+    assert "330.50" in current
+    old = PUBLIC.get(f"/gk/CA1B1/{items.fin.pk}/").content.decode()
+    assert "更正前的版本" in old and "320.50" in old and f"/gk/CA1B1/{items.fin2.pk}/" in old
+
+
+def test_versions_of_a_withdrawn_item_disappear_too(items):
+    actions.withdraw(items.fin2, reason="账目有误，重新核对")
+    assert PUBLIC.get(f"/gk/CA1B1/{items.fin.pk}/").status_code == 404
+    assert PUBLIC.get(f"/gk/CA1B1/{items.fin2.pk}/").status_code == 404
+    assert "2025年7月村级财务收支" not in PUBLIC.get("/gk/CA1B1/").content.decode()
+
+
+def test_finance_page_shows_lines_and_totals(items):
+    html = PUBLIC.get(f"/gk/CA1B1/{items.fin2.pk}/").content.decode()
+    for text in ("上级转移支付", "办公用品", "道路维修", "1,500.00", "130.50", "收入合计", "支出合计", "1,169.50"):
+        assert text in html
+
+
+def test_category_tab_lists_one_category(items):
+    html = PUBLIC.get("/gk/CA1B1/?c=finance").content.decode()
+    assert "2025年7月村级财务收支" in html and "发展党员情况公示" not in html
+
+
+def test_public_pages_are_cached_briefly(items):
+    for url in ("/gk/CA1B1/", f"/gk/CA1B1/{items.fin2.pk}/", "/gk/CA1B1/poster/"):
+        r = PUBLIC.get(url)
+        assert "public" in r["Cache-Control"] and "max-age=60" in r["Cache-Control"], url
+        assert "Cookie" not in r.get("Vary", ""), url
+
+
+def test_staff_pages_are_never_cached(items, cast):
+    c = Client()
+    c.force_login(cast.secretary1)
+    r = c.get(f"/disclosure/{items.draft.pk}/")
+    assert r.status_code == 200 and "no-store" in r["Cache-Control"]
+
+
+def test_poster_has_a_qr_code_and_the_address(items):
+    html = PUBLIC.get("/gk/CA1B1/poster/").content.decode()
+    assert "<svg" in html and "http://testserver/gk/CA1B1/" in html
+
+
+def test_public_page_query_count_is_bounded(items, django_assert_max_num_queries):
+    for n in range(30):
+        it = actions.create_draft(items.party.org, {"category": "party", "title": f"公开{n}", "body": "x"})
+        actions.publish(it)
+    with django_assert_max_num_queries(6):
+        assert PUBLIC.get("/gk/CA1B1/").status_code == 200
+    with django_assert_max_num_queries(6):
+        assert PUBLIC.get("/gk/CA1B1/?c=party").status_code == 200
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        for k, v in attrs:
+            if k in ("href", "src") and v:
+                self.links.append(v)
+
+
+def test_no_public_page_shows_an_id_number_or_a_mobile_number(items, cast):
+    """Crawl every public page reachable from the public pages of every org of a populated fixture
+    (members with ID and phone numbers, org contact phones) and look for personal numbers."""
+    from dangjian.orgs import actions as org_actions
+    from dangjian.orgs.models import Org
+
+    org_actions.update_org(cast.tree.b1, {"contact_person": "王书记", "contact_phone": "13812345678"})
+    assert cast.m1.id_number and cast.m1.phone  # the fixture holds personal numbers to leak
+    todo = [f"/gk/{code}/" for code in Org.objects.values_list("code", flat=True)]
+    seen = set()
+    while todo:
+        url = todo.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        r = PUBLIC.get(url)
+        assert r.status_code == 200, url
+        if not r["Content-Type"].startswith("text/html"):
+            continue
+        text = r.content.decode()
+        assert not pii.ID_NUMBER.search(text), (url, pii.ID_NUMBER.search(text).group())
+        assert not pii.MOBILE.search(re.sub(r"<svg.*?</svg>", "", text, flags=re.S)), url
+        for member in (cast.m1, cast.m2, cast.m3, cast.m4):
+            assert member.id_number not in text and member.phone not in text
+        p = _Links()
+        p.feed(text)
+        for link in p.links:
+            path = urlparse(urljoin(url, link)).path
+            if path.startswith("/gk/"):
+                todo.append(path + ("?" + urlparse(link).query if urlparse(link).query else ""))
+    assert len(seen) > 10  # org pages, item pages, earlier versions, tabs, posters
