@@ -1,0 +1,63 @@
+"""The public disclosure page on a phone (390x844), and the staff form on a desktop."""
+
+from dangjian.disclosure import actions
+
+
+def _populate(tree):
+    party = actions.create_draft(tree.b1, {
+        "category": "party", "title": "2025年第三季度党费收缴情况公示", "period_label": "2025年第3季度",
+        "body": "本支部正式党员32名，预备党员2名，本季度应缴党费全部按时足额收缴。"})
+    actions.publish(party)
+    village = actions.create_draft(tree.b1, {
+        "category": "village", "title": "东村村道硬化工程建设情况公示", "period_label": "2025年第3季度",
+        "body": "<p>经村民代表会议表决通过，对东村主干道1.2公里进行硬化。</p><p>工程由镇农经站审核。</p>"})
+    actions.publish(village)
+    fin = actions.create_draft(tree.b1, {"category": "finance", "title": "2025年9月村级财务收支明细",
+                                         "period_label": "2025年9月"},
+                               lines=[{"kind": "income", "item": "上级转移支付", "amount": "35000"},
+                                      {"kind": "income", "item": "集体土地租金", "amount": "12800.50"},
+                                      {"kind": "expense", "item": "村道硬化工程首付款", "amount": "30000"},
+                                      {"kind": "expense", "item": "保洁员工资", "amount": "2400"}])
+    actions.publish(fin)
+    return actions.correct(fin, {}, lines=[{"kind": "income", "item": "上级转移支付", "amount": "35000"},
+                                           {"kind": "income", "item": "集体土地租金", "amount": "12800.50"},
+                                           {"kind": "expense", "item": "村道硬化工程首付款", "amount": "30000"},
+                                           {"kind": "expense", "item": "保洁员工资", "amount": "2600"}],
+                           note="更正保洁员工资金额")
+
+
+def test_public_page_on_phone(phone, live_server, cast, shot):
+    fin = _populate(cast.tree)
+    phone.goto(f"{live_server.url}/gk/CA1B1/")
+    assert phone.locator(".gk-org").inner_text() == "城关镇东村党支部"
+    assert "已更正" in phone.locator(".gk-item", has_text="9月村级财务").inner_text()
+    # Nothing wider than the phone: no sideways scrolling.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "disclosure-public-phone")
+    phone.click("text=2025年9月村级财务收支明细")
+    phone.wait_for_url(f"{live_server.url}/gk/CA1B1/{fin.pk}/")
+    assert "47,800.50" in phone.locator("table").inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "disclosure-item-phone")
+    phone.click("text=查看更正前版本")
+    assert "更正前的版本" in phone.locator(".alert-warning").inner_text()
+    phone.goto(f"{live_server.url}/gk/CA1B1/poster/")
+    assert phone.locator(".qr svg").count() == 1
+    shot(phone, "disclosure-poster-phone")
+
+
+def test_staff_creates_a_draft_on_desktop(page, live_server, cast, login, shot):
+    login(page, "secretary1")
+    page.goto(f"{live_server.url}/disclosure/new/")
+    page.fill("#picker-org", "东村")
+    page.click(".picker-results button")
+    page.select_option("#id_category", "village")
+    page.fill("#id_title", "东村低保评议结果公示")
+    page.fill("#id_body", "经村民代表评议，新增低保户2户。")
+    shot(page, "disclosure-form")
+    page.click("button[name=save]")
+    page.wait_for_url(f"{live_server.url}/disclosure/*/")
+    assert "草稿" in page.locator("h1 + div").inner_text()
+    page.click("button:has-text('公开')")
+    assert "已公开" in page.locator(".alert-success").inner_text()
+    shot(page, "disclosure-detail")
