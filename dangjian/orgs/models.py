@@ -94,6 +94,11 @@ class Org(MP_Node):
 
     class Meta:
         verbose_name = verbose_name_plural = "党组织"
+        indexes = [
+            # children of a node: depth = d + 1 AND path LIKE 'p%' (org page, tree levels); without it the
+            # root's children scan the whole table.
+            models.Index(fields=["depth", "path"], name="org_depth_path_idx"),
+        ]
 
     def __str__(self):
         return self.name
