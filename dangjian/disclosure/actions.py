@@ -326,13 +326,3 @@ def remove_attachment(att: Attachment, *, by=None) -> None:
 
 def _user(by):
     return by if by is not None and getattr(by, "is_authenticated", False) else None
-
-
-def rewrite_paths(old_path: str, new_path: str) -> int:
-    """Keep the org_path copies in step when an organization moves (see receivers in apps.py)."""
-    from django.db.models import Value
-    from django.db.models.functions import Concat, Substr
-
-    return DisclosureItem.objects.filter(org_path__startswith=old_path).update(
-        org_path=Concat(Value(new_path), Substr("org_path", len(old_path) + 1))
-    )

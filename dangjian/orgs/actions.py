@@ -69,6 +69,25 @@ def update_org(org: Org, data: dict, *, by=None, source: str = "form") -> list[s
     return changed
 
 
+def path_copying_models() -> list:
+    """Every live model that stores a copy of an org path in `org_path` (so a subtree is one range scan).
+
+    Excluded: simple-history versions and the audit log, which record the path as it was at the time.
+    """
+    from django.apps import apps
+    from simple_history.models import HistoricalChanges
+
+    from dangjian.core.models import Event
+
+    out = []
+    for model in apps.get_models():
+        if model is Event or issubclass(model, HistoricalChanges) or not model._meta.managed:
+            continue
+        if any(f.name == "org_path" for f in model._meta.concrete_fields):
+            out.append(model)
+    return out
+
+
 @transaction.atomic
 def move_org(org: Org, new_parent: Org, *, by=None, reason: str = "") -> Org:
     """隶属关系调整: move `org` with its whole subtree under `new_parent`.
@@ -76,8 +95,6 @@ def move_org(org: Org, new_parent: Org, *, by=None, reason: str = "") -> Org:
     Paths of the subtree and of its members are rewritten by set-based UPDATEs; members, terms and
     history stay attached to the same rows.
     """
-    from dangjian.members.models import Member
-
     org = Org.objects.get(pk=org.pk)
     new_parent = Org.objects.get(pk=new_parent.pk)
     if new_parent.pk == org.pk or new_parent.path.startswith(org.path):
@@ -96,10 +113,12 @@ def move_org(org: Org, new_parent: Org, *, by=None, reason: str = "") -> Org:
         raise ValidationError({"parent": "不能把党组织移到它自己的下级之下"}) from None
     org = Org.objects.get(pk=org.pk)
     new_path = org.path
-    # Members keep a copy of their branch path: rewrite the prefix in one statement.
-    Member.objects.filter(org_path__startswith=old_path).update(
-        org_path=Concat(Value(new_path), Substr("org_path", len(old_path) + 1))
-    )
+    # Members (and meetings, payments, disclosure items...) keep a copy of their org's path: rewrite the
+    # prefix in one statement per table.
+    for model in path_copying_models():
+        model._base_manager.filter(org_path__startswith=old_path).update(
+            org_path=Concat(Value(new_path), Substr("org_path", len(old_path) + 1))
+        )
     Org.objects.filter(path__in=old_ancestors).update(
         subtree_full=F("subtree_full") - full, subtree_probationary=F("subtree_probationary") - prob
     )

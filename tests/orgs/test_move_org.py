@@ -75,3 +75,11 @@ def test_rebuild_counts_matches_maintained_counters(cast):
     after = {o.code: (o.direct_full, o.direct_probationary, o.subtree_full, o.subtree_probationary) for o in Org.objects.all()}
     assert after == before
     assert after["C"] == (0, 0, 3, 1)
+
+
+def test_every_path_copying_model_is_rewritten_on_move():
+    from dangjian.orgs.actions import path_copying_models
+
+    labels = {m._meta.label for m in path_copying_models()}
+    assert "members.Member" in labels
+    assert "core.Event" not in labels and "members.HistoricalMember" not in labels
