@@ -3,9 +3,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from dangjian.disclosure.api import DisclosureViewSet
+from dangjian.transfers.api import TransferViewSet
 
 router = DefaultRouter()
 router.register("disclosures", DisclosureViewSet, basename="disclosure")
+router.register("transfers", TransferViewSet, basename="transfer")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
