@@ -1,0 +1,283 @@
+"""Reads shared by pages, API, export and commands. Set-based: a report or an arrears list is a few
+GROUP BY queries over the ledger and payments for an org_path prefix, never a loop over members.
+
+应交 (due) is the ledger; 实交 (paid) is the sum of payments, reversals included (they are negative);
+欠交 (owed) is, per member-month, what the payments leave unpaid of the due (never negative: an
+overpayment of one month does not pay another).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+from django.http import Http404
+
+from dangjian.core.scope import scope_for
+from dangjian.orgs.models import Org
+from dangjian.rules import dues as rules
+from dangjian.rules.base import add_months, value
+
+from .models import DuesBase, DuesLedger, DuesPayment, DuesReminder
+from .months import first_of, month_range
+
+ZERO = Decimal("0.00")
+FEN = Decimal("0.01")
+
+
+def _dec(v) -> Decimal:
+    # SQLite sums decimals as floats; two places are exact after quantizing (PostgreSQL: numeric already).
+    return ZERO if v is None else Decimal(str(v)).quantize(FEN)
+
+
+def _date(v) -> dt.date | None:
+    if v is None or isinstance(v, dt.date):
+        return v
+    return dt.date.fromisoformat(str(v)[:10])
+
+
+def org_for(user, code: str, action: str = "view") -> Org:
+    """The organization `code` if `user` holds `action` over it by a grant (the member role's own
+    branch does not count: a member reads only their own dues). Otherwise 404."""
+    org = Org.objects.filter(scope_for(user).path_q("path", action)).filter(code=code).first()
+    if org is None:
+        raise Http404
+    return org
+
+
+def can(user, org: Org, action: str) -> bool:
+    return scope_for(user).covers(org.path, action)
+
+
+# ---------------------------------------------------------------- one member
+
+def base_in_force(member, month: dt.date) -> DuesBase | None:
+    """The confirmed declaration that sets what `member` owes in `month` (the ledger's own choice)."""
+    return (DuesBase.objects.filter(member=member, confirmed_at__isnull=False, effective_from__lte=first_of(month))
+            .order_by("-effective_from", "-id").first())
+
+
+def due_for(member, month: dt.date) -> Decimal | None:
+    """应交 of one member-month: the ledger row, or else the base in force (a month not generated yet)."""
+    row = DuesLedger.objects.filter(member=member, month=first_of(month)).values_list("due", flat=True).first()
+    if row is not None:
+        return row
+    base = base_in_force(member, month)
+    return base.monthly_amount if base else None
+
+
+@dataclass
+class MonthCell:
+    month: dt.date
+    due: Decimal | None = None
+    paid: Decimal = ZERO
+    payments: list = field(default_factory=list)
+
+    @property
+    def state(self) -> str:
+        if self.due is None:
+            return "none" if not self.payments else "paid"
+        if self.due == 0:
+            return "exempt"
+        if self.payments and self.paid >= self.due:
+            return "paid"
+        if self.payments:
+            return "short"
+        return "unpaid"
+
+    @property
+    def owed(self) -> Decimal:
+        return max((self.due or ZERO) - self.paid, ZERO)
+
+
+def year_grid(members: list, year: int) -> dict[int, list[MonthCell]]:
+    """Month cells of the year for several members: two queries whatever their number."""
+    ids = [m.pk for m in members]
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 1)
+    grid = {i: [MonthCell(m) for m in month_range(start, end)] for i in ids}
+    for member_id, month, due in DuesLedger.objects.filter(member_id__in=ids, month__gte=start, month__lte=end) \
+            .values_list("member_id", "month", "due"):
+        grid[member_id][month.month - 1].due = due
+    for p in DuesPayment.objects.filter(member_id__in=ids, month__gte=start, month__lte=end).order_by("id"):
+        cell = grid[p.member_id][p.month.month - 1]
+        cell.paid += p.amount
+        if p.reverses_id is None and not p.is_reversed:
+            cell.payments.append(p)
+    return grid
+
+
+def bases_in_force(members: list, on: dt.date) -> dict[int, DuesBase]:
+    """The confirmed base in force on `on` for each member (one query: latest per member)."""
+    out: dict[int, DuesBase] = {}
+    rows = (DuesBase.objects.filter(member__in=members, confirmed_at__isnull=False, effective_from__lte=first_of(on))
+            .order_by("member_id", "-effective_from", "-id"))
+    for b in rows:
+        out.setdefault(b.member_id, b)
+    return out
+
+
+def pending_bases(members: list) -> dict[int, DuesBase]:
+    out: dict[int, DuesBase] = {}
+    for b in DuesBase.objects.filter(member__in=members, confirmed_at__isnull=True).order_by("member_id", "-id"):
+        out.setdefault(b.member_id, b)
+    return out
+
+
+# ---------------------------------------------------------------- reports
+
+@dataclass
+class ReportRow:
+    org: Org | None
+    month: dt.date | None
+    due: Decimal = ZERO
+    paid: Decimal = ZERO
+    owed: Decimal = ZERO
+    member_months: int = 0
+    settled: int = 0
+
+    @property
+    def rate(self) -> Decimal | None:
+        """收缴率, percent with one decimal: 实交 / 应交."""
+        if not self.due:
+            return None
+        return (self.paid * 100 / self.due).quantize(Decimal("0.1"))
+
+    def add(self, other: ReportRow) -> None:
+        self.due += other.due
+        self.paid += other.paid
+        self.owed += other.owed
+        self.member_months += other.member_months
+        self.settled += other.settled
+
+
+@dataclass
+class Report:
+    org: Org
+    start: dt.date
+    end: dt.date
+    rows: list[ReportRow]  # one per (child organization, month)
+    by_org: list[ReportRow]
+    by_month: list[ReportRow]
+    total: ReportRow
+
+
+def report(org: Org, start: dt.date, end: dt.date) -> Report:
+    """应交 / 实交 / 欠交 of the subtree of `org` for months start..end, grouped by the organizations one
+    level below `org` (or `org` itself for a branch) and by month. Two GROUP BY queries."""
+    start, end = first_of(start), first_of(end)
+    prefix_len = len(org.path) + org.steplen
+    led, pay = DuesLedger._meta.db_table, DuesPayment._meta.db_table
+    ops = connection.ops
+    params = {"prefix": org.path + "%", "start": ops.adapt_datefield_value(start),
+              "end": ops.adapt_datefield_value(end), "n": prefix_len}
+    due_sql = f"""
+        WITH paid AS (
+            SELECT member_id, month, SUM(amount) AS amt FROM {pay}
+            WHERE org_path LIKE %(prefix)s AND month >= %(start)s AND month <= %(end)s
+            GROUP BY member_id, month)
+        SELECT SUBSTR(l.org_path, 1, %(n)s) AS k, l.month, SUM(l.due),
+               SUM(CASE WHEN l.due > COALESCE(p.amt, 0) THEN l.due - COALESCE(p.amt, 0) ELSE 0 END),
+               COUNT(*), SUM(CASE WHEN COALESCE(p.amt, 0) >= l.due THEN 1 ELSE 0 END)
+        FROM {led} l LEFT JOIN paid p ON p.member_id = l.member_id AND p.month = l.month
+        WHERE l.org_path LIKE %(prefix)s AND l.month >= %(start)s AND l.month <= %(end)s
+        GROUP BY SUBSTR(l.org_path, 1, %(n)s), l.month
+    """
+    paid_sql = f"""
+        SELECT SUBSTR(org_path, 1, %(n)s) AS k, month, SUM(amount) FROM {pay}
+        WHERE org_path LIKE %(prefix)s AND month >= %(start)s AND month <= %(end)s
+        GROUP BY SUBSTR(org_path, 1, %(n)s), month
+    """
+    cells: dict[tuple[str, dt.date], ReportRow] = {}
+    with connection.cursor() as cur:
+        cur.execute(due_sql, params)
+        for key, month, due, owed, n, settled in cur.fetchall():
+            cells[(key, _date(month))] = ReportRow(None, _date(month), due=_dec(due), owed=_dec(owed),
+                                                   member_months=n, settled=settled or 0)
+        cur.execute(paid_sql, params)
+        for key, month, paid in cur.fetchall():
+            cells.setdefault((key, _date(month)), ReportRow(None, _date(month))).paid = _dec(paid)
+    orgs = {o.path: o for o in Org.objects.filter(path__in={k for k, _m in cells})}
+    rows = []
+    for (key, month), row in sorted(cells.items()):
+        row.org = orgs.get(key)
+        rows.append(row)
+    by_org: dict[str, ReportRow] = {}
+    by_month: dict[dt.date, ReportRow] = {}
+    total = ReportRow(org, None)
+    for r in rows:
+        by_org.setdefault(r.org.path, ReportRow(r.org, None)).add(r)
+        by_month.setdefault(r.month, ReportRow(org, r.month)).add(r)
+        total.add(r)
+    return Report(org, start, end, rows, sorted(by_org.values(), key=lambda r: r.org.path),
+                  [by_month[m] for m in sorted(by_month)], total)
+
+
+# ---------------------------------------------------------------- arrears
+
+@dataclass
+class Arrears:
+    member: object
+    unpaid_months: int
+    first_unpaid: dt.date
+    findings: list
+    owed: Decimal = ZERO
+    reminders: list = field(default_factory=list)
+
+    @property
+    def lapse(self) -> bool:
+        return any(f.code == "dues.lapse" for f in self.findings)
+
+
+def arrears(org: Org, through: dt.date, *, min_months: int | None = None) -> list[Arrears]:
+    """Members of the subtree who owe dues in `through` and have not paid for at least the rule's
+    reminder threshold of consecutive months (paid or exempt months break the run), longest first,
+    with the dues of all their unpaid months (欠交合计) and their reminder history.
+
+    The run starts at the member's first ledger month (when dues tracking began for them), as
+    rules.dues.consecutive_unpaid_months counts from `since`.
+    """
+    through = first_of(through)
+    need = value(rules.REMINDER_AFTER_MONTHS) if min_months is None else min_months
+    need = max(int(need), 1)
+    led, pay = DuesLedger._meta.db_table, DuesPayment._meta.db_table
+    ops = connection.ops
+    ok = "(l.due = 0 OR p.id IS NOT NULL)"
+    sql = f"""
+        SELECT l.member_id, MIN(l.month), MAX(CASE WHEN {ok} THEN l.month END),
+               SUM(CASE WHEN {ok} THEN 0 ELSE l.due END)
+        FROM {led} l
+        LEFT JOIN {pay} p ON p.member_id = l.member_id AND p.month = l.month
+                         AND p.is_reversed = %(false)s AND p.reverses_id IS NULL
+        WHERE l.month <= %(through)s AND l.member_id IN (
+            SELECT member_id FROM {led} WHERE org_path LIKE %(prefix)s AND month = %(through)s)
+        GROUP BY l.member_id
+        HAVING MIN(l.month) <= %(first_cut)s
+           AND (MAX(CASE WHEN {ok} THEN l.month END) IS NULL
+                OR MAX(CASE WHEN {ok} THEN l.month END) <= %(ok_cut)s)
+    """
+    params = {"prefix": org.path + "%", "through": ops.adapt_datefield_value(through), "false": False,
+              "first_cut": ops.adapt_datefield_value(add_months(through, -(need - 1))),
+              "ok_cut": ops.adapt_datefield_value(add_months(through, -need))}
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        found = cur.fetchall()
+    if not found:
+        return []
+    from dangjian.members.models import Member
+
+    members = Member.objects.select_related("org").in_bulk([r[0] for r in found])
+    reminders: dict[int, list] = {}
+    for r in DuesReminder.objects.filter(member_id__in=members).select_related("recorded_by").order_by("-reminded_on", "-id"):
+        reminders.setdefault(r.member_id, []).append(r)
+    out = []
+    for member_id, first, last_ok, owed in found:
+        first, last_ok = _date(first), _date(last_ok)
+        run_start = first if last_ok is None else max(first, add_months(last_ok, 1))
+        run = rules.months_between(rules.month_of(run_start), rules.month_of(through)) + 1
+        out.append(Arrears(members[member_id], run, run_start, rules.arrears_findings(run), owed=_dec(owed),
+                           reminders=reminders.get(member_id, [])))
+    out.sort(key=lambda a: (-a.unpaid_months, a.member.org.path, a.member.name))
+    return out
+
