@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from dangjian.rules import dues, meetings, membership, quorum, recruitment, terms
+from dangjian.rules import dues, meetings, membership, quorum, recruitment, terms, transfers
 from dangjian.rules.base import Finding, Rule, add_months, in_force, value
 
 D = dt.date
-MODULES = (membership, terms, dues, meetings, quorum, recruitment)
+MODULES = (membership, terms, dues, meetings, quorum, recruitment, transfers)
 OWN_MODULES = (dues, meetings, quorum, recruitment)
 
 
