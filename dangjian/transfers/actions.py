@@ -83,7 +83,7 @@ def start(member: Member, *, reason: str, by, to_org: Org | None = None, kind: s
     """发起转接 by whoever manages the member's branch."""
     # Lock the member row: two concurrent starts for one member serialize here (the DB constraint is the
     # final guard).
-    member = Member.objects.select_for_update().select_related("org").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("org").get(pk=member.pk)
     if not manages(by, member.org_path):
         raise PermissionDenied("您无权为该党员办理组织关系转接")
     if kind not in (Kind.INTERNAL, Kind.OUT):
@@ -120,7 +120,9 @@ def start(member: Member, *, reason: str, by, to_org: Org | None = None, kind: s
 
 
 def _locked(transfer: Transfer) -> Transfer:
-    return Transfer.objects.select_for_update().select_related("member", "to_org", "from_org").get(pk=transfer.pk)
+    # Lock the transfer row only (the joined orgs are nullable; PostgreSQL cannot lock an outer join's side):
+    # two people pressing "accept" and "reject" at once serialize here.
+    return Transfer.objects.select_for_update(of=("self",)).select_related("member", "to_org", "from_org").get(pk=transfer.pk)
 
 
 @transaction.atomic
