@@ -1,0 +1,148 @@
+"""Pages: the member's phone page, the branch page (grid, forms, bounded queries), the report and its
+export; who may see and write what (out of scope → 404)."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from dangjian.core.models import Event
+from dangjian.dues import actions
+from dangjian.dues.models import DuesBase, DuesPayment, DuesReminder
+
+ROLES = ["city_admin", "county_admin", "town_admin", "secretary1", "secretary2", "viewer", "member_user", "outsider"]
+READ_B1 = {"city_admin", "county_admin", "town_admin", "secretary1", "viewer"}
+WRITE_B1 = {"city_admin", "county_admin", "town_admin", "secretary1"}
+READ_CA = {"city_admin", "county_admin", "viewer"}
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_branch_page_scope(client, based, role):
+    r = login(client, getattr(based, role)).get("/dues/org/CA1B1/")
+    assert r.status_code == (200 if role in READ_B1 else 404)
+    if r.status_code == 200:
+        assert ("登记交纳" in r.content.decode()) == (role in WRITE_B1)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_report_scope(client, based, role):
+    r = login(client, getattr(based, role)).get("/dues/report/CA/?year=2025")
+    assert r.status_code == (200 if role in READ_CA else 404)
+    r = client.get("/dues/report/CA/export/?year=2025")
+    assert r.status_code == (200 if role in READ_CA else 404)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_recording_a_payment_needs_write_scope(client, based, role):
+    r = login(client, getattr(based, role)).post("/dues/org/CA1B1/pay/", {
+        "member": based.m1.pk, "first_month": "2025-07", "count": 1, "paid_on": "2025-07-10", "method": "cash"})
+    if role in WRITE_B1:
+        assert r.status_code == 302
+        assert DuesPayment.objects.get().recorded_by == getattr(based, role)
+    else:
+        assert r.status_code == 404 and not DuesPayment.objects.exists()
+
+
+def test_secretary_cannot_record_for_another_branch_member(client, based):
+    r = login(client, based.secretary1).post("/dues/org/CA1B1/pay/", {
+        "member": based.m3.pk, "first_month": "2025-07", "count": 1, "paid_on": "2025-07-10", "method": "cash"})
+    assert r.status_code == 400 and "请选择本支部的党员" in r.content.decode()
+    assert login(client, based.secretary1).post("/dues/org/CA1B2/pay/", {}).status_code == 404
+
+
+def test_payment_refusal_is_shown_on_the_form(client, based):
+    login(client, based.secretary1)
+    data = {"member": based.m1.pk, "first_month": "2025-07", "count": 1, "paid_on": "2025-07-10", "method": "cash"}
+    assert client.post("/dues/org/CA1B1/pay/", data).status_code == 302
+    r = client.post("/dues/org/CA1B1/pay/", data)
+    assert r.status_code == 400
+    assert "2025年7月的党费已于2025-07-10交纳，不能重复交纳" in r.content.decode()
+
+
+def test_declare_confirm_remind_and_reverse_from_the_branch_page(client, based):
+    login(client, based.secretary1)
+    r = client.post("/dues/org/CA1B1/base/", {"member": based.m1.pk, "from_month": "2025-07",
+                                              "category": "in_service", "base": "-3"})
+    assert r.status_code == 400 and "党费计算基数不能为负数" in r.content.decode()
+    r = client.post("/dues/org/CA1B1/base/", {"member": based.m1.pk, "from_month": "2025-07",
+                                              "category": "in_service", "base": "5000.01"})
+    assert r.status_code == 302
+    assert DuesBase.objects.filter(member=based.m1).latest("id").monthly_amount == Decimal("75.00")
+    pending = actions.declare_base(based.m2, from_month="2025-07", category="unemployed", by=based.member_user)
+    assert client.post(f"/dues/org/CA1B1/base/{pending.pk}/confirm/").status_code == 302
+    pending.refresh_from_db()
+    assert pending.confirmed_by == based.secretary1
+    r = client.post("/dues/org/CA1B1/reminder/", {"member": based.m1.pk, "reminded_on": "2025-07-14",
+                                                  "method": "talk", "note": "当面提醒"})
+    assert r.status_code == 302
+    assert DuesReminder.objects.get().unpaid_months == 7
+    [p] = actions.record_payment(based.m1, months=["2025-07"], paid_on=dt.date(2025, 7, 10), method="cash")
+    assert client.post(f"/dues/org/CA1B1/payment/{p.pk}/reverse/", {"reason": ""}).status_code == 400
+    assert client.post(f"/dues/org/CA1B1/payment/{p.pk}/reverse/", {"reason": "金额错"}).status_code == 302
+    assert DuesPayment.objects.filter(reverses=p).exists()
+    page = client.get("/dues/org/CA1B1/").content.decode()
+    assert "当面提醒" in page and "已冲正" in page
+
+
+def test_other_secretary_cannot_reverse_or_confirm(client, based):
+    [p] = actions.record_payment(based.m1, months=["2025-07"], paid_on=dt.date(2025, 7, 10), method="cash")
+    login(client, based.secretary2)
+    assert client.post(f"/dues/org/CA1B1/payment/{p.pk}/reverse/", {"reason": "x"}).status_code == 404
+    assert client.post(f"/dues/org/CA1B2/payment/{p.pk}/reverse/", {"reason": "x"}).status_code == 404
+    assert not DuesPayment.objects.filter(reverses=p).exists()
+
+
+def test_branch_page_query_count_does_not_grow_with_members(client, based, django_assert_max_num_queries):
+    from tests.factories import make_member
+
+    for i in range(15):
+        m = make_member(based.tree.b1, f"党员{i}")
+        actions.declare_base(m, from_month="2025-01", category="in_service", base=3000 + i, confirm=True)
+        actions.record_payment(m, months=["2025-06"], paid_on=dt.date(2025, 7, 1), method="cash")
+    login(client, based.secretary1)
+    with django_assert_max_num_queries(20):
+        r = client.get("/dues/org/CA1B1/")
+    assert r.status_code == 200 and "党员14" in r.content.decode()
+
+
+def test_member_sees_own_dues_only(client, based):
+    actions.record_payment(based.m1, months=["2025-07"], paid_on=dt.date(2025, 7, 10), method="wechat")
+    login(client, based.member_user)
+    r = client.get("/dues/me/")
+    body = r.content.decode()
+    assert r.status_code == 200 and "40.00 元" in body and "张伟" in body and "王强" not in body
+    assert "240.00 元" in body  # Jan–Jun unpaid
+    assert client.get("/dues/org/CA1B1/").status_code == 404
+    assert login(client, based.secretary1).get("/dues/me/").status_code == 404
+
+
+def test_report_page_and_xlsx_reconcile(client, based):
+    actions.record_payment(based.m1, months=["2025-06", "2025-07"], paid_on=dt.date(2025, 7, 10), method="cash")
+    login(client, based.county_admin)
+    r = client.get("/dues/report/CA/?year=2025&start=6&end=7")
+    body = r.content.decode()
+    assert "东县城关镇党委" in body and "西区" not in body
+    r = client.get("/dues/report/CA/export/?year=2025&start=6&end=7")
+    assert r["Content-Type"].startswith("application/vnd.openxmlformats")
+    wb = CalamineWorkbook.from_filelike(io.BytesIO(r.content))
+    rows = wb.get_sheet_by_name("收缴情况").to_python()
+    total = next(row for row in rows if row[0] == "合计")
+    # due: m1 2×40, m2 2×0.20, m3 2×60 = 200.40; paid 80
+    assert (Decimal(str(total[3])), Decimal(str(total[4]))) == (Decimal("200.40"), Decimal("80"))
+    names = [row[1] for row in wb.get_sheet_by_name("欠交党员").to_python()]
+    assert "王强" in names
+    assert Event.objects.filter(verb="dues.report.export", actor=based.county_admin).exists()
+
+
+def test_index_sends_each_role_to_its_page(client, based):
+    assert login(client, based.secretary1).get("/dues/").url == "/dues/org/CA1B1/"
+    assert login(client, based.county_admin).get("/dues/").url == "/dues/report/CA/"
+    assert login(client, based.member_user).get("/dues/").url == "/dues/me/"
+    assert login(client, based.outsider).get("/dues/").status_code == 404
