@@ -3,9 +3,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from dangjian.disclosure.api import DisclosureViewSet
+from dangjian.members.api import MemberViewSet
+from dangjian.orgs.api import OrgViewSet
 from dangjian.transfers.api import TransferViewSet
 
 router = DefaultRouter()
+router.register("orgs", OrgViewSet, basename="org")
+router.register("members", MemberViewSet, basename="member")
 router.register("disclosures", DisclosureViewSet, basename="disclosure")
 router.register("transfers", TransferViewSet, basename="transfer")
 
