@@ -178,6 +178,14 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several apps name a field "category" or "status" with different choices: give each enum its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "MemberCategoryEnum": "dangjian.members.choices.Category",
+        "MemberStatusEnum": "dangjian.members.choices.Status",
+        "DisclosureCategoryEnum": "dangjian.disclosure.models.Category",
+        "DisclosureStatusEnum": "dangjian.disclosure.models.Status",
+        "TransferStatusEnum": "dangjian.transfers.models.Status",
+    },
 }
 
 LOGGING = {
