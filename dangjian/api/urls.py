@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from dangjian.disclosure.api import DisclosureViewSet
+from dangjian.dues.api import DuesBaseViewSet, DuesPaymentViewSet, DuesReportViewSet
 from dangjian.members.api import MemberViewSet
 from dangjian.orgs.api import OrgViewSet
 from dangjian.transfers.api import TransferViewSet
@@ -12,6 +13,9 @@ router.register("orgs", OrgViewSet, basename="org")
 router.register("members", MemberViewSet, basename="member")
 router.register("disclosures", DisclosureViewSet, basename="disclosure")
 router.register("transfers", TransferViewSet, basename="transfer")
+router.register("dues/bases", DuesBaseViewSet, basename="dues-base")
+router.register("dues/payments", DuesPaymentViewSet, basename="dues-payment")
+router.register("dues/report", DuesReportViewSet, basename="dues-report")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
