@@ -1,0 +1,50 @@
+"""`dangjian dues_ledger [--month 2025-07 | --from 2025-01 --to 2025-07] [--org CODE] [--format json]`
+
+Generates the monthly 应交 ledger set-based (one INSERT … SELECT per month) for everyone under the
+organization, or everyone. Idempotent: run it monthly (a job), or again after a mass change of bases.
+"""
+
+import json
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from dangjian.dues import actions
+from dangjian.dues.months import label, month_range, parse_month
+from dangjian.orgs.models import Org
+
+
+class Command(BaseCommand):
+    help = "生成党费应交台账（按月，集合式 SQL）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--month", help="月份，如 2025-07（默认本月）")
+        parser.add_argument("--from", dest="start", help="起始月份")
+        parser.add_argument("--to", dest="end", help="截止月份")
+        parser.add_argument("--org", help="党组织编码（默认全部）")
+        parser.add_argument("--format", choices=["text", "json"], default="text")
+
+    def handle(self, *args, month=None, start=None, end=None, org=None, format="text", **opts):
+        try:
+            if start or end:
+                months = month_range(parse_month(start or end), parse_month(end or start))
+            else:
+                months = [parse_month(month or timezone.localdate())]
+        except ValueError as e:
+            raise CommandError(str(e)) from None
+        target = None
+        if org:
+            target = Org.objects.filter(code=org).first()
+            if target is None:
+                raise CommandError(f"没有编码为“{org}”的党组织")
+        results = []
+        for m in months:
+            t0 = time.monotonic()
+            n = actions.generate_ledger_for_month(m, org=target)
+            results.append({"month": m.strftime("%Y-%m"), "rows": n, "seconds": round(time.monotonic() - t0, 3)})
+        if format == "json":
+            self.stdout.write(json.dumps({"org": org, "months": results}, ensure_ascii=False))
+        else:
+            for r in results:
+                self.stdout.write(f"{label(parse_month(r['month']))}：{r['rows']} 条（{r['seconds']} 秒）")
