@@ -23,7 +23,14 @@ from dangjian.members.models import Member
 from dangjian.rules import dues as rules
 
 from .models import (
-    WRITE_ACTION, DuesBase, DuesExemption, DuesLedger, DuesPayment, DuesReminder, ExemptionKind, PayMethod,
+    WRITE_ACTION,
+    DuesBase,
+    DuesExemption,
+    DuesLedger,
+    DuesPayment,
+    DuesReminder,
+    ExemptionKind,
+    PayMethod,
     ReminderMethod,
 )
 from .months import first_of, label, month_range, next_month, parse_month

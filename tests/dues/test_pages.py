@@ -135,7 +135,7 @@ def test_report_page_and_xlsx_reconcile(client, based):
     rows = wb.get_sheet_by_name("收缴情况").to_python()
     total = next(row for row in rows if row[0] == "合计")
     # due: m1 2×40, m2 2×0.20, m3 2×60 = 200.40; paid 80
-    assert (Decimal(str(total[3])), Decimal(str(total[4]))) == (Decimal("200.40"), Decimal("80"))
+    assert (Decimal(str(total[3])), Decimal(str(total[4]))) == (Decimal("200.40"), Decimal(80))
     names = [row[1] for row in wb.get_sheet_by_name("欠交党员").to_python()]
     assert "王强" in names
     assert Event.objects.filter(verb="dues.report.export", actor=based.county_admin).exists()
