@@ -1,6 +1,6 @@
-from rest_framework.views import exception_handler as drf_handler
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_handler
 
 
 def exception_handler(exc, context):

@@ -55,12 +55,12 @@ class MemberSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Member
-        fields = [
+        fields = (
             "id", "name", "gender", "gender_display", "ethnicity", "birth_date", "age", "education",
             "education_display", "category", "category_display", "joined_on", "confirmed_on", "job", "phone",
             "id_number", "org", "org_name", "status", "status_display", "status_reason", "status_changed_on",
             "lost_contact", "lost_contact_on", "is_mobile", "mobile_destination",
-        ]
+        )
         read_only_fields = fields
 
     def _full(self, obj) -> bool:
@@ -82,7 +82,7 @@ class MemberDetailSerializer(MemberSerializer):
     phone = serializers.SerializerMethodField(help_text="联系电话：规则同公民身份号码")
 
     class Meta(MemberSerializer.Meta):
-        fields = [*MemberSerializer.Meta.fields, "address", "sensitive"]
+        fields = (*MemberSerializer.Meta.fields, "address", "sensitive")
         read_only_fields = fields
 
     def get_sensitive(self, obj) -> bool:
@@ -147,7 +147,7 @@ ID_PARAM = OpenApiParameter("id", int, OpenApiParameter.PATH, description="党�
 )
 class MemberViewSet(viewsets.GenericViewSet):
     serializer_class = MemberSerializer
-    filter_backends: list = []
+    filter_backends = ()  # the filters are our own (scoped lookups, shared queries)
 
     @property
     def keyset(self):

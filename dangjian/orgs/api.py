@@ -15,7 +15,13 @@ from __future__ import annotations
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -57,11 +63,11 @@ class OrgSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Org
-        fields = [
+        fields = (
             "code", "name", "org_type", "org_type_display", "domain", "domain_display", "founded_on",
             "unit_name", "unit_credit_code", "contact_person", "contact_phone", "address",
             "parent", "parent_name", "depth", "is_branch", "children", "counts",
-        ]
+        )
         read_only_fields = fields
 
     def _parent(self, obj):
@@ -104,7 +110,7 @@ class OrgDetailSerializer(OrgSerializer):
     committee = serializers.SerializerMethodField(help_text="本届在任班子成员（书记、副书记、委员）")
 
     class Meta(OrgSerializer.Meta):
-        fields = [*OrgSerializer.Meta.fields, "current_term", "committee"]
+        fields = (*OrgSerializer.Meta.fields, "current_term", "committee")
         read_only_fields = fields
 
     @extend_schema_field(TermSerializer(allow_null=True))
@@ -170,7 +176,7 @@ class OrgViewSet(viewsets.GenericViewSet):
     serializer_class = OrgSerializer
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
-    filter_backends: list = []
+    filter_backends = ()  # the filters are our own (scoped lookups, shared queries)
 
     @property
     def keyset(self):
