@@ -185,6 +185,7 @@ SPECTACULAR_SETTINGS = {
         "DisclosureCategoryEnum": "dangjian.disclosure.models.Category",
         "DisclosureStatusEnum": "dangjian.disclosure.models.Status",
         "TransferStatusEnum": "dangjian.transfers.models.Status",
+        "DuesCategoryEnum": "dangjian.dues.models.CATEGORY_CHOICES",
     },
 }
 
