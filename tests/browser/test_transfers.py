@@ -1,21 +1,11 @@
 """On a phone (390x844): a town admin approves from the to-do list; a secretary starts a transfer with the
-htmx branch search. Uses the Playwright fixtures of tests/browser."""
-
-from pathlib import Path
-
-import pytest
+htmx branch search. (Here rather than in tests/transfers: one Playwright session per test run.)"""
 
 from dangjian.transfers import actions
 from dangjian.transfers.models import Transfer
-from tests.browser.conftest import CHROMIUM, browser, login, phone, shot  # noqa: F401 - pytest fixtures
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium not installed (apt-get install chromium)"),
-]
 
 
-def test_approve_from_todo_on_phone(phone, live_server, cast, login, shot):  # noqa: F811
+def test_approve_from_todo_on_phone(phone, live_server, cast, login, shot):
     t = actions.start(cast.m1, to_org=cast.tree.b3, reason="工作调动到西区花园社区", by=cast.secretary1)
     login(phone, "town_admin")
     phone.goto(f"{live_server.url}/transfers/")
@@ -32,7 +22,7 @@ def test_approve_from_todo_on_phone(phone, live_server, cast, login, shot):  # n
     shot(phone, "transfers-detail-phone")
 
 
-def test_start_with_branch_search_on_phone(phone, live_server, cast, login, shot):  # noqa: F811
+def test_start_with_branch_search_on_phone(phone, live_server, cast, login, shot):
     login(phone, "secretary1")
     phone.goto(f"{live_server.url}/transfers/new/?member={cast.m1.pk}")
     phone.fill("#target-q", "花园")
