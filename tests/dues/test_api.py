@@ -113,3 +113,16 @@ def test_report_reconciles_with_payments_through_the_api(based):
     assert body["total"]["paid"] == "100.00"
     assert Decimal(body["total"]["due"]) == Decimal("80.40")
     assert body["total"]["owed"] == "0.40"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_detail_and_base_list_matrix(based, role):
+    [p] = actions.record_payment(based.m1, months=["2025-07"], paid_on=dt.date(2025, 7, 1), method="cash")
+    b = DuesBase.objects.get(member=based.m1)
+    c = api(getattr(based, role))
+    readers = READ_B1 | {"member_user"}
+    expected = 200 if role in readers else (403 if role == "outsider" else 404)
+    assert c.get(f"/api/v1/dues/payments/{p.pk}/").status_code in ({expected, 404} if role == "outsider" else {expected})
+    assert c.get(f"/api/v1/dues/bases/{b.pk}/").status_code in ({expected, 404} if role == "outsider" else {expected})
+    names = {x["member_name"] for x in c.get("/api/v1/dues/bases/?org=CA1B1").json()["results"]}
+    assert ("张伟" in names) == (role in readers)

@@ -146,3 +146,24 @@ def test_index_sends_each_role_to_its_page(client, based):
     assert login(client, based.county_admin).get("/dues/").url == "/dues/report/CA/"
     assert login(client, based.member_user).get("/dues/").url == "/dues/me/"
     assert login(client, based.outsider).get("/dues/").status_code == 404
+
+
+def test_every_branch_write_is_404_out_of_scope(client, based):
+    pending = actions.declare_base(based.m1, from_month="2025-07", category="in_service", base="100")
+    login(client, based.secretary2)
+    for url in ("/dues/org/CA1B1/base/", f"/dues/org/CA1B1/base/{pending.pk}/confirm/", "/dues/org/CA1B1/reminder/",
+                "/dues/org/CA1B1/ledger/"):
+        assert client.post(url, {"member": based.m1.pk}).status_code == 404, url
+    pending.refresh_from_db()
+    assert pending.confirmed_at is None
+
+
+def test_secretary_generates_this_months_ledger_from_the_page(client, based):
+    from dangjian.dues.models import DuesLedger
+
+    DuesLedger.objects.filter(month=dt.date(2025, 7, 1)).delete()
+    login(client, based.secretary1)
+    assert "应交台账尚未生成完整" in client.get("/dues/org/CA1B1/").content.decode()
+    assert client.post("/dues/org/CA1B1/ledger/").status_code == 302
+    assert DuesLedger.objects.filter(month=dt.date(2025, 7, 1), org=based.tree.b1).count() == 2
+    assert Event.objects.filter(verb="dues.ledger.generate", actor=based.secretary1).exists()
