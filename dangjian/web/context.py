@@ -9,5 +9,6 @@ def navigation(request):
     return {
         "nav_can_change_org": scope.everything or bool(scope.prefixes("change_org")),
         "nav_can_view": scope.everything or bool(scope.prefixes("view")),
+        "nav_can_change_member": scope.everything or bool(scope.prefixes("change_member")),
         "nav_self_member": scope.self_members,
     }
