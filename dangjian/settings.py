@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our own static files (intranets have no CDN)
     "django_filters",
     "django_htmx",
     "simple_history",
@@ -178,6 +179,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # Several apps name a field "category" or "status" with different choices: give each enum its own name.
     "ENUM_NAME_OVERRIDES": {
         "MemberCategoryEnum": "dangjian.members.choices.Category",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.api.matrix import CASES, MEMBER_VIEW, ORG_VIEW, ROLES, Case, url_for
+from tests.api.matrix import CASES, COVERED_URL_NAMES, MEMBER_VIEW, ORG_VIEW, ROLES, Case, url_for
 
 
 def _user(world, role):
@@ -57,3 +57,20 @@ def test_member_list_of_an_org_is_its_subtree(world, api):
 def test_matrix_covers_every_role_for_every_case():
     for case in CASES:
         assert set(case.expected) == set(ROLES), case.name
+
+
+def test_every_orgs_and_members_api_route_is_in_the_matrix():
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    names = set()
+
+    def walk(patterns):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns)
+            elif isinstance(p, URLPattern) and p.name and p.name.startswith(("org-", "member-")):
+                names.add(p.name)
+
+    walk(get_resolver().url_patterns)
+    assert names, "the API routes of orgs and members are not registered"
+    assert names <= COVERED_URL_NAMES, f"not in tests/api/matrix.py: {sorted(names - COVERED_URL_NAMES)}"
