@@ -208,7 +208,7 @@ class MemberViewSet(viewsets.GenericViewSet):
                    responses={200: MemberDetailSerializer, 400: OpenApiResponse(description="字段错误（中文说明）")})
     def partial_update(self, request, pk=None):
         user = request.user
-        member = self._get(pk, "change_member")
+        member = self._get(pk, "update_self")
         s = MemberWriteSerializer(data=request.data, partial=True)
         s.is_valid(raise_exception=True)
         data = dict(s.validated_data)
@@ -220,7 +220,7 @@ class MemberViewSet(viewsets.GenericViewSet):
         if "org" in data:
             data["org"] = org_in_scope(user, data["org"], "change_member", field="org")
         actions.update_member(member, data, by=user, source="api")
-        return self._out(self._get(pk, "change_member"))
+        return self._out(self._get(pk, "update_self"))
 
     @extend_schema(summary="变更党籍状态", parameters=[ID_PARAM], request=StatusSerializer,
                    description="停止党籍、出党、去世、转出（或恢复正常），须填写原因。党员不删除。",

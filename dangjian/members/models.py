@@ -12,10 +12,20 @@ from .choices import ETHNICITY_CHOICES, Category, Education, Gender, Status
 
 class MemberQuerySet(models.QuerySet):
     def restrict(self, user, action: str = "view"):
-        """Members `user` may perform `action` on: a prefix range on org_path, or their own record."""
+        """Members `user` may perform `action` on: a prefix range on org_path, or their own record.
+
+        The member role's own-record link reaches "view" and "update_self" (the contact fields a member may
+        change themselves, see actions.SELF_EDITABLE_FIELDS) and nothing else: "change_member" means
+        managing members (admin, secretary), which a member never does for themselves.
+        """
         scope = scope_for(user)
+        if action == "update_self":
+            q = scope.path_q("org_path", "change_member")
+            if scope.self_members and not scope.everything:
+                q |= Q(user=user)
+            return self.filter(q)
         q = scope.path_q("org_path", action)
-        if scope.self_members and not scope.everything and action in {"view", "change_member"}:
+        if scope.self_members and not scope.everything and action == "view":
             q |= Q(user=user)
         return self.filter(q)
 

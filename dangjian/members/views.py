@@ -166,11 +166,9 @@ def member_create(request):
 @login_required
 def member_edit(request, pk):
     user = request.user
-    member = _get_visible(request, pk)
+    member = get_object_or_404(Member.objects.restrict(user, "update_self").select_related("org"), pk=pk)
     can_change = Member.objects.restrict(user, "change_member").filter(pk=pk).exists()
     if not can_change:
-        if member.user_id != user.pk:
-            raise Http404("党员不存在")
         form = SelfForm(request.POST or None, initial={"phone": member.phone, "address": member.address})
         if request.method == "POST" and form.is_valid():
             try:

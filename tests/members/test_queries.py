@@ -66,3 +66,15 @@ def test_as_of_list(cast):
     assert "王强" in names(member_list(u, before))
     after = parse_filter(u, {"as_of": "2030-01-06"})
     assert "王强" not in names(member_list(u, after))
+
+
+def test_member_role_reaches_own_record_for_view_and_update_self_only(cast):
+    from dangjian.members.models import Member
+
+    u = cast.member_user
+    assert list(Member.objects.restrict(u, "view")) == [cast.m1]
+    assert list(Member.objects.restrict(u, "update_self")) == [cast.m1]
+    # managing members (status, transfers, dues) is never reached through the own-record link
+    assert not Member.objects.restrict(u, "change_member").exists()
+    assert not Member.objects.restrict(u, "view_sensitive").exists()
+    assert set(Member.objects.restrict(cast.secretary1, "update_self")) == {cast.m1, cast.m2}
