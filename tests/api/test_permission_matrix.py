@@ -74,3 +74,13 @@ def test_every_orgs_and_members_api_route_is_in_the_matrix():
     walk(get_resolver().url_patterns)
     assert names, "the API routes of orgs and members are not registered"
     assert names <= COVERED_URL_NAMES, f"not in tests/api/matrix.py: {sorted(names - COVERED_URL_NAMES)}"
+
+
+def test_out_of_scope_answers_in_chinese_without_naming_the_reason(world, api):
+    c = api(world.secretary1)
+    assert c.get("/api/v1/orgs/CB01/").json() == {"detail": "党组织不存在"}
+    assert c.get("/api/v1/orgs/NO-SUCH/").json() == {"detail": "党组织不存在"}
+    assert c.get(f"/api/v1/members/{world.m4.pk}/").json() == {"detail": "党员不存在"}
+    assert c.get("/api/v1/members/999999/").json() == {"detail": "党员不存在"}
+    assert api(world.viewer).patch(f"/api/v1/members/{world.m1.pk}/", {"job": "x"}, format="json").json() == {
+        "detail": "党员不存在"}
