@@ -191,6 +191,8 @@ class MemberViewSet(viewsets.GenericViewSet):
         return self._out(self._get(pk), log=True)
 
     @extend_schema(summary="登记党员", request=MemberWriteSerializer,
+                   description=("在 org 党支部登记一名党员。您的角色在任何党组织都不能管理党员时返回 403；"
+                                "org 不存在或不在您管理党员的范围内时返回 400（org 字段，两种情况说法相同）。"),
                    responses={201: MemberDetailSerializer, 400: OpenApiResponse(description="字段错误（中文说明）"),
                               403: OpenApiResponse(description="您没有登记党员的权限")})
     def create(self, request):

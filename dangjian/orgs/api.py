@@ -232,6 +232,8 @@ class OrgViewSet(viewsets.GenericViewSet):
         return self._detail(self._get(code, "view"), fresh=False)
 
     @extend_schema(summary="新建党组织", request=OrgCreateSerializer,
+                   description=("在 parent 之下新建党组织。您的角色在任何党组织都不能管理党组织时返回 403；"
+                                "parent 不存在或不在您管理的范围内时返回 400（parent 字段，两种情况说法相同）。"),
                    responses={201: OrgDetailSerializer, 400: OpenApiResponse(description="字段错误（中文说明）"),
                               403: OpenApiResponse(description="您没有管理党组织的权限")})
     def create(self, request):
