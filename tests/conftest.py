@@ -65,3 +65,12 @@ def _grant(user, role, org):
 @pytest.fixture
 def is_postgres(db):
     return connection.vendor == "postgresql"
+
+
+# Every URL pattern must be covered by the permission matrix (see tests/url_coverage.py).
+from tests import url_coverage  # noqa: E402
+from tests.url_coverage import pytest_sessionfinish  # noqa: E402,F401
+
+
+def pytest_sessionstart(session):
+    url_coverage.install()
