@@ -230,9 +230,8 @@ class MemberViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def status(self, request, pk=None):
         user = request.user
-        # Path scope only: the member role's own-record link does not reach status changes.
-        member = get_object_or_404(
-            Member.objects.filter(scope_for(user).path_q("org_path", "change_member")).select_related("org"), pk=pk)
+        # change_member is the managers' scope: a member's own-record link does not reach status changes.
+        member = self._get(pk, "change_member")
         s = StatusSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
