@@ -27,6 +27,16 @@ EDITABLE_FIELDS = [
 SELF_EDITABLE_FIELDS = ["phone", "address"]
 
 
+def _open_transfer(member) -> bool:
+    """An open 组织关系转接 holds the member where they are (looked up lazily: transfers builds on members)."""
+    from django.apps import apps
+
+    if not apps.is_installed("dangjian.transfers"):
+        return False
+    Transfer = apps.get_model("transfers", "Transfer")
+    return Transfer.objects.filter(member=member, status__in=["pending", "approved"]).exists()
+
+
 def _deltas(member) -> tuple[int, int]:
     if member.status != Status.NORMAL:
         return 0, 0
@@ -84,6 +94,8 @@ def update_member(member: Member, data: dict, *, by=None, source: str = "form") 
     changed = [f for f in EDITABLE_FIELDS if f in merged and merged[f] != current[f]]
     if not changed:
         return []
+    if "org" in changed and _open_transfer(member) and not source.startswith("组织关系转接"):
+        raise ValidationError({"org": "该党员的组织关系正在转接中，转接完成或撤回前不能调整所在党支部"})
     before = _deltas(member)
     old_org = member.org
     _apply(member, {f: merged[f] for f in changed})

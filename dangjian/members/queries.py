@@ -92,6 +92,7 @@ def member_list(user, f: MemberFilter, *, today: dt.date | None = None) -> Query
     qs = Member.objects.restrict(user, "view")
     if f.org is not None:
         qs = qs.filter(org_path__startswith=f.org.path)
+    f = _limit_id_search(user, f)
     qs = _apply_filters(qs, f, today or timezone.localdate())
     return qs.select_related("org").order_by("org_path", "id")
 
@@ -119,6 +120,21 @@ def _apply_filters(qs, f: MemberFilter, today: dt.date):
     return qs
 
 
+def _limit_id_search(user, f: MemberFilter) -> MemberFilter:
+    """Users who only see masked numbers (viewers, members) may search by the last 4 digits, which the
+    mask shows anyway; a longer number would let them test whether a full ID belongs to someone."""
+    from dataclasses import replace
+
+    from dangjian.core.scope import scope_for
+
+    digits = f.q.upper()
+    if len(digits) > 4 and digits[:-1].isdigit() and digits[-1:].isalnum():
+        scope = scope_for(user)
+        if not (scope.everything or scope.prefixes("view_sensitive")):
+            return replace(f, q=digits[-4:])
+    return f
+
+
 def members_as_of(user, f: MemberFilter):
     """The member list as it stood at the end of day `f.as_of` (simple-history versions).
 
@@ -131,7 +147,7 @@ def members_as_of(user, f: MemberFilter):
     qs = hist.filter(id__in=scope_ids) if not _is_everything(user) else hist
     if f.org is not None:
         qs = qs.filter(org_path__startswith=f.org.path)
-    qs = _apply_filters(qs, f, f.as_of)
+    qs = _apply_filters(qs, _limit_id_search(user, f), f.as_of)
     return qs.order_by("org_path", "id")
 
 

@@ -78,3 +78,13 @@ def test_member_role_reaches_own_record_for_view_and_update_self_only(cast):
     assert not Member.objects.restrict(u, "change_member").exists()
     assert not Member.objects.restrict(u, "view_sensitive").exists()
     assert set(Member.objects.restrict(cast.secretary1, "update_self")) == {cast.m1, cast.m2}
+
+
+def test_viewer_id_search_limited_to_the_last_four_digits(cast):
+    full = cast.m1.id_number
+    # a viewer typing a whole ID number searches only by its last 4 digits (what the mask shows)
+    f = parse_filter(cast.viewer, {"q": "1" * 14 + full[-4:]})
+    assert "张伟" in names(member_list(cast.viewer, f))
+    # admin and secretary search by as many digits as they type
+    f = parse_filter(cast.county_admin, {"q": "1" * 14 + full[-4:]})
+    assert names(member_list(cast.county_admin, f)) == []

@@ -51,3 +51,15 @@ def test_moving_the_sending_subtree_keeps_scope_queries_right(cast):
 
     cc_admin = make_user("cc_admin", "admin", new_county)
     assert list(queries.to_accept(cc_admin)) == [t]
+
+
+def test_open_transfer_holds_the_member_in_place(cast):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from dangjian.members import actions as member_actions
+    from dangjian.transfers import actions as transfer_actions
+
+    transfer_actions.start(cast.m1, reason="工作调动", by=cast.secretary1, to_org=cast.tree.b3)
+    with pytest.raises(ValidationError, match="正在转接"):
+        member_actions.update_member(cast.m1, {"org": cast.tree.b2}, by=cast.town_admin)
