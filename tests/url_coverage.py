@@ -57,7 +57,9 @@ def install():
             return response
         status = response.status_code
         location = response.get("Location", "") if 300 <= status < 400 else ""
-        if status in (401, 403, 404) or (location and str(settings.LOGIN_URL) in location or "/login/" in location):
+        public = key.startswith(PUBLIC_PREFIXES)  # e.g. logout succeeds by redirecting to the login page
+        if status in (401, 403, 404) or (not public and location and (str(settings.LOGIN_URL) in location
+                                                                        or "/login/" in location)):
             SEEN[key].add("denied")
         elif status < 400:
             SEEN[key].add("ok")
