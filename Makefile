@@ -10,7 +10,7 @@ export DANGJIAN_DEBUG ?= 0
 PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
 	if $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' >/dev/null 2>&1; then echo $$p; break; fi; done)
 
-.PHONY: run setup test bench lint fmt venv dev-deps clean-venv
+.PHONY: run setup test bench lint fmt venv dev-deps clean-venv prod-check
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -44,6 +44,9 @@ test: dev-deps
 	@mkdir -p var
 	$(VENV)/bin/pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest 未运行任何测试 (no tests ran): 视为失败"; exit 1; fi; exit $$rc
+
+prod-check: venv
+	scripts/prod-check.sh
 
 bench: dev-deps
 	$(PY) -m bench.run $(BENCH_ARGS)
