@@ -1,0 +1,20 @@
+"""Migration helpers shared by the apps."""
+
+from django.db import migrations
+
+
+def c_collation(*columns: tuple[str, str]) -> migrations.RunPython:
+    """On PostgreSQL, give org-path columns the "C" collation, so that `LIKE 'prefix%'` (a subtree) is a
+    btree range scan on their indexes. SQLite compares bytes already: nothing to do there."""
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for table, column in columns:
+                schema_editor.execute(f'ALTER TABLE {table} ALTER COLUMN {column} TYPE varchar(255) COLLATE "C"')
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for table, column in columns:
+                schema_editor.execute(f'ALTER TABLE {table} ALTER COLUMN {column} TYPE varchar(255) COLLATE "default"')
+
+    return migrations.RunPython(forwards, backwards)

@@ -1,0 +1,62 @@
+"""Writes of organization-life records."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from dangjian.core import audit
+from dangjian.members.models import Member
+from dangjian.orgs.models import BRANCH_TYPES
+from dangjian.rules import meetings as rules
+from dangjian.rules import records
+from dangjian.rules.base import value
+
+from .models import Attendance, Meeting
+
+BRANCH_ONLY_KINDS = {"branch_congress", "branch_committee", "group_meeting", "theme_day", "democratic_review"}
+
+
+@transaction.atomic
+def record_meeting(org, *, kind: str, held_on: dt.date, topic: str, attendance=(), by=None, **extra) -> Meeting:
+    """Record a held meeting. `attendance` is [(member_id, status, reason)]; every member must be an active
+    member of that branch. A meeting entered long after it was held is flagged 补录."""
+    errors = {}
+    today = timezone.localdate()
+    if kind not in rules.KINDS:
+        errors["kind"] = f"未知的组织生活类型“{kind}”"
+    if held_on is None:
+        errors["held_on"] = "请填写召开日期"
+    elif held_on > today:
+        errors["held_on"] = "召开日期不能晚于今天（尚未召开的会议请用预约报备）"
+    if not (topic or "").strip():
+        errors["topic"] = "请填写会议主题"
+    if kind in BRANCH_ONLY_KINDS and org.org_type not in BRANCH_TYPES:
+        errors["kind"] = f"{rules.KINDS[kind]}由党支部召开，“{org.name}”是{org.get_org_type_display()}"
+    if kind == "branch_committee" and org.org_type in BRANCH_TYPES and not rules.has_committee_by_size(org.direct_full):
+        errors["kind"] = (f"“{org.name}”正式党员不足{rules.COMMITTEE_MIN_FULL_MEMBERS.value}人，不设支部委员会，"
+                          "不召开支委会")
+    rows = list(attendance)
+    ids = [r[0] for r in rows]
+    if len(set(ids)) != len(ids):
+        errors["attendance"] = "出勤名单中有重复的党员"
+    elif ids:
+        found = set(Member.objects.filter(pk__in=ids, org=org, status="normal").values_list("pk", flat=True))
+        missing = [i for i in ids if i not in found]
+        if missing:
+            errors["attendance"] = f"党员（编号 {', '.join(map(str, missing))}）不是“{org.name}”的在册党员"
+    statuses = {s for s in Attendance.Status.values}
+    if any(r[1] not in statuses for r in rows):
+        errors["attendance"] = "出勤状态只能是 present（出席）、leave（请假）、absent（缺席）"
+    if errors:
+        raise ValidationError(errors)
+    late = (today - held_on).days > value(records.LATE_ENTRY_DAYS)
+    meeting = Meeting.objects.create(org=org, org_path=org.path, kind=kind, held_on=held_on, topic=topic.strip(),
+                                     late_entry=late, created_by=by if getattr(by, "is_authenticated", False) else None,
+                                     **{k: v for k, v in extra.items() if k in {"place", "host", "recorder", "minutes"}})
+    Attendance.objects.bulk_create(
+        [Attendance(meeting=meeting, member_id=m, status=s, reason=(r or "") if s == "leave" else "") for m, s, r in rows])
+    audit.record("meeting.create", actor=by, obj=meeting,
+                 detail={"kind": kind, "held_on": str(held_on), "attendance": len(rows), "late_entry": late})
+    return meeting

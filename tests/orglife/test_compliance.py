@@ -1,0 +1,87 @@
+import datetime as dt
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from dangjian.orglife import actions
+from dangjian.orglife.compliance import compliance
+from tests.factories import make_org
+
+TODAY = dt.date(2026, 11, 20)
+
+
+def rec(org, kind, day, topic="会议"):
+    actions.record_meeting(org, kind=kind, held_on=day, topic=topic)
+
+
+def rows_by(rows, org, kind):
+    return {r.period: r for r in rows if r.org == org and r.requirement == kind}
+
+
+def test_quarterly_congress_counts_by_calendar_quarter(cast):
+    b1 = cast.tree.b1
+    rec(b1, "branch_congress", dt.date(2026, 3, 31))  # last day of Q1 counts for Q1
+    rec(b1, "branch_congress", dt.date(2026, 7, 1))
+    rows = rows_by(compliance(cast.tree.city, 2026, today=TODAY), "CA1B1", "branch_congress")
+    assert [rows[p].held for p in ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4")] == [1, 0, 1, 0]
+    assert rows["2026-Q1"].ok and rows["2026-Q2"].status == "missed" and rows["2026-Q4"].status == "due"
+
+
+def test_periods_after_today_are_left_out_and_monthly_theme_day(cast):
+    rec(cast.tree.b1, "theme_day", dt.date(2026, 11, 2))
+    rows = rows_by(compliance(cast.tree.b1, 2026, today=TODAY), "CA1B1", "theme_day")
+    assert sorted(rows) == [f"2026-{m:02d}" for m in range(1, 12)]
+    assert rows["2026-11"].ok and rows["2026-10"].status == "missed"
+
+
+def test_committee_meeting_only_required_with_a_committee(cast):
+    rows = compliance(cast.tree.b1, 2026, today=TODAY)
+    assert not any(r.requirement == "branch_committee" for r in rows)
+    assert {r.requirement for r in rows} >= {"branch_congress", "party_lecture", "theme_day", "org_life_meeting",
+                                            "democratic_review", "heart_talk"}
+
+
+def test_only_branches_in_the_subtree(cast):
+    rows = compliance(cast.tree.county, 2026, today=TODAY)
+    assert {r.org for r in rows} == {"CA1B1", "CA1B2"}
+
+
+def test_month_option_keeps_the_periods_containing_it(cast):
+    rows = compliance(cast.tree.b1, 2026, 8, today=TODAY)
+    assert {r.period for r in rows} == {"2026", "2026-Q3", "2026-08"}
+
+
+def test_command_json_shape(cast):
+    rec(cast.tree.b1, "branch_congress", dt.date(2025, 5, 6))
+    out = StringIO()
+    call_command("compliance", "--org", "CA", "--year", "2025", "--format", "json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["org"] == "CA" and data["year"] == 2025
+    row = next(r for r in data["results"] if r["org"] == "CA1B1" and r["requirement"] == "branch_congress"
+               and r["period"] == "2025-Q2")
+    assert row == {"org": "CA1B1", "requirement": "branch_congress", "period": "2025-Q2", "required": 1,
+                   "held": 1, "ok": True}
+    assert set(data["results"][0]) == {"org", "requirement", "period", "required", "held", "ok"}
+
+
+def test_command_text_and_unknown_org(cast):
+    out = StringIO()
+    call_command("compliance", "--org", "CA1B1", "--year", "2025", stdout=out)
+    assert "未达标" in out.getvalue()
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="不存在"):
+        call_command("compliance", "--org", "NOPE", "--year", "2025")
+
+
+@pytest.mark.parametrize("n", [2, 20])
+def test_query_count_does_not_grow_with_branches(cast, n, django_assert_max_num_queries):
+    parent = make_org("CX", "测试镇党委", "committee", parent=cast.tree.county)
+    for i in range(n):
+        b = make_org(f"CX{i:03d}", f"测试村{i}党支部", "branch", parent=parent)
+        rec(b, "theme_day", dt.date(2026, 2, 3))
+    with django_assert_max_num_queries(3):
+        rows = compliance(parent, 2026)
+    assert len({r.org for r in rows}) == n
