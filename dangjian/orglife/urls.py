@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "orglife"
-urlpatterns: list = []
+urlpatterns = [
+    path("<str:code>/", views.org_meetings, name="meetings"),
+    path("<str:code>/new/", views.record, name="record"),
+    path("<str:code>/compliance/", views.compliance_grid, name="compliance"),
+]

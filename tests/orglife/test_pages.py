@@ -1,0 +1,45 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from dangjian.orglife import actions
+from dangjian.orglife.models import Meeting
+
+ROLES = ["city_admin", "county_admin", "town_admin", "secretary1", "secretary2", "viewer", "member_user", "outsider"]
+VIEW_B1 = {"city_admin", "county_admin", "town_admin", "secretary1", "viewer", "member_user"}
+WRITE_B1 = {"city_admin", "county_admin", "town_admin", "secretary1"}
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_pages_by_scope(client, cast, who):
+    actions.record_meeting(cast.tree.b1, kind="theme_day", held_on=dt.date(2026, 3, 3), topic="植树")
+    client.force_login(getattr(cast, who))
+    for name in ("orglife:meetings", "orglife:compliance"):
+        r = client.get(reverse(name, args=["CA1B1"]))
+        assert r.status_code == (200 if who in VIEW_B1 else 404), name
+    assert client.get(reverse("orglife:record", args=["CA1B1"])).status_code == (200 if who in WRITE_B1 else 404)
+
+
+def test_anonymous_redirected(client, cast):
+    r = client.get(reverse("orglife:meetings", args=["CA1B1"]))
+    assert r.status_code == 302 and "/login/" in r["Location"]
+
+
+def test_record_through_the_form(client, cast):
+    client.force_login(cast.secretary1)
+    r = client.post(reverse("orglife:record", args=["CA1B1"]), {
+        "kind": "branch_congress", "held_on": "2026-10-09", "topic": "讨论发展对象", f"a_{cast.m1.pk}": "present",
+        f"a_{cast.m2.pk}": "leave", f"r_{cast.m2.pk}": "住院"})
+    assert r.status_code == 302
+    m = Meeting.objects.get()
+    assert m.attendance.get(member=cast.m2).reason == "住院"
+    r = client.post(reverse("orglife:record", args=["CA1B1"]), {"kind": "theme_day", "held_on": "2999-01-01",
+                                                                "topic": "x"})
+    assert r.status_code == 200 and "不能晚于今天" in r.content.decode()
+
+
+def test_compliance_grid_shows_missed_first(client, cast):
+    client.force_login(cast.county_admin)
+    page = client.get(reverse("orglife:compliance", args=["CA"]), {"year": "2025"}).content.decode()
+    assert "城关镇东村党支部" in page and "未达标" in page
