@@ -58,6 +58,15 @@ def record(request, code):
                                                    "errors": errors, "v": values})
 
 
+def _short(period: str) -> str:
+    """"2025-07" -> "7月", "2025-Q3" -> "三季度", "2025" -> "全年"."""
+    if "-Q" in period:
+        return "一二三四"[int(period[-1]) - 1] + "季度"
+    if "-" in period:
+        return f"{int(period[-2:])}月"
+    return "全年"
+
+
 @login_required
 def compliance_grid(request, code):
     org = get_object_or_404(Org.objects.restrict(request.user, "view"), code=code)
@@ -69,9 +78,13 @@ def compliance_grid(request, code):
     rows = compliance(org, year, today=today)
     by_branch: dict[str, dict] = {}
     for r in rows:
-        b = by_branch.setdefault(r.org, {"code": r.org, "name": r.org_name, "cells": [], "missed": 0})
-        b["cells"].append(r)
+        b = by_branch.setdefault(r.org, {"code": r.org, "name": r.org_name, "reqs": {}, "missed": 0})
+        req = b["reqs"].setdefault(r.requirement, {"label": KINDS[r.requirement], "hard": r.hard, "cells": []})
+        r.short = _short(r.period)
+        req["cells"].append(r)
         b["missed"] += r.status == "missed"
+    for b in by_branch.values():
+        b["reqs"] = list(b["reqs"].values())
     branches = sorted(by_branch.values(), key=lambda b: (-b["missed"], b["code"]))
     r = rate(rows)
     return render(request, "orglife/compliance.html", {
