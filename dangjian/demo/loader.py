@@ -171,12 +171,23 @@ def load(city: City) -> dict:
     _history(CommitteeMember, versions)
 
     rebuild_counts()
+
+    # 5. Organization-life records (after the counters: 支委会 is required only with 7+ full members).
+    from .orglife import load_meetings
+
+    fresh = list(Org.objects.filter(pk__in=[o.pk for o in objs]))
+    by_org: dict = {}
+    for m in members:
+        if m.status == Status.NORMAL:
+            by_org.setdefault(m.org_id, []).append(m)
+    n_meetings = load_meetings(city.seed, city.today, fresh, by_org)
     root = org_of[city.root.code]
     active = sum(1 for s in city.members if s.status == Status.NORMAL)
     summary = {
         "seed": city.seed, "size": city.size, "today": city.today.isoformat(), "orgs": len(objs),
         "members": len(members), "active_members": active, "terms": len(terms), "committee_members": len(seats),
         "vacant_secretaries": [o.code for o in city.vacant], "users": [lg.username for lg in city.logins],
+        "meetings": n_meetings,
     }
     audit.record(LOAD_VERB, obj=root, detail=summary)
     return summary
