@@ -197,6 +197,8 @@ SPECTACULAR_SETTINGS = {
         "DisclosureStatusEnum": "dangjian.disclosure.models.Status",
         "TransferStatusEnum": "dangjian.transfers.models.Status",
         "DuesCategoryEnum": "dangjian.dues.models.CATEGORY_CHOICES",
+        "MeetingKindEnum": "dangjian.orglife.models.KIND_CHOICES",
+        "AttendanceStatusEnum": "dangjian.orglife.models.AttendanceStatus",
     },
 }
 

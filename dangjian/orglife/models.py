@@ -51,11 +51,14 @@ class Meeting(models.Model):
         return f"{self.org.name} {self.get_kind_display()} {self.held_on:%Y-%m-%d}"
 
 
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", "出席"
+    LEAVE = "leave", "请假"
+    ABSENT = "absent", "缺席"
+
+
 class Attendance(models.Model):
-    class Status(models.TextChoices):
-        PRESENT = "present", "出席"
-        LEAVE = "leave", "请假"
-        ABSENT = "absent", "缺席"
+    Status = AttendanceStatus
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     member = models.ForeignKey("members.Member", verbose_name="党员", on_delete=models.PROTECT, related_name="attendance")
