@@ -31,14 +31,15 @@ class MemberForm(BootstrapMixin, forms.Form):
     lost_contact = forms.BooleanField(label="失去联系", required=False)
     lost_contact_on = date_field("失去联系日期", required=False)
 
-    def __init__(self, *args, branches=None, **kwargs):
+    def __init__(self, *args, branch_groups=None, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("is_mobile", "lost_contact"):
             self.fields[name].widget.attrs["class"] = "form-check-input"
-        if branches is not None:
+        if branch_groups is not None:
+            # [(parent name, [(code, branch name), ...]), ...] -> one <optgroup> per parent organization.
             self.fields["org"] = forms.ChoiceField(
-                label="所在党支部", choices=[("", "请选择")] + [(o.code, o.name) for o in branches],
-                error_messages=_req("所在党支部"))
+                label="所在党支部", choices=[("", "请选择党支部")] + branch_groups,
+                error_messages={**_req("所在党支部"), "invalid_choice": "请从列表中选择所在党支部"})
             self.fields["org"].widget.attrs["class"] = "form-select"
             self.order_fields(["org"])
 

@@ -22,9 +22,13 @@ from . import actions
 from .choices import AGE_BANDS, ETHNICITIES, Category, Education, Gender, Status
 from .forms import MemberForm, SelfForm, StatusForm
 from .models import Member
-from .queries import FilterError, counted_total, member_list, parse_filter
+from .queries import FILTER_PARAMS, FilterError, MemberFilter, counted_total, member_list, parse_filter
 
 PAGE_SIZE = 50
+# Past this many branches in the user's scope the form uses the typed org search instead of a <select>.
+MAX_BRANCH_SELECT = 200
+
+ETHNICITY_FILTER = [("汉族", "汉族"), ("少数民族", "少数民族（全部）")] + [(e, e) for e in ETHNICITIES if e != "汉族"]
 
 
 def _cursor(params):
@@ -33,28 +37,52 @@ def _cursor(params):
         return None
     path, _, pk = raw.rpartition(",")
     if not path or not pk.isdigit():
-        raise FilterError("翻页参数无效")
+        raise FilterError("翻页参数无效，请回到第一页")
     return path, int(pk)
+
+
+def _filter_values(params) -> dict:
+    """What the filter form shows: the submitted strings, so a rejected value stays visible next to its message."""
+    values = {k: (params.get(k) or "").strip() for k in FILTER_PARAMS}
+    values["status"] = values["status"] or ("all" if "status" in params else "normal")
+    return values
+
+
+def _attach_orgs(rows) -> None:
+    """Historical rows (as-of lists) come back as Member instances without their org: fetch the branches
+    of the page in one query instead of one per row."""
+    orgs = Org.objects.in_bulk({m.org_id for m in rows})
+    for m in rows:
+        if m.org_id in orgs:
+            m.org = orgs[m.org_id]
 
 
 @login_required
 def member_list_view(request):
+    user = request.user
+    values = _filter_values(request.GET)
+    error = None
     try:
-        f = parse_filter(request.user, request.GET)
+        f = parse_filter(user, request.GET)
         after = _cursor(request.GET)
     except FilterError as e:
-        return HttpResponseBadRequest(str(e))
-    qs = member_list(request.user, f)
-    total = counted_total(request.user, f, qs)
-    page_qs = qs
-    if after:
-        page_qs = qs.filter(Q(org_path__gt=after[0]) | Q(org_path=after[0], id__gt=after[1]))
-    rows = list(page_qs[: PAGE_SIZE + 1])
-    has_next = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
-    today = dt.date.today()
+        error = str(e)
+        f, after = MemberFilter(org=_org_or_404(user, values["org"])), None
+    rows, total, has_next = [], 0, False
+    if error is None:
+        qs = member_list(user, f)
+        total = counted_total(user, f, qs)
+        page_qs = qs
+        if after:
+            page_qs = qs.filter(Q(org_path__gt=after[0]) | Q(org_path=after[0], id__gt=after[1]))
+        rows = list(page_qs[: PAGE_SIZE + 1])
+        has_next = len(rows) > PAGE_SIZE
+        rows = rows[:PAGE_SIZE]
+        if f.as_of:
+            _attach_orgs(rows)
+    on = f.as_of or dt.date.today()
     for m in rows:
-        m.age = age_on(m.birth_date, f.as_of or today)
+        m.age = age_on(m.birth_date, on)
         m.id_masked = idcard.mask(m.id_number)
         m.phone_masked = idcard.mask_phone(m.phone)
     params = request.GET.copy()
@@ -65,20 +93,36 @@ def member_list_view(request):
         next_url = "?" + params.urlencode()
         params.pop("after")
     first_url = "?" + params.urlencode() if after else None
-    export_qs = params.urlencode()
+    export_params = params.copy()
+    export_params.pop("format", None)
+    narrowing = [k for k in ("category", "gender", "education", "age", "ethnicity", "joined_year", "as_of") if values[k]]
     ctx = {
-        "f": f, "rows": rows, "total": total, "next_url": next_url, "first_url": first_url, "export_qs": export_qs,
-        "is_history": bool(f.as_of),
-        "can_add": Org.objects.restrict(request.user, "change_member").filter(org_type__in=BRANCH_TYPES).exists(),
+        "f": f, "v": values, "error": error, "rows": rows, "total": total, "next_url": next_url,
+        "first_url": first_url, "export_qs": export_params.urlencode(), "is_history": bool(f.as_of),
+        "page_start": bool(not after), "open_filters": bool(narrowing) or values["status"] != "normal" or error,
+        "n_filters": len(narrowing) + (values["status"] != "normal"),
+        "can_add": Org.objects.restrict(user, "change_member").filter(org_type__in=BRANCH_TYPES).exists(),
         "choices": {
             "category": Category.choices, "gender": Gender.choices, "education": Education.choices,
             "age": [(k, label) for k, label, _lo, _hi in AGE_BANDS], "status": Status.choices,
-            "ethnicity": [("汉族", "汉族"), ("少数民族", "少数民族")] + [(e, e) for e in ETHNICITIES if e != "汉族"],
+            "ethnicity": ETHNICITY_FILTER,
         },
-        "q": request.GET,
     }
-    template = "members/_results.html" if request.htmx and request.htmx.target == "results" else "members/list.html"
-    return render(request, template, ctx)
+    fragment = bool(request.htmx and request.htmx.target == "results")
+    ctx["fragment"] = fragment
+    template = "members/_results.html" if fragment else "members/list.html"
+    # htmx swaps only 2xx answers: a rejected filter is shown in the fragment; a full page says 400.
+    status = 400 if error and not fragment else 200
+    return render(request, template, ctx, status=status)
+
+
+def _org_or_404(user, code):
+    if not code:
+        return None
+    org = Org.objects.restrict(user, "view").filter(code=code).first()
+    if org is None:
+        raise Http404("党组织不存在")
+    return org
 
 
 def _get_visible(request, pk) -> Member:
@@ -120,6 +164,21 @@ def _branch_choice(user, code):
     return Org.objects.restrict(user, "change_member").filter(code=code, org_type__in=BRANCH_TYPES).first()
 
 
+def _branch_groups(user):
+    """The branches the user may add members to, grouped under their parent organization for a <select>,
+    or None when there are too many for a list (then the form uses the typed search). Two queries."""
+    branches = list(Org.objects.restrict(user, "change_member").filter(org_type__in=BRANCH_TYPES)
+                    .order_by("path").only("code", "name", "path")[: MAX_BRANCH_SELECT + 1])
+    if len(branches) > MAX_BRANCH_SELECT:
+        return None
+    steplen = Org.steplen
+    parents = dict(Org.objects.filter(path__in={b.path[:-steplen] for b in branches}).values_list("path", "name"))
+    groups: dict[str, list] = {}
+    for b in branches:
+        groups.setdefault(parents.get(b.path[:-steplen], "其他"), []).append((b.code, b.name))
+    return list(groups.items())
+
+
 def _form_data(cd: dict, org) -> dict:
     data = {k: cd.get(k) for k in ("name", "id_number", "birth_date", "ethnicity", "education", "category",
                                    "joined_on", "confirmed_on", "job", "phone", "address", "is_mobile",
@@ -134,27 +193,28 @@ def _form_data(cd: dict, org) -> dict:
 @login_required
 def member_create(request):
     user = request.user
-    code = request.POST.get("org") if request.method == "POST" else request.GET.get("org", "")
+    code = (request.POST.get("org") if request.method == "POST" else request.GET.get("org", "")) or ""
     chosen = _branch_choice(user, code) if code else None
-    if chosen is None and not code:
-        mine = list(Org.objects.restrict(user, "change_member").filter(org_type__in=BRANCH_TYPES)[:2])
-        if not mine:
-            raise Http404("没有可以添加党员的党支部")
-        if len(mine) == 1:
-            chosen = mine[0]
-    elif chosen is None:
+    if code and chosen is None:
+        # Outside the user's change_member scope, not a branch, or unknown: all look the same.
         raise Http404("党支部不存在")
-    form = MemberForm(request.POST or None)
+    groups = _branch_groups(user)
+    if groups is not None and not groups:
+        raise Http404("没有可以添加党员的党支部")
+    if chosen is None and groups is not None and len(groups) == 1 and len(groups[0][1]) == 1:
+        chosen = _branch_choice(user, groups[0][1][0][0])
+    initial = {"org": chosen.code} if chosen else {}
+    form = MemberForm(request.POST or None, initial=initial, branch_groups=groups)
     org_errors = []
     if request.method == "POST" and form.is_valid():
         if chosen is None:
-            org_errors.append("请选择所在党支部")
+            form.add_error("org" if "org" in form.fields else None, "请选择所在党支部")
+            org_errors = ["请选择所在党支部"]
         else:
             try:
                 member = actions.create_member(_form_data(form.cleaned_data, chosen), by=user, source="页面录入")
             except ValidationError as e:
-                org_errors = list(getattr(e, "error_dict", {}).get("org", [])) and [
-                    m for err in e.error_dict["org"] for m in err.messages]
+                org_errors = [m for err in getattr(e, "error_dict", {}).get("org", []) for m in err.messages]
                 add_action_error(form, e)
             else:
                 messages.success(request, f"已添加党员 {member.name}")
@@ -225,41 +285,95 @@ def _display(field, value):
 
 
 HIDDEN_HISTORY_FIELDS = {"org_path", "created_at", "user"}
+HISTORY_LIMIT = 200
 
 
 @login_required
 def member_history(request, pk):
     member = _get_visible(request, pk)
     full = Member.objects.restrict(request.user, "view_sensitive").filter(pk=pk).exists() or member.user_id == request.user.pk
-    records = list(member.history.select_related("history_user", "org").order_by("-history_date", "-history_id")[:200])
-    orgs = {o.pk: o.name for o in Org.objects.filter(pk__in={r.org_id for r in records})}
+    # One row past the limit tells whether the oldest shown version is the creation or just the page's end.
+    records = list(member.history.select_related("history_user")
+                   .order_by("-history_date", "-history_id")[: HISTORY_LIMIT + 1])
+    complete = len(records) <= HISTORY_LIMIT
+    orgs = dict(Org.objects.filter(pk__in={r.org_id for r in records}).values_list("pk", "name"))
     versions = []
-    for newer, older in zip(records, records[1:] + [None]):
+    for newer, older in zip(records[:HISTORY_LIMIT], records[1:] + [None]):
         changes = []
         if older is not None:
-            delta = newer.diff_against(older)
-            for c in delta.changes:
+            for c in newer.diff_against(older).changes:
                 if c.field in HIDDEN_HISTORY_FIELDS:
                     continue
                 field = Member._meta.get_field(c.field)
-                old, new = c.old, c.new
                 if c.field == "org":
-                    old, new = orgs.get(old, old), orgs.get(new, new)
+                    old, new = orgs.get(c.old, c.old), orgs.get(c.new, c.new)
                 else:
-                    old, new = _display(field, old), _display(field, new)
+                    old, new = _display(field, c.old), _display(field, c.new)
                 if c.field in ("id_number", "phone") and not full:
                     mask = idcard.mask if c.field == "id_number" else idcard.mask_phone
-                    old, new = mask(str(old)) if old != "—" else old, mask(str(new)) if new != "—" else new
+                    old, new = (mask(str(x)) if x != "—" else x for x in (old, new))
                 changes.append({"label": field.verbose_name, "old": old, "new": new})
-        versions.append({"r": newer, "changes": changes, "created": older is None})
-    events = list(Event.objects.filter(object_type="members.member", object_id=str(pk)).select_related("actor")[:200])
+        versions.append({"r": newer, "changes": changes, "created": older is None and complete,
+                         "org_name": orgs.get(newer.org_id, "")})
+    events = _member_events(member)
+    return render(request, "members/history.html", {"m": member, "versions": versions, "events": events,
+                                                    "full": full, "truncated": not complete})
+
+
+def _member_events(member) -> list:
+    """The business events about this member and about their 组织关系转接 (two queries), each with a
+    Chinese description."""
+    from django.apps import apps
+
+    q = Q(object_type="members.member", object_id=str(member.pk))
+    if apps.is_installed("dangjian.transfers"):
+        transfer_ids = [str(pk) for pk in member.transfers.values_list("pk", flat=True)]
+        if transfer_ids:
+            q |= Q(object_type="transfers.transfer", object_id__in=transfer_ids)
+    events = list(Event.objects.filter(q).select_related("actor").order_by("-at", "-id")[:200])
     for e in events:
         e.label = EVENT_LABELS.get(e.verb, e.verb)
-    return render(request, "members/history.html", {"m": member, "versions": versions, "events": events})
+        e.text = _event_text(e)
+        e.sensitive = e.verb == "member.view_sensitive"
+    return events
+
+
+def _field_labels(names) -> str:
+    labels = []
+    for n in names or []:
+        try:
+            labels.append(str(Member._meta.get_field(n).verbose_name))
+        except Exception:  # a field renamed since the event was written keeps its code name
+            labels.append(n)
+    return "、".join(labels)
+
+
+def _event_text(e) -> str:
+    d = e.detail or {}
+    if e.verb == "member.create":
+        return f"来源：{d['source']}" if d.get("source") else ""
+    if e.verb == "member.update":
+        text = f"修改了{_field_labels(d.get('fields'))}"
+        return text + (f"（{d['source']}）" if d.get("source") else "")
+    if e.verb == "member.status":
+        return f"{d.get('from', '')} → {d.get('to', '')}，原因：{d.get('reason', '')}"
+    if e.verb == "dues.payment":
+        months = "、".join(m[:7] for m in d.get("months", []))
+        return f"{d.get('amount', '')} 元（{months}）" if months else f"{d.get('amount', '')} 元"
+    if e.verb == "dues.reminder":
+        return f"连续 {d['unpaid_months']} 个月未交" if d.get("unpaid_months") else ""
+    if e.verb in ("transfer.start", "transfer.reject") and d.get("reason"):
+        return f"原因：{d['reason']}"
+    if e.verb in ("transfer.approve", "transfer.register_in") and d.get("letter_no"):
+        return f"介绍信编号：{d['letter_no']}"
+    return ""
 
 
 EVENT_LABELS = {
     "member.create": "录入党员", "member.update": "修改信息", "member.status": "党籍状态变更",
     "member.view_sensitive": "查看完整身份证号和电话", "member.export": "导出",
+    "dues.payment": "缴纳党费", "dues.reminder": "催缴党费",
+    "transfer.start": "发起组织关系转接", "transfer.approve": "批准组织关系转接", "transfer.accept": "接收组织关系",
+    "transfer.reject": "退回组织关系转接", "transfer.cancel": "撤回组织关系转接", "transfer.receipt": "回执已收到",
+    "transfer.register_in": "登记转入", "transfer.letter": "打印介绍信",
 }
-
