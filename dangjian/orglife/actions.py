@@ -20,8 +20,8 @@ BRANCH_ONLY_KINDS = {"branch_congress", "branch_committee", "group_meeting", "th
 
 @transaction.atomic
 def record_meeting(org, *, kind: str, held_on: dt.date, topic: str, attendance=(), by=None, **extra) -> Meeting:
-    """Record a held meeting. `attendance` is [(member_id, status, reason)]; every member must be an active
-    member of that branch. A meeting entered long after it was held is flagged 补录."""
+    """Record a held meeting. `attendance` is [(member or member id, status, reason)]; every member must be an
+    active member of that branch. A meeting entered long after it was held is flagged 补录."""
     errors = {}
     today = timezone.localdate()
     if kind not in rules.KINDS:
@@ -34,10 +34,15 @@ def record_meeting(org, *, kind: str, held_on: dt.date, topic: str, attendance=(
         errors["topic"] = "请填写会议主题"
     if kind in BRANCH_ONLY_KINDS and org.org_type not in BRANCH_TYPES:
         errors["kind"] = f"{rules.KINDS[kind]}由党支部召开，“{org.name}”是{org.get_org_type_display()}"
-    if kind == "branch_committee" and org.org_type in BRANCH_TYPES and not rules.has_committee_by_size(org.direct_full):
+    if (kind == "branch_committee" and org.org_type in BRANCH_TYPES and held_on is not None
+            and held_on >= rules.BRANCH_RULES_START
+            and not any(r.kind == kind for r in rules.requirements_for(org.org_type, org.direct_full, True,
+                                                                         on=min(held_on, today)))):
+        # The rules require 支委会 only where a committee exists (7+ full members): a smaller branch has none.
         errors["kind"] = (f"“{org.name}”正式党员不足{rules.COMMITTEE_MIN_FULL_MEMBERS.value}人，不设支部委员会，"
                           "不召开支委会")
-    rows = list(attendance)
+    # Members may be given as Member objects or ids.
+    rows = [(getattr(m, "pk", m), s, r) for m, s, r in attendance]
     ids = [r[0] for r in rows]
     if len(set(ids)) != len(ids):
         errors["attendance"] = "出勤名单中有重复的党员"

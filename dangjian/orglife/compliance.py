@@ -7,8 +7,11 @@ number of queries does not grow with the number of branches.
 
 import datetime as dt
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from functools import lru_cache
 
+from django.db.models import Count
+from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from dangjian.orgs.models import BRANCH_TYPES, Org
@@ -34,30 +37,46 @@ class Row:
                 "required": self.required, "held": self.held, "ok": self.ok}
 
 
+@lru_cache(maxsize=256)
+def _periods(year: int, period: str, through: dt.date, month: int | None) -> tuple:
+    """(label, first month, last month, last day) of the periods under way or ended on `through`, only those
+    containing `month` when given."""
+    out = []
+    for label in rules.periods_in(year, period, through=through):
+        first, last = rules.period_bounds(label)
+        if month is None or first.month <= month <= last.month:
+            out.append((label, first.month, last.month, last))
+    return tuple(out)
+
+
 def compliance(org: Org, year: int, month: int | None = None, *, today: dt.date | None = None) -> list[Row]:
     today = today or timezone.localdate()
     through = min(today, dt.date(year, 12, 31))
     if dt.date(year, 1, 1) > today:
         return []
-    branches = list(Org.objects.filter(path__startswith=org.path, org_type__in=BRANCH_TYPES)
-                    .only("id", "code", "name", "org_type", "direct_full").order_by("path"))
-    counts: Counter = Counter()
-    rows = (Meeting.objects.filter(org_path__startswith=org.path, held_on__year=year, org__org_type__in=BRANCH_TYPES)
-            .values_list("org_id", "kind", "held_on"))
-    for org_id, kind, held_on in rows.iterator(chunk_size=5000):
-        counts[(org_id, kind, held_on.month)] += 1
+    branches = (Org.objects.filter(path__startswith=org.path, org_type__in=BRANCH_TYPES)
+                .values_list("id", "code", "name", "org_type", "direct_full").order_by("path"))
+    # One GROUP BY over the subtree's meetings of the year (index org_path, kind, held_on); months are enough
+    # because every period is a whole number of calendar months.
+    grouped = (Meeting.objects.filter(org_path__startswith=org.path, held_on__gte=dt.date(year, 1, 1),
+                                      held_on__lte=dt.date(year, 12, 31))
+               .annotate(month=ExtractMonth("held_on")).values_list("org_id", "kind", "month")
+               .annotate(n=Count("id")).order_by())
+    counts: Counter = Counter({(org_id, kind, m): n for org_id, kind, m, n in grouped})
+    # Requirements depend only on the org type and whether a committee exists: computed once per pair.
+    reqs: dict[tuple[str, bool], list] = {}
     out: list[Row] = []
-    for b in branches:
-        # has_groups: 党小组 are not registered yet, so 党小组会 is not required of anyone (see the note).
-        for req in rules.requirements_for(b.org_type, b.direct_full, False, on=through):
-            for label in rules.periods_in(year, req.period, through=through):
-                first, last = rules.period_bounds(label)
-                if month is not None and not (first.month <= month <= last.month):
-                    continue
-                held = sum(counts[(b.id, req.kind, m)] for m in range(first.month, last.month + 1))
+    for org_id, code, name, org_type, direct_full in branches:
+        key = (org_type, rules.has_committee_by_size(direct_full))
+        if key not in reqs:
+            # has_groups: 党小组 are not registered yet, so 党小组会 is not required of anyone.
+            reqs[key] = rules.requirements_for(org_type, direct_full, False, on=through, has_committee=key[1])
+        for req in reqs[key]:
+            for label, first, last, last_day in _periods(year, req.period, through, month):
+                held = sum(counts[(org_id, req.kind, m)] for m in range(first, last + 1))
                 ok = held >= req.count
-                status = "ok" if ok else ("due" if last >= today else "missed")
-                out.append(Row(org=b.code, org_name=b.name, requirement=req.kind, period=label, required=req.count,
+                status = "ok" if ok else ("due" if last_day >= today else "missed")
+                out.append(Row(org=code, org_name=name, requirement=req.kind, period=label, required=req.count,
                                held=held, ok=ok, status=status, hard=req.hard))
     return out
 
@@ -72,4 +91,4 @@ def rate(rows: list[Row]) -> float | None:
     return None if not done else sum(r.ok for r in done) / len(done)
 
 
-__all__ = ["Row", "compliance", "as_contract", "rate", "asdict"]
+__all__ = ["Row", "as_contract", "compliance", "rate"]

@@ -16,8 +16,10 @@ class MeetingQuerySet(models.QuerySet):
         scope = scope_for(user)
         q = scope.path_q("org_path", action)
         if action == "view" and scope.self_members and not scope.everything:
-            q |= Q(org__members__user=user)
-            return self.filter(q).distinct()
+            # A subquery, not a join through org.members: no duplicate rows, no DISTINCT over the list.
+            from dangjian.members.models import Member
+
+            q |= Q(org_id__in=Member.objects.filter(user=user).values("org_id"))
         return self.filter(q)
 
 

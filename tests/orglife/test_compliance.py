@@ -85,3 +85,40 @@ def test_query_count_does_not_grow_with_branches(cast, n, django_assert_max_num_
     with django_assert_max_num_queries(3):
         rows = compliance(parent, 2026)
     assert len({r.org for r in rows}) == n
+
+
+def test_year_and_month_edges(cast):
+    b1 = cast.tree.b1
+    rec(b1, "theme_day", dt.date(2025, 12, 31))  # previous year: not counted for 2026
+    rec(b1, "theme_day", dt.date(2026, 6, 30))  # last day of June and of Q2
+    rec(b1, "branch_congress", dt.date(2026, 6, 30))
+    rec(b1, "org_life_meeting", dt.date(2026, 1, 1))
+    rows = compliance(b1, 2026, today=TODAY)
+    theme = rows_by(rows, "CA1B1", "theme_day")
+    assert theme["2026-01"].held == 0 and theme["2026-06"].held == 1 and theme["2026-07"].held == 0
+    assert rows_by(rows, "CA1B1", "branch_congress")["2026-Q2"].ok
+    assert rows_by(rows, "CA1B1", "org_life_meeting")["2026"].held == 1
+    assert rows_by(compliance(b1, 2025, today=TODAY), "CA1B1", "theme_day")["2025-12"].ok
+
+
+def test_meetings_of_a_committee_do_not_count_for_its_branches(cast):
+    rec(cast.tree.town, "party_lecture", dt.date(2026, 2, 1))
+    rows = compliance(cast.tree.town, 2026, today=TODAY)
+    assert {r.org for r in rows} == {"CA1B1", "CA1B2"}
+    assert all(r.held == 0 for r in rows if r.requirement == "party_lecture")
+
+
+def test_current_period_is_due_not_missed(cast):
+    rows = rows_by(compliance(cast.tree.b1, 2026, today=TODAY), "CA1B1", "branch_congress")
+    assert rows["2026-Q4"].status == "due" and not rows["2026-Q4"].ok and rows["2026-Q3"].status == "missed"
+    assert compliance(cast.tree.b1, 2027, today=TODAY) == []
+
+
+def test_committee_requirement_for_a_branch_with_seven_full_members(cast):
+    from tests.factories import make_member
+
+    for i in range(7):
+        make_member(cast.tree.b2, f"党员{i}")
+    cast.tree.b2.refresh_from_db()
+    rows = compliance(cast.tree.town, 2026, 3, today=TODAY)
+    assert {r.org for r in rows if r.requirement == "branch_committee"} == {"CA1B2"}

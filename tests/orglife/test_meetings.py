@@ -15,7 +15,7 @@ TODAY = dt.date(2026, 11, 20)
 
 @pytest.fixture(autouse=True)
 def frozen():
-    with time_machine.travel(dt.datetime(2026, 11, 20, 12, tzinfo=dt.timezone.utc)):
+    with time_machine.travel(dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC)):
         yield
 
 
@@ -129,3 +129,37 @@ def test_meetings_follow_their_branch_when_it_moves(cast):
     m.refresh_from_db()
     cast.tree.b1.refresh_from_db()
     assert m.org_path == cast.tree.b1.path
+
+
+def test_attendance_given_as_members_and_bad_rows_refused(cast):
+    m = actions.record_meeting(cast.tree.b1, kind="party_lecture", held_on=TODAY, topic="党课",
+                               attendance=[(cast.m1, "present", ""), (cast.m2, "absent", "不应保存")])
+    assert sorted(m.attendance.values_list("status", "reason")) == [("absent", ""), ("present", "")]
+    with pytest.raises(ValidationError, match="重复"):
+        actions.record_meeting(cast.tree.b1, kind="party_lecture", held_on=TODAY, topic="党课",
+                               attendance=[(cast.m1, "present", ""), (cast.m1.pk, "leave", "")])
+    with pytest.raises(ValidationError, match="出勤状态"):
+        actions.record_meeting(cast.tree.b1, kind="party_lecture", held_on=TODAY, topic="党课",
+                               attendance=[(cast.m1, "late", "")])
+    with pytest.raises(ValidationError, match="未知的组织生活类型"):
+        actions.record_meeting(cast.tree.b1, kind="picnic", held_on=TODAY, topic="x")
+    assert Meeting.objects.count() == 1
+
+
+def test_inactive_member_not_in_attendance(cast):
+    from dangjian.members.actions import change_status
+
+    change_status(cast.m2, "transferred_out", reason="转出", on=TODAY, by=cast.city_admin)
+    with pytest.raises(ValidationError, match="在册党员"):
+        actions.record_meeting(cast.tree.b1, kind="theme_day", held_on=TODAY, topic="主题党日",
+                               attendance=[(cast.m2.pk, "present", "")])
+
+
+def test_member_reads_only_own_branch_meetings(cast):
+    own = actions.record_meeting(cast.tree.b1, kind="theme_day", held_on=TODAY, topic="本支部")
+    other = actions.record_meeting(cast.tree.b2, kind="theme_day", held_on=TODAY, topic="别的支部")
+    c = api(cast.member_user)
+    assert [x["id"] for x in c.get("/api/v1/meetings/").json()["results"]] == [own.pk]
+    assert c.get(f"/api/v1/meetings/{other.pk}/").status_code == 404
+    assert c.get("/api/v1/meetings/", {"org": "CA1B2"}).status_code == 404
+    assert Meeting.objects.restrict(cast.member_user, "change_member").count() == 0
