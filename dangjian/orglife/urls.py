@@ -4,7 +4,8 @@ from . import views
 
 app_name = "orglife"
 urlpatterns = [
+    # First: "compliance/<code>/" must not be read as the record form of an organization coded "compliance".
+    path("compliance/<str:code>/", views.compliance_grid, name="compliance"),
     path("<str:code>/", views.org_meetings, name="meetings"),
     path("<str:code>/new/", views.record, name="record"),
-    path("<str:code>/compliance/", views.compliance_grid, name="compliance"),
 ]

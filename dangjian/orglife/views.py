@@ -5,11 +5,12 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from dangjian.members.models import Member
-from dangjian.orgs.models import Org
+from dangjian.orgs.models import BRANCH_TYPES, Org
 from dangjian.rules.meetings import KINDS
 
 from . import actions
@@ -21,16 +22,19 @@ from .models import Attendance, Meeting
 def org_meetings(request, code):
     org = get_object_or_404(Org.objects.restrict(request.user, "view"), code=code)
     meetings = (Meeting.objects.restrict(request.user, "view").filter(org_path__startswith=org.path)
-                .select_related("org").order_by("-held_on", "-id")[:200])
+                .select_related("org")
+                .annotate(n_present=Count("attendance", filter=Q(attendance__status="present")),
+                          n_attendance=Count("attendance"))
+                .order_by("-held_on", "-id")[:200])
     can_record = org.is_branch and Org.objects.restrict(request.user, "change_member").filter(pk=org.pk).exists()
     return render(request, "orglife/meetings.html", {"org": org, "meetings": meetings, "can_record": can_record})
 
 
 @login_required
 def record(request, code):
-    org = get_object_or_404(Org.objects.restrict(request.user, "change_member"), code=code, org_type__in=[
-        "branch", "joint_branch", "temp_branch"])
-    members = list(Member.objects.filter(org=org, status="normal").order_by("name_pinyin", "id"))
+    org = get_object_or_404(Org.objects.restrict(request.user, "change_member"), code=code,
+                            org_type__in=BRANCH_TYPES)
+    members = list(Member.objects.filter(org=org).active().order_by("name_pinyin", "id"))
     errors, values = {}, {"kind": "theme_day", "held_on": timezone.localdate().isoformat(), "topic": ""}
     if request.method == "POST":
         values = {k: request.POST.get(k, "").strip() for k in ("kind", "held_on", "topic", "place", "host", "recorder",
@@ -38,8 +42,10 @@ def record(request, code):
         rows = []
         for m in members:
             status = request.POST.get(f"a_{m.pk}", "present")
+            # Kept on the member for the form shown again after an error: nothing the secretary ticked is lost.
+            m.form_status, m.form_reason = status, request.POST.get(f"r_{m.pk}", "").strip()
             if status in Attendance.Status.values:
-                rows.append((m.pk, status, request.POST.get(f"r_{m.pk}", "")))
+                rows.append((m.pk, status, m.form_reason))
         try:
             held_on = dt.date.fromisoformat(values["held_on"])
         except ValueError:
