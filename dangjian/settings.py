@@ -206,6 +206,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "dangjian.core.logging.RequestIdFilter"}},
+        "VoteKindEnum": "dangjian.orglife.models.VOTE_KIND_CHOICES",
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "dangjian.core.logging.JsonFormatter"},

@@ -10,18 +10,22 @@ from dangjian.core import audit
 from dangjian.members.models import Member
 from dangjian.orgs.models import BRANCH_TYPES
 from dangjian.rules import meetings as rules
-from dangjian.rules import records
+from dangjian.rules import quorum, records
 from dangjian.rules.base import value
 
-from .models import Attendance, Meeting
+from .models import VOTE_KIND_CHOICES, Attendance, Meeting, Vote
 
 BRANCH_ONLY_KINDS = {"branch_congress", "branch_committee", "group_meeting", "theme_day", "democratic_review"}
 
 
 @transaction.atomic
-def record_meeting(org, *, kind: str, held_on: dt.date, topic: str, attendance=(), by=None, **extra) -> Meeting:
+def record_meeting(org, *, kind: str, held_on: dt.date, topic: str, attendance=(), votes=(), by=None,
+                   **extra) -> Meeting:
     """Record a held meeting. `attendance` is [(member or member id, status, reason)]; every member must be an
-    active member of that branch. A meeting entered long after it was held is flagged 补录."""
+    active member of that branch. A meeting entered long after it was held is flagged 补录.
+
+    `votes` (支部党员大会 only) is [{"subject", "kind", "eligible", "present", "yes", "no", "abstain",
+    "written_yes"}]: inconsistent counts are refused, a vote without quorum is stored and marked invalid."""
     errors = {}
     today = timezone.localdate()
     if kind not in rules.KINDS:
@@ -54,6 +58,10 @@ def record_meeting(org, *, kind: str, held_on: dt.date, topic: str, attendance=(
     statuses = {s for s in Attendance.Status.values}
     if any(r[1] not in statuses for r in rows):
         errors["attendance"] = "出勤状态只能是 present（出席）、leave（请假）、absent（缺席）"
+    attended = sum(1 for r in rows if r[1] == Attendance.Status.PRESENT) if rows else None
+    checked, vote_errors = _check_votes(kind, list(votes), attended)
+    if vote_errors:
+        errors["votes"] = vote_errors
     if errors:
         raise ValidationError(errors)
     late = (today - held_on).days > value(records.LATE_ENTRY_DAYS)
@@ -62,6 +70,51 @@ def record_meeting(org, *, kind: str, held_on: dt.date, topic: str, attendance=(
                                      **{k: v for k, v in extra.items() if k in {"place", "host", "recorder", "minutes"}})
     Attendance.objects.bulk_create(
         [Attendance(meeting=meeting, member_id=m, status=s, reason=(r or "") if s == "leave" else "") for m, s, r in rows])
+    for v in checked:
+        v.meeting = meeting
+    Vote.objects.bulk_create(checked)
     audit.record("meeting.create", actor=by, obj=meeting,
-                 detail={"kind": kind, "held_on": str(held_on), "attendance": len(rows), "late_entry": late})
+                 detail={"kind": kind, "held_on": str(held_on), "attendance": len(rows), "late_entry": late,
+                         "votes": len(checked), "invalid_votes": sum(not v.valid for v in checked)})
     return meeting
+
+
+VOTE_KINDS = dict(VOTE_KIND_CHOICES)
+VOTE_COUNTS = ("eligible", "present", "yes", "no", "abstain", "written_yes")
+
+
+def _check_votes(kind: str, votes: list[dict], attended: int | None) -> tuple[list[Vote], list[str]]:
+    """Unsaved Vote rows with the quorum verdict, or the Chinese reasons why the figures cannot be right.
+
+    Figures that cannot be true (more ballots than people present, more present than eligible) are errors; a vote
+    that is merely without quorum or not passed is a fact of the meeting and is kept with its verdict."""
+    if not votes:
+        return [], []
+    if kind != "branch_congress":
+        return [], [f"只有{rules.KINDS['branch_congress']}录入表决结果，{rules.KINDS.get(kind, kind)}不录入"]
+    out, errors = [], []
+    for i, v in enumerate(votes, 1):
+        label = f"第{i}项表决"
+        subject = (v.get("subject") or "").strip()
+        vote_kind = v.get("kind") or "general"
+        if not subject:
+            errors.append(f"{label}：请填写表决事项")
+            continue
+        if vote_kind not in VOTE_KINDS:
+            errors.append(f"{label}：表决类型“{vote_kind}”无效，可选：{'、'.join(VOTE_KINDS)}")
+            continue
+        counts = {k: v.get(k) if v.get(k) is not None else 0 for k in VOTE_COUNTS}
+        if v.get("eligible") is None or v.get("present") is None or v.get("yes") is None:
+            errors.append(f"{label}：请填写应到、实到和赞成人数")
+            continue
+        try:
+            result = quorum.vote_result(**counts, kind=vote_kind)
+        except ValueError as e:
+            errors.append(f"{label}：{e}")
+            continue
+        if attended is not None and counts["present"] > attended:
+            errors.append(f"{label}：实到会有表决权人数（{counts['present']}）多于出勤名单中的出席人数（{attended}）")
+            continue
+        out.append(Vote(kind=vote_kind, subject=subject[:200], **counts, valid=result.valid_meeting,
+                        passed=bool(result.passed), reasons=list(result.reasons), warnings=list(result.warnings)))
+    return out, errors

@@ -15,7 +15,7 @@ from dangjian.api.permissions import org_in_scope, require_somewhere
 from dangjian.orgs.models import Org
 
 from . import actions
-from .models import KIND_CHOICES, Attendance, Meeting
+from .models import KIND_CHOICES, VOTE_KIND_CHOICES, Attendance, Meeting, Vote
 
 WRITE_ACTION = "change_member"
 
@@ -28,16 +28,27 @@ class AttendanceSerializer(serializers.ModelSerializer):
         fields = ["member", "member_name", "status", "reason"]
 
 
+class VoteSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Vote
+        fields = ["kind", "kind_display", "subject", "eligible", "present", "yes", "no", "abstain", "written_yes",
+                  "valid", "passed", "reasons", "warnings"]
+        read_only_fields = fields
+
+
 class MeetingSerializer(serializers.ModelSerializer):
     org = serializers.CharField(source="org.code", read_only=True)
     org_name = serializers.CharField(source="org.name", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     attendance = AttendanceSerializer(many=True, read_only=True)
+    votes = VoteSerializer(many=True, read_only=True)
 
     class Meta:
         model = Meeting
         fields = ["id", "org", "org_name", "kind", "kind_display", "held_on", "topic", "place", "host", "recorder",
-                  "minutes", "late_entry", "created_at", "attendance"]
+                  "minutes", "late_entry", "created_at", "attendance", "votes"]
         read_only_fields = fields
 
 
@@ -46,6 +57,20 @@ class AttendanceInSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Attendance.Status.choices,
                                      error_messages={"invalid_choice": "出勤状态“{input}”无效，可选 present、leave、absent"})
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class VoteInSerializer(serializers.Serializer):
+    """A 支部党员大会 vote; the quorum verdict (valid, passed, reasons) is computed, not sent."""
+
+    kind = serializers.ChoiceField(choices=VOTE_KIND_CHOICES, default="general",
+                                   error_messages={"invalid_choice": "表决类型“{input}”无效"})
+    subject = serializers.CharField(max_length=200, help_text="表决事项")
+    eligible = serializers.IntegerField(min_value=0, help_text="应到会有表决权人数")
+    present = serializers.IntegerField(min_value=0, help_text="实到会有表决权人数")
+    yes = serializers.IntegerField(min_value=0, help_text="赞成")
+    no = serializers.IntegerField(min_value=0, default=0, help_text="反对")
+    abstain = serializers.IntegerField(min_value=0, default=0, help_text="弃权")
+    written_yes = serializers.IntegerField(min_value=0, default=0, help_text="缺席者会前提交的书面赞成意见")
 
 
 class MeetingInSerializer(serializers.Serializer):
@@ -58,6 +83,7 @@ class MeetingInSerializer(serializers.Serializer):
     recorder = serializers.CharField(required=False, allow_blank=True, max_length=50)
     minutes = serializers.CharField(required=False, allow_blank=True)
     attendance = AttendanceInSerializer(many=True, required=False)
+    votes = VoteInSerializer(many=True, required=False, help_text="支部党员大会的表决；未达法定人数的表决照录并标为无效")
 
 
 class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -74,7 +100,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         kind = self.request.query_params.get("kind")
         if kind:
             qs = qs.filter(kind=kind)
-        return qs.prefetch_related("attendance__member").order_by("-held_on", "-id")
+        return qs.prefetch_related("attendance__member", "votes").order_by("-held_on", "-id")
 
     @extend_schema(parameters=[OpenApiParameter("org", str, description="党组织编码（含全部下级）"),
                                OpenApiParameter("kind", str, description="会议类型")])
@@ -94,6 +120,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         d = dict(s.validated_data)
         org = org_in_scope(user, d.pop("org"), WRITE_ACTION, field="org")
         rows = [(a["member"], a["status"], a.get("reason", "")) for a in d.pop("attendance", [])]
-        meeting = actions.record_meeting(org, attendance=rows, by=user, **d)
-        meeting = Meeting.objects.select_related("org").prefetch_related("attendance__member").get(pk=meeting.pk)
+        meeting = actions.record_meeting(org, attendance=rows, votes=d.pop("votes", []), by=user, **d)
+        meeting = (Meeting.objects.select_related("org").prefetch_related("attendance__member", "votes")
+                   .get(pk=meeting.pk))
         return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)

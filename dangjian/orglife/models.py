@@ -74,3 +74,38 @@ class Attendance(models.Model):
             # a member's own attendance history
             models.Index(fields=["member", "meeting"], name="attendance_member_idx"),
         ]
+
+
+# The 支部党员大会 votes a record can carry (dangjian.rules.quorum kinds); elections have their own results.
+VOTE_KIND_CHOICES = [
+    ("general", "一般事项表决"),
+    ("admission", "接收预备党员"),
+    ("probation", "预备党员转正、延长预备期或取消资格"),
+    ("disposal", "不合格党员组织处置"),
+]
+
+
+class Vote(models.Model):
+    """A vote taken at a 支部党员大会 (应到, 实到, 赞成, 反对, 弃权). The quorum verdict of dangjian.rules.quorum is
+    stored with it: a vote taken without quorum is kept and marked invalid, so the record shows what happened."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="votes")
+    kind = models.CharField("表决类型", max_length=16, choices=VOTE_KIND_CHOICES, default="general")
+    subject = models.CharField("表决事项", max_length=200)
+    eligible = models.PositiveIntegerField("应到会有表决权人数")
+    present = models.PositiveIntegerField("实到会有表决权人数")
+    yes = models.PositiveIntegerField("赞成")
+    no = models.PositiveIntegerField("反对", default=0)
+    abstain = models.PositiveIntegerField("弃权", default=0)
+    written_yes = models.PositiveIntegerField("书面赞成意见", default=0, help_text="因故缺席者会前提交的书面赞成意见")
+    valid = models.BooleanField("会议有效", help_text="到会人数达到法定人数")
+    passed = models.BooleanField("通过")
+    reasons = models.JSONField("判定依据", default=list)
+    warnings = models.JSONField("提示", default=list, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "表决"
+        ordering = ["meeting", "id"]
+
+    def __str__(self):
+        return f"{self.subject}（{'通过' if self.passed else '未通过'}{'' if self.valid else '，会议无效'}）"
