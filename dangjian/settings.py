@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "treebeard",
+    "django_tasks",
+    "django_tasks_db",  # task queue in the database: large roster imports run in `dangjian db_worker`
     "dangjian.core",
     "dangjian.accounts",
     "dangjian.orgs",
@@ -152,6 +154,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"
+
+# Background tasks (django-tasks): queued in the database, run by `dangjian db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Web imports of files with more data rows than this are checked and written in the background.
+DANGJIAN_IMPORT_SYNC_MAX_ROWS = int(os.environ.get("DANGJIAN_IMPORT_SYNC_MAX_ROWS", "5000"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SESSION_COOKIE_HTTPONLY = True

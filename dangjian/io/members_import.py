@@ -48,15 +48,18 @@ _ATTNAMES = [f.attname for f in Member._meta.concrete_fields]
 
 
 def import_members(path, *, file_name: str | None = None, default_org: str | None = None, user=None, by=None,
-                   dry_run: bool = False, source: str = "cli") -> ImportResult:
+                   dry_run: bool = False, source: str = "cli", progress=None) -> ImportResult:
     """Validate `path` and, when every row is valid and not `dry_run`, write it.
 
     `user`: whose scope limits the rows (None = the operator at the command line: everything).
     `by`: the actor recorded in history and the event log. `default_org`: code used for rows that
-    name no organization.
+    name no organization. `progress(stage, done, total)`: called every CHUNK rows with stage "read"
+    (total None: the file is streamed), "check" and finally "write" (before the one transaction).
     """
-    plan = plan_members(path, file_name=file_name, default_org=default_org, user=user)
+    plan = plan_members(path, file_name=file_name, default_org=default_org, user=user, progress=progress)
     if plan.result.ok and not dry_run:
+        if progress is not None:
+            progress("write", 0, len(plan.creates) + len(plan.updates))
         try:
             apply_plan(plan, by=by, source=source)
         except IntegrityError:
@@ -174,7 +177,7 @@ def _lookup_active(numbers) -> dict[str, dict]:
     return out
 
 
-def plan_members(path, *, file_name=None, default_org=None, user=None) -> Plan:
+def plan_members(path, *, file_name=None, default_org=None, user=None, progress=None) -> Plan:
     file_name = file_name or Path(path).name
     result = ImportResult(kind="members", file_name=file_name)
     plan = Plan(result)
@@ -202,6 +205,8 @@ def plan_members(path, *, file_name=None, default_org=None, user=None) -> Plan:
                 continue  # blank lines between blocks of a roster
             data, errors = _parse_row(number, raw, default_org)
             parsed.append((number, raw, data, errors))
+            if progress is not None and len(parsed) % CHUNK == 0:
+                progress("read", len(parsed), None)
     except ReadError as e:
         result.errors.append(C.error(1, "", file_name, str(e)))
         return plan
@@ -222,7 +227,9 @@ def plan_members(path, *, file_name=None, default_org=None, user=None) -> Plan:
     first_row_of: dict[str, int] = {}
 
     # 3. every row's outcome
-    for number, raw, data, errors in parsed:
+    for i, (number, raw, data, errors) in enumerate(parsed):
+        if progress is not None and i % CHUNK == 0:
+            progress("check", i, len(parsed))
         bad_cols = {e["column"] for e in errors}
         name = data.get("name") or C.clean_text(raw.get("姓名"))
         outcome = RowOutcome(row=number, kind=ERROR, label=_label(name, data.get("id_number", "")))

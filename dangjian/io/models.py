@@ -1,7 +1,9 @@
 """Import jobs (导入任务): an uploaded roster, its preview, and what confirming it did.
 
 The web import stores the file under MEDIA_ROOT and the preview here, so that “confirm” re-reads
-and re-validates the same file. A background task can run the same importer against `file` later.
+and re-validates the same file. Files with more than DANGJIAN_IMPORT_SYNC_MAX_ROWS rows are checked
+and written by a background task (`tasks.run_import_job`): the job is then queued/running, with
+`progress` (0–100) and `message` polled by the job page.
 """
 
 from django.conf import settings
@@ -14,6 +16,8 @@ class ImportJob(models.Model):
         ORGS = "orgs", "党组织"
 
     class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "处理中"
         PREVIEWED = "previewed", "待确认"
         INVALID = "invalid", "有错误"
         DONE = "done", "已导入"
@@ -30,7 +34,11 @@ class ImportJob(models.Model):
     counts = models.JSONField("统计", default=dict, blank=True)  # {"created", "updated", "unchanged"}
     errors = models.JSONField("错误", default=list, blank=True)  # CONTRACT's error dicts
     rows = models.JSONField("逐行结果", default=list, blank=True)  # RowOutcome.as_list() of every row
+    total_rows = models.PositiveIntegerField("行数", default=0)  # data rows counted at upload (progress base)
+    progress = models.PositiveSmallIntegerField("进度", default=0)  # 0–100 while queued/running
+    message = models.CharField("进度说明", max_length=200, blank=True)
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始处理时间", null=True, blank=True)
     finished_at = models.DateTimeField("导入时间", null=True, blank=True)
 
     class Meta:
@@ -40,6 +48,10 @@ class ImportJob(models.Model):
             # “my recent imports” on the landing page
             models.Index(fields=["user", "-created_at"], name="importjob_user_idx"),
         ]
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
     def __str__(self):
         return f"{self.get_kind_display()}导入 {self.file_name}"

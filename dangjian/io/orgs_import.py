@@ -30,9 +30,12 @@ DATA_FIELDS = ["code", "name", "org_type", "domain", "founded_on"]
 
 
 def import_orgs(path, *, file_name: str | None = None, user=None, by=None, dry_run: bool = False,
-                source: str = "cli") -> ImportResult:
+                source: str = "cli", progress=None) -> ImportResult:
+    # Org files are small (a county has hundreds of orgs): progress reports only the write stage.
     plan = plan_orgs(path, file_name=file_name, user=user)
     if plan.result.ok and not dry_run:
+        if progress is not None:
+            progress("write", 0, len(plan.result.rows))
         try:
             apply_plan(plan, by=by, source=source)
         except ImportAborted as e:

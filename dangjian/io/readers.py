@@ -82,3 +82,12 @@ def _read_csv(path: Path) -> Iterator[tuple[int, list]]:
         yield from enumerate(reader, start=1)
     except csv.Error as e:
         raise ReadError(f"CSV 文件格式错误：{e}") from None
+
+
+def count_rows(path: str | Path, name: str | None = None) -> int:
+    """Rows of the file after the first (the header), to decide between a direct and a background
+    import; an unreadable file counts 0 so that the direct import reports the reason."""
+    try:
+        return max(sum(1 for _ in read_table(path, name)) - 1, 0)
+    except ReadError:
+        return 0

@@ -1,8 +1,8 @@
 """Web pages of roster import and export: upload → preview of every row → confirm; templates; the
 member list's export button.
 
-Imports run synchronously for now; `import_members`/`import_orgs` are plain functions of the stored
-file, so a background task can call them for large files later.
+Files with up to DANGJIAN_IMPORT_SYNC_MAX_ROWS data rows are checked and written in the request;
+larger ones are queued (django-tasks, `dangjian db_worker`) and the job page polls a progress fragment.
 """
 
 from __future__ import annotations
@@ -11,9 +11,11 @@ import tempfile
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,10 +27,9 @@ from dangjian.members.queries import FILTER_PARAMS, FilterError, member_list, pa
 from dangjian.orgs.models import Org
 
 from . import export as exporter
-from .members_import import import_members
+from . import tasks
 from .models import ImportJob
-from .orgs_import import import_orgs
-from .readers import SUPPORTED_SUFFIXES, suffix_of
+from .readers import SUPPORTED_SUFFIXES, count_rows, suffix_of
 from .result import KIND_LABELS
 from .template import KINDS, build_template
 
@@ -87,18 +88,16 @@ def index(request):
     })
 
 
-def _run(job: ImportJob, *, write: bool, user):
-    path = job.file.path
-    if job.kind == ImportJob.Kind.MEMBERS:
-        return import_members(path, file_name=job.file_name, default_org=job.default_org.code if job.default_org else None,
-                              user=user, by=user, dry_run=not write, source="web")
-    return import_orgs(path, file_name=job.file_name, user=user, by=user, dry_run=not write, source="web")
+def _background(job: ImportJob) -> bool:
+    return job.total_rows > settings.DANGJIAN_IMPORT_SYNC_MAX_ROWS
 
 
-def _store(job: ImportJob, result) -> None:
-    job.counts = result.counts()
-    job.errors = result.errors
-    job.rows = [r.as_list() for r in result.rows]
+def _enqueue(job: ImportJob, *, write: bool) -> None:
+    job.status, job.progress = ImportJob.Status.QUEUED, 0
+    job.message = "排队等待导入" if write else "排队等待检查"
+    job.save()
+    # Only once the job row is committed can a worker see it.
+    transaction.on_commit(lambda: tasks.run_import_job.enqueue(job.pk, write))
 
 
 @login_required
@@ -120,10 +119,12 @@ def upload(request, kind: str):
     job = ImportJob(user=request.user, kind=kind, file_name=Path(f.name).name[:200],
                     default_org=form.cleaned_data.get("default_org"), status=ImportJob.Status.PREVIEWED)
     job.file.save(f"{timezone.now():%Y%m%d%H%M%S}{suffix_of(f.name)}", f, save=False)
-    result = _run(job, write=False, user=request.user)
-    _store(job, result)
-    job.status = ImportJob.Status.PREVIEWED if result.ok else ImportJob.Status.INVALID
-    job.save()
+    job.total_rows = count_rows(job.file.path, job.file_name)
+    if _background(job):
+        _enqueue(job, write=False)
+    else:
+        tasks.finish(job, tasks.run(job, write=False), write=False)
+        job.save()
     return redirect("io:job", pk=job.pk)
 
 
@@ -148,24 +149,31 @@ def job_detail(request, pk: int):
 
 
 @login_required
+@require_GET
+def job_progress(request, pk: int):
+    """The job page's progress fragment, polled every second while the job is queued or running; once
+    it is over, htmx reloads the whole page (HX-Refresh) to show the counts or the errors."""
+    job = _own_job(request, pk)
+    response = render(request, "io/_progress.html", {"job": job})
+    if not job.in_progress and request.htmx:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
 @require_POST
 def job_confirm(request, pk: int):
     job = _own_job(request, pk)
     if job.status != ImportJob.Status.PREVIEWED:
         messages.error(request, "该导入任务不能再确认（已导入或有错误）")
         return redirect("io:job", pk=job.pk)
+    if _background(job):
+        _enqueue(job, write=True)
+        return redirect("io:job", pk=job.pk)
     # Re-validate against the database as it is now, then write (one transaction, all or nothing).
-    result = _run(job, write=True, user=request.user)
-    _store(job, result)
-    job.finished_at = timezone.now()
-    if result.ok:
-        job.status = ImportJob.Status.DONE
-        c = result.counts()
-        messages.success(request, f"导入完成：新增{c['created']}，变更{c['updated']}，无变化{c['unchanged']}")
-    else:
-        job.status = ImportJob.Status.FAILED
-        messages.error(request, f"确认时发现{len(result.errors)}处错误（数据可能已被他人修改），未写入任何数据")
+    tasks.finish(job, tasks.run(job, write=True), write=True)
     job.save()
+    (messages.success if job.status == ImportJob.Status.DONE else messages.error)(request, job.message)
     return redirect("io:job", pk=job.pk)
 
 

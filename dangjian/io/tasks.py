@@ -1,0 +1,99 @@
+"""Running an import job: directly in the request for small files, as a django-tasks background task
+(`dangjian db_worker`) for large ones.
+
+Either way the same importer runs against the stored file. In the background the job row carries
+the progress: the check phase (reading and validating every row, no transaction open) updates it
+every CHUNK rows in autocommit, so the job page sees it at once; the write phase is one transaction
+(all or nothing), which cannot report from inside, so it shows “正在写入” until it commits.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils import timezone
+from django_tasks import task
+
+from .members_import import import_members
+from .models import ImportJob
+from .orgs_import import import_orgs
+
+log = logging.getLogger(__name__)
+
+# How the stages share the progress bar: reading 0–40 %, checking 40–90 %, writing 90–100 %.
+_STAGES = {"read": (0, 40, "正在读取第 {done} 行"), "check": (40, 90, "正在检查第 {done} 行"),
+           "write": (90, 99, "正在写入数据库（共 {total} 行，全部成功或全部不写入）")}
+
+
+def run(job: ImportJob, *, write: bool, progress=None):
+    """The importer for this job: a preview (`write=False`) or the real import, as the job's uploader."""
+    user = job.user
+    if job.kind == ImportJob.Kind.MEMBERS:
+        return import_members(job.file.path, file_name=job.file_name,
+                              default_org=job.default_org.code if job.default_org else None,
+                              user=user, by=user, dry_run=not write, source="web", progress=progress)
+    return import_orgs(job.file.path, file_name=job.file_name, user=user, by=user, dry_run=not write, source="web",
+                       progress=progress)
+
+
+def store(job: ImportJob, result) -> None:
+    job.counts = result.counts()
+    job.errors = result.errors
+    job.rows = [r.as_list() for r in result.rows]
+
+
+def finish(job: ImportJob, result, *, write: bool) -> None:
+    """Status after a preview or an import (the caller saves)."""
+    store(job, result)
+    job.progress = 100
+    if not write:
+        job.status = ImportJob.Status.PREVIEWED if result.ok else ImportJob.Status.INVALID
+        job.message = "" if result.ok else f"共有{len(result.errors)}处错误"
+        return
+    job.finished_at = timezone.now()
+    if result.ok:
+        c = result.counts()
+        job.status = ImportJob.Status.DONE
+        job.message = f"导入完成：新增{c['created']}，变更{c['updated']}，无变化{c['unchanged']}"
+    else:
+        job.status = ImportJob.Status.FAILED
+        job.message = f"确认时发现{len(result.errors)}处错误（数据可能已被他人修改），未写入任何数据"
+
+
+def _reporter(job: ImportJob):
+    last = {"percent": -1}
+
+    def report(stage: str, done: int, total: int | None) -> None:
+        lo, hi, text = _STAGES[stage]
+        total_ = total if total is not None else job.total_rows
+        percent = lo + (hi - lo) * min(done, total_) // total_ if total_ else lo
+        if percent == last["percent"] and stage != "write":
+            return  # one UPDATE per visible step, not per chunk
+        last["percent"] = percent
+        ImportJob.objects.filter(pk=job.pk).update(progress=percent, message=text.format(done=done, total=total_))
+
+    return report
+
+
+@task()
+def run_import_job(job_id: int, write: bool) -> str:
+    """Preview (`write=False`) or import a queued job in the background."""
+    job = ImportJob.objects.select_related("user", "default_org").get(pk=job_id)
+    if job.status != ImportJob.Status.QUEUED:
+        return job.status  # already run (a task delivered twice does nothing)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, started_at=timezone.now(),
+                                               progress=0, message="开始处理")
+    try:
+        result = run(job, write=write, progress=_reporter(job))
+    except Exception as e:
+        # The import's transaction rolled back; say so on the job instead of leaving it “running”.
+        log.exception("import job %s failed", job.pk)
+        job.refresh_from_db(fields=["counts", "errors", "rows"])
+        job.status = ImportJob.Status.FAILED
+        job.finished_at = timezone.now()
+        job.message = f"导入出错（{type(e).__name__}），未写入任何数据，请重试或联系管理员"[:200]
+        job.save(update_fields=["status", "finished_at", "message"])
+        return job.status
+    finish(job, result, write=write)
+    job.save(update_fields=["counts", "errors", "rows", "status", "progress", "message", "finished_at"])
+    return job.status
