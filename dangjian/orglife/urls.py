@@ -6,6 +6,7 @@ app_name = "orglife"
 urlpatterns = [
     # First: "compliance/<code>/" must not be read as the record form of an organization coded "compliance".
     path("compliance/<str:code>/", views.compliance_grid, name="compliance"),
+    path("meeting/<int:pk>/", views.meeting_detail, name="meeting"),
     path("<str:code>/", views.org_meetings, name="meetings"),
     path("<str:code>/new/", views.record, name="record"),
 ]

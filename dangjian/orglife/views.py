@@ -15,7 +15,7 @@ from dangjian.rules.meetings import KINDS
 
 from . import actions
 from .compliance import compliance, rate
-from .models import Attendance, Meeting
+from .models import VOTE_KIND_CHOICES, Attendance, Meeting
 
 
 @login_required
@@ -31,12 +31,53 @@ def org_meetings(request, code):
 
 
 @login_required
+def meeting_detail(request, pk):
+    """One meeting with its attendance and votes. A plain member sees their branch's meetings (restrict)."""
+    meeting = get_object_or_404(Meeting.objects.restrict(request.user, "view").select_related("org", "created_by"),
+                                pk=pk)
+    attendance = list(meeting.attendance.select_related("member").order_by("status", "member__name_pinyin"))
+    counts = {s: sum(a.status == s for a in attendance) for s in Attendance.Status.values}
+    return render(request, "orglife/meeting.html", {
+        "m": meeting, "org": meeting.org, "attendance": attendance, "counts": counts,
+        "votes": list(meeting.votes.all())})
+
+
+VOTE_ROWS = 3  # blank vote rows on the form; a congress rarely takes more votes than this in one sitting
+VOTE_NUMBERS = {"eligible": "应到", "present": "实到", "yes": "赞成", "no": "反对", "abstain": "弃权",
+                "written_yes": "书面赞成意见"}
+
+
+def _votes_from_post(post) -> tuple[list[dict], list[dict], list[str]]:
+    """(votes for the action, rows to show the form again, errors) from the form's vote rows; blank rows are skipped."""
+    votes, shown, errors = [], [], []
+    for i in range(1, VOTE_ROWS + 1):
+        row = {"subject": post.get(f"v{i}_subject", "").strip(), "kind": post.get(f"v{i}_kind", "general")}
+        row.update({k: post.get(f"v{i}_{k}", "").strip() for k in VOTE_NUMBERS})
+        shown.append({**row, "nums": [(k, label, row[k]) for k, label in VOTE_NUMBERS.items()]})
+        if not row["subject"] and not any(row[k] for k in VOTE_NUMBERS):
+            continue
+        vote = {"subject": row["subject"], "kind": row["kind"]}
+        for k, label in VOTE_NUMBERS.items():
+            if not row[k]:
+                vote[k] = None
+            elif row[k].isdigit():
+                vote[k] = int(row[k])
+            else:
+                errors.append(f"第{len(votes) + 1}项表决：{label}须填写整数（现为“{row[k]}”）")
+        votes.append(vote)
+    return votes, shown, errors
+
+
+@login_required
 def record(request, code):
     org = get_object_or_404(Org.objects.restrict(request.user, "change_member"), code=code,
                             org_type__in=BRANCH_TYPES)
     members = list(Member.objects.filter(org=org).active().order_by("name_pinyin", "id"))
     errors, values = {}, {"kind": "theme_day", "held_on": timezone.localdate().isoformat(), "topic": ""}
+    vote_rows = [{"kind": "general", "nums": [(k, label, "") for k, label in VOTE_NUMBERS.items()]}
+                 for _ in range(VOTE_ROWS)]
     if request.method == "POST":
+        votes, vote_rows, vote_errors = _votes_from_post(request.POST)
         values = {k: request.POST.get(k, "").strip() for k in ("kind", "held_on", "topic", "place", "host", "recorder",
                                                                "minutes")}
         rows = []
@@ -50,10 +91,12 @@ def record(request, code):
             held_on = dt.date.fromisoformat(values["held_on"])
         except ValueError:
             errors["held_on"] = "请按“2025-07-01”填写召开日期"
-        else:
+        if vote_errors:
+            errors["votes"] = " ".join(vote_errors)
+        if not errors:
             try:
                 actions.record_meeting(org, kind=values["kind"], held_on=held_on, topic=values["topic"],
-                                       attendance=rows, by=request.user,
+                                       attendance=rows, votes=votes, by=request.user,
                                        **{k: values[k] for k in ("place", "host", "recorder", "minutes")})
             except ValidationError as e:
                 errors = {k: " ".join(v) for k, v in e.message_dict.items()}
@@ -61,7 +104,8 @@ def record(request, code):
                 messages.success(request, f"已录入{KINDS[values['kind']]}：{values['topic']}")
                 return redirect("orglife:meetings", code=org.code)
     return render(request, "orglife/record.html", {"org": org, "members": members, "kinds": KINDS.items(),
-                                                   "errors": errors, "v": values})
+                                                   "errors": errors, "v": values, "vote_rows": vote_rows,
+                                                   "vote_kinds": VOTE_KIND_CHOICES})
 
 
 def _short(period: str) -> str:
