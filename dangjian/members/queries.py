@@ -142,13 +142,16 @@ def members_as_of(user, f: MemberFilter):
     (same field names as Member) ordered like the live list.
     """
     end = timezone.make_aware(dt.datetime.combine(f.as_of, dt.time.max))
-    hist = Member.history.as_of(end)  # latest version of each member at that moment, deletions excluded
+    # The latest version of each member at that moment, as historical records: `history.as_of()` would turn
+    # each row back into a Member with one extra query per row (for the fields history does not keep) and
+    # would drop select_related. Members are never deleted, but a deletion record would end the member.
+    hist = Member.history.filter(history_date__lte=end).latest_of_each().exclude(history_type="-")
     scope_ids = Member.objects.restrict(user, "view").values("id")
     qs = hist.filter(id__in=scope_ids) if not _is_everything(user) else hist
     if f.org is not None:
         qs = qs.filter(org_path__startswith=f.org.path)
     qs = _apply_filters(qs, _limit_id_search(user, f), f.as_of)
-    return qs.order_by("org_path", "id")
+    return qs.select_related("org").order_by("org_path", "id")
 
 
 def _is_everything(user) -> bool:

@@ -48,15 +48,6 @@ def _filter_values(params) -> dict:
     return values
 
 
-def _attach_orgs(rows) -> None:
-    """Historical rows (as-of lists) come back as Member instances without their org: fetch the branches
-    of the page in one query instead of one per row."""
-    orgs = Org.objects.in_bulk({m.org_id for m in rows})
-    for m in rows:
-        if m.org_id in orgs:
-            m.org = orgs[m.org_id]
-
-
 @login_required
 def member_list_view(request):
     user = request.user
@@ -78,8 +69,6 @@ def member_list_view(request):
         rows = list(page_qs[: PAGE_SIZE + 1])
         has_next = len(rows) > PAGE_SIZE
         rows = rows[:PAGE_SIZE]
-        if f.as_of:
-            _attach_orgs(rows)
     on = f.as_of or dt.date.today()
     for m in rows:
         m.age = age_on(m.birth_date, on)

@@ -202,3 +202,340 @@ def test_status_change_needs_reason(client, cast):
     assert r.status_code == 302
     cast.m1.refresh_from_db()
     assert cast.m1.status == "deceased"
+
+
+# ---------------------------------------------------------------- write pages by role
+
+ADDERS = {"city_admin", "county_admin", "town_admin", "secretary1", "secretary2"}
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_create_page_by_role(client, cast, who):
+    c = as_user(client, getattr(cast, who))
+    assert c.get(reverse("members:create")).status_code == (200 if who in ADDERS else 404)
+    b1_ok = who in {"city_admin", "county_admin", "town_admin", "secretary1"}
+    assert c.get(reverse("members:create"), {"org": "CA1B1"}).status_code == (200 if b1_ok else 404)
+
+
+@pytest.mark.parametrize("who", ["viewer", "member_user", "outsider", "secretary2"])
+def test_write_posts_outside_change_scope_are_404_and_change_nothing(client, cast, who):
+    c = as_user(client, getattr(cast, who))
+    m = cast.m2  # CA1B1, not the member_user's own record
+    assert c.post(reverse("members:edit", args=[m.pk]), form_data("CA1B1", name="改名")).status_code == 404
+    assert c.post(reverse("members:status", args=[m.pk]),
+                  {"status": "deceased", "reason": "x", "on": "2025-01-02"}).status_code == 404
+    assert c.post(reverse("members:create"), form_data("CA1B1")).status_code == 404
+    m.refresh_from_db()
+    assert m.name == "李娜" and m.status == "normal"
+    assert not Member.objects.filter(name="周杰").exists()
+
+
+def test_no_delete_anywhere(client, cast):
+    """Members leave by a 党籍 status change; there is no delete route and no delete button."""
+    import re
+
+    from dangjian.members import urls
+
+    assert not [p for p in urls.urlpatterns if "delete" in str(p.pattern) or "delete" in (p.name or "")]
+    c = as_user(client, cast.city_admin)
+    button = re.compile(r"<(a|button)\b[^>]*>\s*(<i[^>]*></i>)?\s*删除")
+    for name in ("members:detail", "members:edit", "members:status", "members:history"):
+        assert not button.search(c.get(reverse(name, args=[cast.m1.pk])).content.decode()), name
+
+
+# ---------------------------------------------------------------- masking and the logged reveal
+
+@pytest.mark.parametrize("who", ROLES)
+def test_lists_mask_numbers_for_every_role(client, cast, who):
+    c = as_user(client, getattr(cast, who))
+    pages = [c.get(reverse("members:list")), c.get(reverse("members:list"), {"as_of": "2999-01-01"}),
+             c.get(reverse("members:list"), {"q": "zw"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results")]
+    for r in pages:
+        page = r.content.decode()
+        for m in (cast.m1, cast.m2, cast.m3, cast.m4):
+            assert m.id_number not in page and m.phone not in page
+    if who in VISIBLE and "m1" in VISIBLE[who]:
+        assert idcard.mask(cast.m1.id_number) in pages[0].content.decode()
+        assert idcard.mask_phone(cast.m1.phone) in pages[0].content.decode()
+
+
+@pytest.mark.parametrize("who", ["city_admin", "county_admin", "town_admin", "secretary1"])
+def test_admins_and_secretary_reveal_full_numbers_and_it_is_logged(client, cast, who):
+    c = as_user(client, getattr(cast, who))
+    assert cast.m1.id_number not in c.get(reverse("members:detail", args=[cast.m1.pk])).content.decode()
+    page = c.post(reverse("members:reveal", args=[cast.m1.pk])).content.decode()
+    assert cast.m1.id_number in page and cast.m1.phone in page
+    assert Event.objects.filter(verb="member.view_sensitive", actor=getattr(cast, who),
+                                object_id=str(cast.m1.pk)).count() == 1
+    # the view is visible to whoever reads the member's history
+    history = c.get(reverse("members:history", args=[cast.m1.pk])).content.decode()
+    assert "查看完整身份证号和电话" in history and who in history
+
+
+@pytest.mark.parametrize("who", ["viewer", "member_user", "secretary2"])
+def test_others_cannot_reveal_and_nothing_is_logged(client, cast, who):
+    c = as_user(client, getattr(cast, who))
+    target = cast.m2 if who == "member_user" else cast.m1  # member_user's own record is m1
+    assert c.post(reverse("members:reveal", args=[target.pk])).status_code == 404
+    assert not Event.objects.filter(verb="member.view_sensitive").exists()
+
+
+def test_viewer_history_masks_number_changes(client, cast):
+    from dangjian.members import actions
+
+    old_phone = cast.m1.phone
+    actions.update_member(cast.m1, {"phone": "13955556666"}, by=cast.secretary1, source="页面修改")
+    page = as_user(client, cast.viewer).get(reverse("members:history", args=[cast.m1.pk])).content.decode()
+    assert "联系电话" in page and "13955556666" not in page and old_phone not in page
+    assert idcard.mask_phone("13955556666") in page
+    page = as_user(client, cast.secretary1).get(reverse("members:history", args=[cast.m1.pk])).content.decode()
+    assert "13955556666" in page
+
+
+# ---------------------------------------------------------------- forms: errors next to the field, nothing saved
+
+def _field_error(page: str, field_id: str) -> str:
+    """The invalid-feedback text that follows the input `field_id` in the same .mb-3 block."""
+    import re
+
+    m = re.search(r'id="%s".*?<div class="invalid-feedback d-block">(.*?)</div>' % field_id, page, re.S)
+    return m.group(1) if m else ""
+
+
+@pytest.mark.parametrize("bad, field, words", [
+    ({"id_number": "370102199204090310"}, "id_id_number", "校验位"),
+    ({"gender": "F"}, "id_gender", "性别与公民身份号码不符"),
+    ({"birth_date": "1990-01-01"}, "id_birth_date", "出生日期与公民身份号码不符"),
+    ({"category": "probationary"}, "id_confirmed_on", "预备党员不应有转正日期"),
+    ({"joined_on": "2005-01-01"}, "id_joined_on", "年满18周岁"),
+    ({"joined_on": ""}, "id_joined_on", "请填写入党日期"),
+    ({"name": ""}, "id_name", "请填写姓名"),
+    ({"confirmed_on": "2016-01-01"}, "id_confirmed_on", "转正日期应晚于入党日期"),
+])
+def test_create_errors_are_shown_next_to_their_field(client, cast, bad, field, words):
+    r = as_user(client, cast.secretary1).post(reverse("members:create"), form_data("CA1B1", **bad))
+    assert r.status_code == 200
+    assert words in _field_error(r.content.decode(), field)
+    assert not Member.objects.filter(name__in=["周杰", ""]).exclude(pk__in=[cast.m1.pk]).filter(org=cast.tree.b1,
+                                                                                              job="村医").exists()
+
+
+def test_duplicate_active_id_is_refused_next_to_the_field(client, cast):
+    r = as_user(client, cast.county_admin).post(reverse("members:create"), form_data("CA1B2", id_number=cast.m1.id_number,
+                                                                                       name="张伟"))
+    assert "已登记为“城关镇东村党支部”的党员张伟" in _field_error(r.content.decode(), "id_id_number")
+    assert Member.objects.filter(id_number=cast.m1.id_number).count() == 1
+
+
+def test_edit_error_keeps_the_record_unchanged(client, cast):
+    before = Member.objects.get(pk=cast.m1.pk)
+    data = form_data("CA1B1", name="张伟伟", id_number=cast.m1.id_number[:-1] + "0"
+                     if cast.m1.id_number[-1] != "0" else cast.m1.id_number[:-1] + "1")
+    r = as_user(client, cast.secretary1).post(reverse("members:edit", args=[cast.m1.pk]), data)
+    assert r.status_code == 200 and "校验位" in _field_error(r.content.decode(), "id_id_number")
+    after = Member.objects.get(pk=cast.m1.pk)
+    assert (after.name, after.id_number, after.job) == (before.name, before.id_number, before.job)
+    assert not Event.objects.filter(verb="member.update").exists()
+
+
+def test_member_self_edit_error_is_next_to_the_field(client, cast, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from dangjian.members import actions
+
+    def refuse(*a, **kw):
+        raise ValidationError({"phone": "联系电话格式不正确"})
+
+    monkeypatch.setattr(actions, "update_member", refuse)
+    r = as_user(client, cast.member_user).post(reverse("members:edit", args=[cast.m1.pk]), {"phone": "12", "address": ""})
+    assert "联系电话格式不正确" in _field_error(r.content.decode(), "id_phone")
+
+
+def test_branch_select_lists_only_branches_in_change_scope(client, cast):
+    r = as_user(client, cast.town_admin).get(reverse("members:create"))
+    page = r.content.decode()
+    assert 'name="org"' in page and "<select" in page
+    assert 'value="CA1B1"' in page and 'value="CA1B2"' in page and 'value="CB01"' not in page
+    assert '<optgroup label="东县城关镇党委">' in page
+    # a secretary with one branch gets it chosen
+    page = as_user(client, cast.secretary1).get(reverse("members:create")).content.decode()
+    assert 'value="CA1B1" selected' in page
+
+
+def test_many_branches_use_the_typed_org_search(client, cast, monkeypatch):
+    from dangjian.members import views
+
+    monkeypatch.setattr(views, "MAX_BRANCH_SELECT", 1)
+    page = as_user(client, cast.town_admin).get(reverse("members:create")).content.decode()
+    assert "org-picker" in page and 'data-action="change_member"' in page
+
+
+def test_empty_branch_choice_is_an_error_next_to_the_picker(client, cast):
+    r = as_user(client, cast.town_admin).post(reverse("members:create"), form_data(""))
+    assert "请填写所在党支部" in _field_error(r.content.decode(), "id_org")
+    assert not Member.objects.filter(name="周杰").exists()
+
+
+def test_status_change_is_logged_and_shown_on_the_page_and_in_history(client, cast):
+    c = as_user(client, cast.county_admin)
+    r = c.post(reverse("members:status", args=[cast.m3.pk]),
+               {"status": "suspended", "reason": "连续六个月不参加组织生活", "on": "2025-03-01"})
+    assert r.status_code == 302
+    page = c.get(reverse("members:detail", args=[cast.m3.pk])).content.decode()
+    assert "停止党籍" in page and "连续六个月不参加组织生活" in page and "2025-03-01" in page
+    history = c.get(reverse("members:history", args=[cast.m3.pk])).content.decode()
+    assert "党籍状态：正常 → 停止党籍" in history and "正常 → 停止党籍，原因：连续六个月不参加组织生活" in history
+    # the same status again is refused next to the field
+    r = c.post(reverse("members:status", args=[cast.m3.pk]), {"status": "suspended", "reason": "x", "on": "2025-03-02"})
+    assert "党籍状态已是" in _field_error(r.content.decode(), "id_status")
+
+
+# ---------------------------------------------------------------- search and filters
+
+def test_search_by_pinyin_prefix_and_full_id_for_admins(client, cast):
+    c = as_user(client, cast.county_admin)
+    assert "张伟" in c.get(reverse("members:list"), {"q": "zhang"}).content.decode()
+    page = c.get(reverse("members:list"), {"q": cast.m3.id_number}).content.decode()
+    assert "王强" in page and "张伟" not in page
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({"category": "probationary"}, {"李娜"}),
+    ({"education": "bachelor", "gender": "M"}, {"张伟", "王强"}),
+    ({"age": "51-55"}, {"赵敏"}),
+    ({"joined_year": "2025"}, {"李娜"}),
+    ({"ethnicity": "少数民族"}, {"马丽"}),
+    ({"ethnicity": "回族"}, {"马丽"}),
+    ({"ethnicity": "汉族", "org": "CA1B1"}, {"张伟", "李娜"}),
+    ({"org": "CA1"}, {"张伟", "李娜", "王强"}),
+])
+def test_filters(client, cast, params, expected):
+    from tests.factories import make_member
+
+    make_member(cast.tree.b3, "马丽", gender="F", ethnicity="回族", birth=dt.date(2001, 2, 3),
+                joined=dt.date(2022, 7, 1), confirmed=dt.date(2023, 7, 1))
+    if params.get("age"):  # 赵敏 was born 1970-01-02: pin "today" for the age band
+        import time_machine
+
+        with time_machine.travel(dt.datetime(2023, 6, 1, 12), tick=False):
+            r = as_user(client, cast.city_admin).get(reverse("members:list"), params)
+    else:
+        r = as_user(client, cast.city_admin).get(reverse("members:list"), params)
+    assert {m.name for m in r.context["rows"]} == expected
+    assert r.context["total"] == len(expected)
+
+
+def test_status_filter_default_normal_or_all(client, cast):
+    from dangjian.members import actions
+
+    actions.change_status(cast.m3, "deceased", reason="病故", on=dt.date(2025, 1, 2), by=cast.county_admin)
+    c = as_user(client, cast.county_admin)
+    assert "王强" not in {m.name for m in c.get(reverse("members:list")).context["rows"]}
+    r = c.get(reverse("members:list"), {"status": "all"})
+    assert "王强" in {m.name for m in r.context["rows"]} and "去世" in r.content.decode()
+    assert [m.name for m in c.get(reverse("members:list"), {"status": "deceased"}).context["rows"]] == ["王强"]
+
+
+def test_bad_filter_value_is_explained_in_the_page(client, cast):
+    c = as_user(client, cast.county_admin)
+    r = c.get(reverse("members:list"), {"joined_year": "abc"})
+    assert r.status_code == 400 and "入党年份“abc”无效" in r.content.decode() and "<form" in r.content.decode()
+    assert 'value="abc"' in r.content.decode()  # the typed value stays in its box
+    # htmx only swaps 2xx answers: the fragment carries the message with 200
+    r = c.get(reverse("members:list"), {"joined_year": "abc"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results")
+    assert r.status_code == 200 and "入党年份“abc”无效" in r.content.decode()
+
+
+def test_export_links_carry_the_current_filters(client, cast):
+    c = as_user(client, cast.county_admin)
+    page = c.get(reverse("members:list"), {"gender": "F", "org": "CA1"}).content.decode()
+    assert "/io/members/export/?gender=F&amp;org=CA1&amp;format=xlsx" in page
+    assert "/io/members/export/?gender=F&amp;org=CA1&amp;format=csv" in page
+    # an htmx refresh swaps the export buttons too (out of band), so they never lag behind the filters
+    r = c.get(reverse("members:list"), {"q": "zw", "category": "full"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results")
+    frag = r.content.decode()
+    assert 'id="export-links" hx-swap-oob="true"' in frag and "/io/members/export/?q=zw&amp;category=full&amp;format=xlsx" in frag
+    # the paging cursor is not a filter
+    assert "after=" not in frag.split('id="export-links"')[1].split("</div>")[0]
+
+
+def _backdate_history(to):
+    """Move every member version back so that the newest lands on `to`, keeping their order."""
+    from django.db.models import F, Max
+
+    newest = Member.history.aggregate(m=Max("history_date"))["m"]
+    Member.history.update(history_date=F("history_date") - (newest - to))
+
+
+def test_as_of_list_shows_the_roster_of_that_day(client, cast):
+    from dangjian.members import actions
+    from tests.factories import make_member
+
+    # Everything so far happened "on 2024-01-01"; today 王强 dies and 周杰 joins.
+    _backdate_history(dt.datetime(2024, 1, 1, 9, tzinfo=dt.timezone.utc))
+    actions.change_status(cast.m3, "deceased", reason="病故", on=dt.date.today(), by=cast.county_admin)
+    make_member(cast.tree.b2, "周杰")
+    c = as_user(client, cast.county_admin)
+    now = {m.name for m in c.get(reverse("members:list")).context["rows"]}
+    assert "周杰" in now and "王强" not in now
+    r = c.get(reverse("members:list"), {"as_of": "2024-06-30"})
+    then = {m.name for m in r.context["rows"]}
+    assert then == {"张伟", "李娜", "王强"} and r.context["total"] == 3
+    page = r.content.decode()
+    assert "历史名单：截至 2024年6月30日" in page and "城关镇西村党支部" in page
+    assert as_user(client, cast.county_admin).get(reverse("members:list"), {"as_of": "2023-12-31"}).context["total"] == 0
+
+
+def test_as_of_before_anyone_joined_is_empty_with_banner(client, cast):
+    _backdate_history(dt.datetime(2024, 1, 1, 9, tzinfo=dt.timezone.utc))
+    page = as_user(client, cast.city_admin).get(reverse("members:list"), {"as_of": "2023-06-30"}).content.decode()
+    assert "历史名单：截至 2023年6月30日" in page and "没有符合条件的党员" in page
+
+
+# ---------------------------------------------------------------- paging and query counts
+
+def _many(cast, n):
+    from tests.factories import make_member
+
+    for i in range(n):
+        make_member(cast.tree.b2 if i % 2 else cast.tree.b1, f"批量{i:03d}")
+
+
+def test_keyset_paging_walks_the_whole_list_once(client, cast):
+    _many(cast, 110)
+    c = as_user(client, cast.county_admin)
+    seen, url, pages = [], reverse("members:list"), 0
+    while url:
+        r = c.get(url if url.startswith("/") else reverse("members:list") + url)
+        assert r.context["total"] == 113
+        seen += [m.pk for m in r.context["rows"]]
+        url, pages = r.context["next_url"], pages + 1
+    assert pages == 3 and len(seen) == len(set(seen)) == 113
+
+
+@pytest.mark.parametrize("params", [{}, {"q": "pl", "gender": "M"}, {"status": "all", "org": "CA1"},
+                                    {"as_of": "2999-01-01"}, {"ethnicity": "汉族", "age": "36-40"}])
+def test_list_query_count_does_not_grow_with_the_page(client, cast, django_assert_max_num_queries, params):
+    _many(cast, 120)
+    c = as_user(client, cast.county_admin)
+    with django_assert_max_num_queries(8):
+        r = c.get(reverse("members:list"), params)
+    if r.context["next_url"]:
+        with django_assert_max_num_queries(8):
+            c.get(reverse("members:list") + r.context["next_url"])
+    with django_assert_max_num_queries(8):
+        c.get(reverse("members:list"), params, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results")
+
+
+def test_member_pages_query_counts(client, cast, django_assert_max_num_queries):
+    from dangjian.members import actions
+
+    for i in range(30):  # many versions and events must not mean many queries
+        actions.update_member(cast.m1, {"job": f"岗位{i}"}, by=cast.secretary1, source="页面修改")
+        actions.record_sensitive_view(cast.m1, by=cast.secretary1)
+    c = as_user(client, cast.secretary1)
+    for name, limit in (("members:detail", 8), ("members:history", 10), ("members:edit", 8), ("members:status", 6)):
+        with django_assert_max_num_queries(limit):
+            assert c.get(reverse(name, args=[cast.m1.pk])).status_code == 200
+    with django_assert_max_num_queries(8):
+        c.get(reverse("members:create"))
