@@ -6,12 +6,10 @@ number of queries does not grow with the number of branches.
 """
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.db.models import Count
-from django.db.models.functions import ExtractMonth
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from dangjian.orgs.models import BRANCH_TYPES, Org
@@ -56,13 +54,15 @@ def compliance(org: Org, year: int, month: int | None = None, *, today: dt.date 
         return []
     branches = (Org.objects.filter(path__startswith=org.path, org_type__in=BRANCH_TYPES)
                 .values_list("id", "code", "name", "org_type", "direct_full").order_by("path"))
-    # One GROUP BY over the subtree's meetings of the year (index org_path, kind, held_on); months are enough
-    # because every period is a whole number of calendar months.
+    # One GROUP BY (org, kind) over the subtree's meetings of the year (index org_path, kind, held_on), pivoted
+    # into twelve monthly counts: every period is a run of whole calendar months, and one row per branch and
+    # kind keeps the result small however many meetings there are.
+    months = {f"m{m}": Count("id", filter=Q(held_on__month=m)) for m in range(1, 13)}
     grouped = (Meeting.objects.filter(org_path__startswith=org.path, held_on__gte=dt.date(year, 1, 1),
                                       held_on__lte=dt.date(year, 12, 31))
-               .annotate(month=ExtractMonth("held_on")).values_list("org_id", "kind", "month")
-               .annotate(n=Count("id")).order_by())
-    counts: Counter = Counter({(org_id, kind, m): n for org_id, kind, m, n in grouped})
+               .values_list("org_id", "kind").annotate(**months).order_by())
+    counts = {(row[0], row[1]): row[2:] for row in grouped}
+    none = (0,) * 12
     # Requirements depend only on the org type and whether a committee exists: computed once per pair.
     reqs: dict[tuple[str, bool], list] = {}
     out: list[Row] = []
@@ -72,8 +72,9 @@ def compliance(org: Org, year: int, month: int | None = None, *, today: dt.date 
             # has_groups: 党小组 are not registered yet, so 党小组会 is not required of anyone.
             reqs[key] = rules.requirements_for(org_type, direct_full, False, on=through, has_committee=key[1])
         for req in reqs[key]:
+            per_month = counts.get((org_id, req.kind), none)
             for label, first, last, last_day in _periods(year, req.period, through, month):
-                held = sum(counts[(org_id, req.kind, m)] for m in range(first, last + 1))
+                held = sum(per_month[first - 1:last])
                 ok = held >= req.count
                 status = "ok" if ok else ("due" if last_day >= today else "missed")
                 out.append(Row(org=code, org_name=name, requirement=req.kind, period=label, required=req.count,
