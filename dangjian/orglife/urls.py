@@ -7,6 +7,7 @@ urlpatterns = [
     # First: "compliance/<code>/" must not be read as the record form of an organization coded "compliance".
     path("compliance/<str:code>/", views.compliance_grid, name="compliance"),
     path("meeting/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("mine/", views.mine, name="mine"),
     path("<str:code>/", views.org_meetings, name="meetings"),
     path("<str:code>/new/", views.record, name="record"),
 ]

@@ -5,7 +5,8 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -40,6 +41,36 @@ def meeting_detail(request, pk):
     return render(request, "orglife/meeting.html", {
         "m": meeting, "org": meeting.org, "attendance": attendance, "counts": counts,
         "votes": list(meeting.votes.all())})
+
+
+@login_required
+def mine(request):
+    """我的组织生活: a member's own attendance over the year — their branch's meetings with their status, and any
+    meeting elsewhere they were recorded at (e.g. before a transfer). Only the member's own rows are read."""
+    member = Member.objects.filter(user=request.user).select_related("org").first()
+    if member is None:
+        raise Http404("您的账号没有关联党员信息")
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    own = Attendance.objects.filter(member=member)
+    mine_q = own.filter(meeting=OuterRef("pk"))
+    branch = Meeting.objects.restrict(request.user, "view").filter(org_id=member.org_id)
+    elsewhere = Meeting.objects.filter(pk__in=own.values("meeting_id"))  # the member's own rows, wherever held
+    meetings = list((branch | elsewhere).filter(held_on__year=year).select_related("org")
+                    .annotate(my_status=Subquery(mine_q.values("status")[:1]),
+                              my_reason=Subquery(mine_q.values("reason")[:1]))
+                    .order_by("-held_on", "-id"))
+    labels = dict(Attendance.Status.choices)
+    for m in meetings:
+        m.my_label = labels.get(m.my_status, "未登记")
+    summary = {labels[s]: sum(m.my_status == s for m in meetings) for s in Attendance.Status.values}
+    return render(request, "orglife/mine.html", {
+        "member": member, "year": year, "meetings": meetings, "summary": summary,
+        "unrecorded": sum(m.my_status is None for m in meetings), "prev_year": year - 1,
+        "next_year": year + 1 if year < today.year else None})
 
 
 VOTE_ROWS = 3  # blank vote rows on the form; a congress rarely takes more votes than this in one sitting

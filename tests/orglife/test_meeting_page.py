@@ -77,3 +77,36 @@ def test_bad_vote_on_the_form_keeps_what_was_typed(client, cast):
     r = client.post(reverse("orglife:record", args=["CA1B1"]), form(
         cast, v1_subject="事项甲", v1_eligible="3", v1_present="2", v1_yes="2", v1_no="1"))
     assert "不能多于实到会人数" in r.content.decode() and not Meeting.objects.exists()
+
+
+def test_my_organization_life(client, cast):
+    congress(cast)  # m1 present
+    actions.record_meeting(cast.tree.b1, kind="theme_day", held_on=dt.date(2026, 11, 5), topic="清理河道",
+                           attendance=[(cast.m1, "leave", "照顾老人")])
+    actions.record_meeting(cast.tree.b1, kind="party_lecture", held_on=dt.date(2026, 10, 5), topic="学习党章")
+    actions.record_meeting(cast.tree.b2, kind="party_lecture", held_on=dt.date(2026, 10, 6), topic="别的支部的党课")
+    client.force_login(cast.member_user)
+    r = client.get(reverse("orglife:mine"))
+    page = r.content.decode()
+    assert r.status_code == 200
+    assert "出席 1" in page and "请假 1" in page and "缺席 0" in page and "未登记 1" in page
+    assert "照顾老人" in page and "学习党章" in page and "别的支部的党课" not in page
+    assert "讨论发展对象" not in client.get(reverse("orglife:mine"), {"year": "2025"}).content.decode()
+
+
+def test_my_organization_life_includes_attendance_recorded_elsewhere(client, cast):
+    from dangjian.members.models import Member
+
+    actions.record_meeting(cast.tree.b1, kind="theme_day", held_on=dt.date(2026, 3, 5), topic="植树",
+                           attendance=[(cast.m1, "present", "")])
+    Member.objects.filter(pk=cast.m1.pk).update(org=cast.tree.b2, org_path=cast.tree.b2.path)  # moved since
+    client.force_login(cast.member_user)
+    page = client.get(reverse("orglife:mine")).content.decode()
+    assert "植树" in page and cast.tree.b1.name in page
+
+
+def test_my_organization_life_needs_a_member_record(client, cast):
+    client.force_login(cast.county_admin)
+    assert client.get(reverse("orglife:mine")).status_code == 404
+    client.logout()
+    assert client.get(reverse("orglife:mine")).status_code == 302
