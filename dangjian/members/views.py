@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dangjian.core import idcard
@@ -59,6 +60,9 @@ def member_list_view(request):
     except FilterError as e:
         error = str(e)
         f, after = MemberFilter(org=_org_or_404(user, values["org"])), None
+    if error is None and f.as_of and f.as_of > timezone.localdate():
+        error = f"历史名单的日期（{f.as_of:%Y-%m-%d}）不能晚于今天；查看当前名单请清空该日期"
+        f.as_of = None
     rows, total, has_next = [], 0, False
     if error is None:
         qs = member_list(user, f)
@@ -69,7 +73,7 @@ def member_list_view(request):
         rows = list(page_qs[: PAGE_SIZE + 1])
         has_next = len(rows) > PAGE_SIZE
         rows = rows[:PAGE_SIZE]
-    on = f.as_of or dt.date.today()
+    on = f.as_of or timezone.localdate()
     for m in rows:
         m.age = age_on(m.birth_date, on)
         m.id_masked = idcard.mask(m.id_number)
@@ -129,7 +133,7 @@ def _member_context(request, member, *, reveal=False):
         "can_edit_self": is_self and not can_change, "full": full,
         "id_shown": member.id_number if full else idcard.mask(member.id_number),
         "phone_shown": member.phone if full else idcard.mask_phone(member.phone),
-        "age": age_on(member.birth_date, dt.date.today()),
+        "age": age_on(member.birth_date, timezone.localdate()),
         "can_transfer": can_change and member.status == Status.NORMAL,
     }
 
@@ -248,7 +252,7 @@ def member_edit(request, pk):
 @login_required
 def member_status(request, pk):
     member = get_object_or_404(Member.objects.restrict(request.user, "change_member").select_related("org"), pk=pk)
-    form = StatusForm(request.POST or None, initial={"status": member.status, "on": dt.date.today()})
+    form = StatusForm(request.POST or None, initial={"status": member.status, "on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         try:
@@ -273,7 +277,13 @@ def _display(field, value):
     return str(value)
 
 
-HIDDEN_HISTORY_FIELDS = {"org_path", "created_at", "user"}
+HIDDEN_HISTORY_FIELDS = {"org_path", "created_at"}
+# Older writers named their source in English; show every source in Chinese.
+SOURCE_LABELS = {"form": "录入", "api": "接口（API）", "cli": "命令行导入", "web": "页面"}
+
+
+def _source(text: str) -> str:
+    return SOURCE_LABELS.get(text, text)
 HISTORY_LIMIT = 200
 
 
@@ -296,6 +306,8 @@ def member_history(request, pk):
                 field = Member._meta.get_field(c.field)
                 if c.field == "org":
                     old, new = orgs.get(c.old, c.old), orgs.get(c.new, c.new)
+                elif c.field == "user":  # whether a login is linked, not whose (account names are not roster data)
+                    old, new = ("已关联" if x else "未关联" for x in (c.old, c.new))
                 else:
                     old, new = _display(field, c.old), _display(field, c.new)
                 if c.field in ("id_number", "phone") and not full:
@@ -303,6 +315,7 @@ def member_history(request, pk):
                     old, new = (mask(str(x)) if x != "—" else x for x in (old, new))
                 changes.append({"label": field.verbose_name, "old": old, "new": new})
         versions.append({"r": newer, "changes": changes, "created": older is None and complete,
+                         "reason": _source(newer.history_change_reason or ""),
                          "org_name": orgs.get(newer.org_id, "")})
     events = _member_events(member)
     return render(request, "members/history.html", {"m": member, "versions": versions, "events": events,
@@ -340,10 +353,10 @@ def _field_labels(names) -> str:
 def _event_text(e) -> str:
     d = e.detail or {}
     if e.verb == "member.create":
-        return f"来源：{d['source']}" if d.get("source") else ""
+        return f"来源：{_source(d['source'])}" if d.get("source") else ""
     if e.verb == "member.update":
         text = f"修改了{_field_labels(d.get('fields'))}"
-        return text + (f"（{d['source']}）" if d.get("source") else "")
+        return text + (f"（{_source(d['source'])}）" if d.get("source") else "")
     if e.verb == "member.status":
         return f"{d.get('from', '')} → {d.get('to', '')}，原因：{d.get('reason', '')}"
     if e.verb == "dues.payment":
