@@ -1,6 +1,7 @@
 """Writes of organization-life records."""
 
 import datetime as dt
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,7 +14,7 @@ from dangjian.rules import meetings as rules
 from dangjian.rules import quorum, records
 from dangjian.rules.base import value
 
-from .models import VOTE_KIND_CHOICES, Attendance, Meeting, Vote
+from .models import VOTE_KIND_CHOICES, Attendance, Meeting, MeetingAttachment, Vote
 
 BRANCH_ONLY_KINDS = {"branch_congress", "branch_committee", "group_meeting", "theme_day", "democratic_review"}
 
@@ -118,3 +119,55 @@ def _check_votes(kind: str, votes: list[dict], attended: int | None) -> tuple[li
         out.append(Vote(kind=vote_kind, subject=subject[:200], **counts, valid=result.valid_meeting,
                         passed=bool(result.passed), reasons=list(result.reasons), warnings=list(result.warnings)))
     return out, errors
+
+
+# Extension -> (content type, leading bytes of such a file). The bytes are checked too: a renamed executable or
+# HTML page must not be served as a "photo".
+ATTACHMENT_TYPES = {
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".webp": ("image/webp", (b"RIFF",)),
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+}
+
+
+@transaction.atomic
+def add_attachment(meeting: Meeting, upload, *, category: str = "photo", by=None) -> MeetingAttachment:
+    """Attach a photo (JPG, PNG, WEBP) or a PDF scan to a meeting record, within the local size and count limits."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    name = Path(upload.name or "").name[:200] or "附件"
+    ext = Path(name).suffix.lower()
+    max_mb = value(records.ATTACHMENT_MAX_MB)
+    if category not in MeetingAttachment.Category.values:
+        raise ValidationError({"category": f"材料类型“{category}”无效"})
+    if ext not in ATTACHMENT_TYPES:
+        raise ValidationError({"file": "附件只能是照片（JPG、PNG、WEBP）或 PDF 扫描件"})
+    if upload.size == 0:
+        raise ValidationError({"file": "附件是空文件"})
+    if upload.size > max_mb * 1024 * 1024:
+        raise ValidationError({"file": f"附件不能超过{max_mb}MB（此文件 {upload.size / 1024 / 1024:.1f}MB）"})
+    limit = value(records.ATTACHMENTS_PER_MEETING)
+    if meeting.attachments.count() >= limit:
+        raise ValidationError({"file": f"每次会议最多上传{limit}个附件"})
+    content_type, magics = ATTACHMENT_TYPES[ext]
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(m) for m in magics) or (ext == ".webp" and head[8:12] != b"WEBP"):
+        raise ValidationError({"file": f"文件内容与扩展名{ext}不符，请上传真实的照片或 PDF 文件"})
+    att = MeetingAttachment(meeting=meeting, category=category, name=name, content_type=content_type,
+                            size=upload.size, uploaded_by=by if getattr(by, "is_authenticated", False) else None)
+    # Every check is done before the file is written, so a refused upload leaves nothing in storage.
+    att.file.save(name, upload, save=False)
+    att.save()
+    audit.record("meeting.attach", actor=by, obj=meeting,
+                 detail={"attachment": att.pk, "name": name, "category": category, "size": upload.size})
+    return att
+
+
+@transaction.atomic
+def remove_attachment(att: MeetingAttachment, *, by=None) -> None:
+    audit.record("meeting.detach", actor=by, obj=att.meeting, detail={"attachment": att.pk, "name": att.name})
+    # The file stays in storage: the event log names it, and nothing links to it any more.
+    att.delete()

@@ -109,3 +109,46 @@ class Vote(models.Model):
 
     def __str__(self):
         return f"{self.subject}（{'通过' if self.passed else '未通过'}{'' if self.valid else '，会议无效'}）"
+
+
+def attachment_path(instance, filename):
+    # The stored name never carries the uploader's file name (a sign-in sheet scan is often named after people).
+    import uuid
+    from pathlib import Path
+
+    return f"orglife/{instance.meeting.org_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class AttachmentCategory(models.TextChoices):
+    PHOTO = "photo", "会议照片"
+    SIGN_IN = "sign_in", "签到表"
+    MINUTES = "minutes", "会议记录扫描件"
+    OTHER = "other", "其他材料"
+
+
+class MeetingAttachment(models.Model):
+    """A photo, a scanned sign-in sheet or the minutes as PDF: the evidence of a meeting (纪实材料). Served only
+    through the scoped view in views.attachment, never from a public media URL."""
+
+    Category = AttachmentCategory
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attachments")
+    category = models.CharField("材料类型", max_length=16, choices=Category.choices, default=Category.PHOTO)
+    file = models.FileField("文件", upload_to=attachment_path)
+    name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "会议附件"
+        ordering = ["meeting", "id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

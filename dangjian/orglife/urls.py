@@ -7,6 +7,9 @@ urlpatterns = [
     # First: "compliance/<code>/" must not be read as the record form of an organization coded "compliance".
     path("compliance/<str:code>/", views.compliance_grid, name="compliance"),
     path("meeting/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("meeting/<int:pk>/attach/", views.attach, name="attach"),
+    path("meeting/<int:pk>/file/<int:att_pk>/", views.attachment, name="attachment"),
+    path("meeting/<int:pk>/file/<int:att_pk>/delete/", views.detach, name="detach"),
     path("mine/", views.mine, name="mine"),
     path("<str:code>/", views.org_meetings, name="meetings"),
     path("<str:code>/new/", views.record, name="record"),

@@ -6,17 +6,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from dangjian.members.models import Member
 from dangjian.orgs.models import BRANCH_TYPES, Org
+from dangjian.rules import records
+from dangjian.rules.base import value
 from dangjian.rules.meetings import KINDS
 
 from . import actions
 from .compliance import compliance, rate
-from .models import VOTE_KIND_CHOICES, Attendance, Meeting
+from .models import VOTE_KIND_CHOICES, Attendance, Meeting, MeetingAttachment
 
 
 @login_required
@@ -38,9 +41,58 @@ def meeting_detail(request, pk):
                                 pk=pk)
     attendance = list(meeting.attendance.select_related("member").order_by("status", "member__name_pinyin"))
     counts = {s: sum(a.status == s for a in attendance) for s in Attendance.Status.values}
+    can_edit = Meeting.objects.restrict(request.user, "change_member").filter(pk=meeting.pk).exists()
     return render(request, "orglife/meeting.html", {
         "m": meeting, "org": meeting.org, "attendance": attendance, "counts": counts,
-        "votes": list(meeting.votes.all())})
+        "votes": list(meeting.votes.all()), "attachments": list(meeting.attachments.all()), "can_edit": can_edit,
+        "categories": MeetingAttachment.Category.choices, "max_mb": value(records.ATTACHMENT_MAX_MB)})
+
+
+@login_required
+@require_POST
+def attach(request, pk):
+    meeting = get_object_or_404(Meeting.objects.restrict(request.user, "change_member"), pk=pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择要上传的照片或 PDF 文件")
+    else:
+        try:
+            actions.add_attachment(meeting, upload, category=request.POST.get("category", "photo"), by=request.user)
+        except ValidationError as e:
+            messages.error(request, "；".join(e.messages))
+        else:
+            messages.success(request, f"已上传：{upload.name}")
+    return redirect("orglife:meeting", pk=meeting.pk)
+
+
+def _attachment(request, pk, att_pk, action):
+    meeting = get_object_or_404(Meeting.objects.restrict(request.user, action), pk=pk)
+    return get_object_or_404(MeetingAttachment.objects.select_related("meeting"), pk=att_pk, meeting=meeting)
+
+
+@login_required
+def attachment(request, pk, att_pk):
+    """The file itself, to whoever may see the meeting: never from a public media URL."""
+    att = _attachment(request, pk, att_pk, "view")
+    try:
+        fh = att.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("附件文件不存在") from None
+    resp = FileResponse(fh, content_type=att.content_type, filename=att.name,
+                        as_attachment=not (att.is_image or att.content_type == "application/pdf"))
+    # Even a PDF with scripts cannot act as this site.
+    resp["Content-Security-Policy"] = "sandbox"
+    resp["X-Content-Type-Options"] = "nosniff"
+    return resp
+
+
+@login_required
+@require_POST
+def detach(request, pk, att_pk):
+    att = _attachment(request, pk, att_pk, "change_member")
+    actions.remove_attachment(att, by=request.user)
+    messages.success(request, f"已删除附件：{att.name}")
+    return redirect("orglife:meeting", pk=pk)
 
 
 @login_required
@@ -126,14 +178,14 @@ def record(request, code):
             errors["votes"] = " ".join(vote_errors)
         if not errors:
             try:
-                actions.record_meeting(org, kind=values["kind"], held_on=held_on, topic=values["topic"],
+                meeting = actions.record_meeting(org, kind=values["kind"], held_on=held_on, topic=values["topic"],
                                        attendance=rows, votes=votes, by=request.user,
                                        **{k: values[k] for k in ("place", "host", "recorder", "minutes")})
             except ValidationError as e:
                 errors = {k: " ".join(v) for k, v in e.message_dict.items()}
             else:
-                messages.success(request, f"已录入{KINDS[values['kind']]}：{values['topic']}")
-                return redirect("orglife:meetings", code=org.code)
+                messages.success(request, f"已录入{KINDS[values['kind']]}：{values['topic']}。可以在下面上传会议照片和签到表")
+                return redirect("orglife:meeting", pk=meeting.pk)
     return render(request, "orglife/record.html", {"org": org, "members": members, "kinds": KINDS.items(),
                                                    "errors": errors, "v": values, "vote_rows": vote_rows,
                                                    "vote_kinds": VOTE_KIND_CHOICES})

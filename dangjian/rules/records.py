@@ -8,3 +8,11 @@ from .base import Rule
 # date. No central number exists; local 纪实 rules range from "当天" to "一周" to "一个月" (L).
 LATE_ENTRY_DAYS = Rule("records.late_entry_days", 30, "地方做法：会后一定期限内录入，逾期标记为补录 (L)",
                        dt.date(2018, 10, 28), hard=False, local=True)
+
+# Size limit of one attachment to a meeting record (会议照片、签到表扫描件). Local practice, not a regulation:
+# a phone photo is 2–6 MB, a scanned sign-in sheet as PDF rarely above 5 MB.
+ATTACHMENT_MAX_MB = Rule("records.attachment_max_mb", 10, "地方做法：纪实材料单个附件大小上限 (L)",
+                         dt.date(2018, 10, 28), hard=True, local=True)
+# Attachments one meeting record may carry; keeps a single record from becoming a photo album.
+ATTACHMENTS_PER_MEETING = Rule("records.attachments_per_meeting", 20, "地方做法：每次会议纪实附件数量上限 (L)",
+                               dt.date(2018, 10, 28), hard=True, local=True)
