@@ -8,22 +8,25 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangjian.core import audit
+from dangjian.core.scope import scope_for
 from dangjian.members.models import Member
-from dangjian.orgs.models import BRANCH_TYPES
+from dangjian.orgs.models import BRANCH_TYPES, Org
 from dangjian.rules import meetings as rules
 from dangjian.rules import quorum, records
 from dangjian.rules.base import value
 
-from .models import VOTE_KIND_CHOICES, Attendance, Meeting, MeetingAttachment, Vote
+from .models import VOTE_KIND_CHOICES, Attendance, Filing, Meeting, MeetingAttachment, Plan, PlanItem, Vote
 
 BRANCH_ONLY_KINDS = {"branch_congress", "branch_committee", "group_meeting", "theme_day", "democratic_review"}
 
 
 @transaction.atomic
-def record_meeting(org, *, kind: str, held_on: dt.date, topic: str, attendance=(), votes=(), by=None,
+def record_meeting(org, *, kind: str, held_on: dt.date, topic: str, attendance=(), votes=(), filing=None, by=None,
                    **extra) -> Meeting:
     """Record a held meeting. `attendance` is [(member or member id, status, reason)]; every member must be an
     active member of that branch. A meeting entered long after it was held is flagged 补录.
+
+    `filing`: the 预约报备 this meeting fulfils (same branch and kind); it is marked held.
 
     `votes` (支部党员大会 only) is [{"subject", "kind", "eligible", "present", "yes", "no", "abstain",
     "written_yes"}]: inconsistent counts are refused, a vote without quorum is stored and marked invalid."""
@@ -63,6 +66,8 @@ def record_meeting(org, *, kind: str, held_on: dt.date, topic: str, attendance=(
     checked, vote_errors = _check_votes(kind, list(votes), attended)
     if vote_errors:
         errors["votes"] = vote_errors
+    if filing is not None and (filing.org_id != org.pk or filing.kind != kind or filing.status != "filed"):
+        errors["filing"] = "只能为本支部同类型、尚未召开的报备录入会议记录"
     if errors:
         raise ValidationError(errors)
     late = (today - held_on).days > value(records.LATE_ENTRY_DAYS)
@@ -71,12 +76,16 @@ def record_meeting(org, *, kind: str, held_on: dt.date, topic: str, attendance=(
                                      **{k: v for k, v in extra.items() if k in {"place", "host", "recorder", "minutes"}})
     Attendance.objects.bulk_create(
         [Attendance(meeting=meeting, member_id=m, status=s, reason=(r or "") if s == "leave" else "") for m, s, r in rows])
+    if filing is not None:
+        # The filing is now held: the committee's calendar links to the record.
+        Filing.objects.filter(pk=filing.pk, status=Filing.Status.FILED).update(status=Filing.Status.HELD, meeting=meeting)
     for v in checked:
         v.meeting = meeting
     Vote.objects.bulk_create(checked)
     audit.record("meeting.create", actor=by, obj=meeting,
                  detail={"kind": kind, "held_on": str(held_on), "attendance": len(rows), "late_entry": late,
-                         "votes": len(checked), "invalid_votes": sum(not v.valid for v in checked)})
+                         "votes": len(checked), "invalid_votes": sum(not v.valid for v in checked),
+                         "filing": getattr(filing, "pk", None)})
     return meeting
 
 
@@ -171,3 +180,169 @@ def remove_attachment(att: MeetingAttachment, *, by=None) -> None:
     audit.record("meeting.detach", actor=by, obj=att.meeting, detail={"attachment": att.pk, "name": att.name})
     # The file stays in storage: the event log names it, and nothing links to it any more.
     att.delete()
+
+
+# --- plans (年度计划) ----------------------------------------------------------------------------------------
+
+# Where in a period a suggested meeting goes. Presentation defaults only (the frequencies come from
+# dangjian.rules.meetings): monthly kinds early in the month, quarterly ones mid-quarter, yearly ones late in the
+# year, 谈心谈话 before 组织生活会 (talks come first in practice), 民主评议 with or after it.
+SUGGESTED_DAY = {"branch_committee": 5, "group_meeting": 8, "theme_day": 10}
+YEARLY_SUGGESTION = {"heart_talk": (11, 10), "org_life_meeting": (12, 10), "democratic_review": (12, 20)}
+
+
+def suggest_plan(org, year: int) -> list[dict]:
+    """Items that meet every requirement for the branch in `year`: one dict (kind, planned_on, topic) per meeting."""
+    on = min(dt.date(year, 12, 31), max(dt.date(year, 1, 1), timezone.localdate()))
+    out = []
+    for req in rules.requirements_for(org.org_type, org.direct_full, False, on=on):
+        for label in rules.periods_in(year, req.period):
+            first, last = rules.period_bounds(label)
+            for i in range(req.count):
+                if req.period == "month":
+                    day = first.replace(day=min(SUGGESTED_DAY.get(req.kind, 15) + 7 * i, 28))
+                elif req.period == "quarter":
+                    day = first.replace(month=first.month + 1, day=min(15 + 7 * i, 28))
+                else:
+                    month, d = YEARLY_SUGGESTION.get(req.kind, (6, 15))
+                    if req.kind == "org_life_meeting":
+                        month = 3 * rules.ORG_LIFE_MEETING_USUAL_QUARTER.value
+                    day = dt.date(year, month, d) - dt.timedelta(days=30 * (req.count - 1 - i))
+                out.append({"kind": req.kind, "planned_on": day, "topic": _suggested_topic(req.kind, label)})
+    return sorted(out, key=lambda x: (x["planned_on"], list(rules.KINDS).index(x["kind"])))
+
+
+def _suggested_topic(kind: str, label: str) -> str:
+    if "-Q" in label:
+        when = f"{label[:4]}年第{'一二三四'[int(label[-1]) - 1]}季度"
+    elif "-" in label:
+        when = f"{label[:4]}年{int(label[5:])}月"
+    else:
+        when = f"{label}年度"
+    return f"{when}{rules.KINDS[kind]}"
+
+
+def plan_gaps(org, year: int, items) -> list[dict]:
+    """Where a plan falls short of the rules: [{"kind", "period", "required", "planned", "hard", "message"}].
+    A gap is a warning shown with the plan, never a refusal (a branch may plan in stages)."""
+    on = min(dt.date(year, 12, 31), max(dt.date(year, 1, 1), timezone.localdate()))
+    planned: dict[tuple[str, str], int] = {}
+    for it in items:
+        for period in rules.PERIODS:
+            key = (it["kind"], rules.period_of(it["planned_on"], period))
+            planned[key] = planned.get(key, 0) + 1
+    gaps = []
+    for req in rules.requirements_for(org.org_type, org.direct_full, False, on=on):
+        for label in rules.periods_in(year, req.period):
+            n = planned.get((req.kind, label), 0)
+            if n < req.count:
+                gaps.append({"kind": req.kind, "period": label, "required": req.count, "planned": n, "hard": req.hard,
+                             "message": f"{_suggested_topic(req.kind, label)}：应至少{req.count}次，计划{n}次"
+                                        + ("" if req.hard else "（一般要求）")})
+    return gaps
+
+
+@transaction.atomic
+def save_plan(org, year: int, items, *, by=None):
+    """Create or replace the branch's plan for `year` with `items` [{"kind", "planned_on", "topic"}].
+    Returns (plan, gaps): gaps are warnings where the plan does not meet the rules."""
+    errors: dict[str, list[str]] = {}
+    if org.org_type not in BRANCH_TYPES:
+        errors.setdefault("org", []).append(f"组织生活计划由党支部制定，“{org.name}”是{org.get_org_type_display()}")
+    today = timezone.localdate()
+    if not isinstance(year, int) or not (2000 <= year <= today.year + 1):
+        raise ValidationError({"year": f"计划年度“{year}”无效，可制定{today.year + 1}年及以前的计划"})
+    has_committee = rules.has_committee_by_size(org.direct_full)
+    clean = []
+    for i, it in enumerate(items, 1):
+        kind, day, topic = it.get("kind"), it.get("planned_on"), (it.get("topic") or "").strip()
+        label = f"第{i}项"
+        if kind not in rules.KINDS:
+            errors.setdefault("items", []).append(f"{label}：组织生活类型“{kind}”无效")
+        elif kind == "branch_committee" and not has_committee:
+            errors.setdefault("items", []).append(
+                f"{label}：“{org.name}”正式党员不足{rules.COMMITTEE_MIN_FULL_MEMBERS.value}人，不设支部委员会，不召开支委会")
+        elif not isinstance(day, dt.date):
+            errors.setdefault("items", []).append(f"{label}：请填写计划日期")
+        elif day.year != year:
+            errors.setdefault("items", []).append(f"{label}：计划日期{day:%Y-%m-%d}不在{year}年内")
+        elif not topic:
+            errors.setdefault("items", []).append(f"{label}：请填写主题")
+        else:
+            clean.append({"kind": kind, "planned_on": day, "topic": topic[:200]})
+    if errors:
+        raise ValidationError(errors)
+    plan, created = Plan.objects.get_or_create(org=org, year=year, defaults={
+        "org_path": org.path, "created_by": by if getattr(by, "is_authenticated", False) else None})
+    plan.items.all().delete()
+    PlanItem.objects.bulk_create([PlanItem(plan=plan, **it) for it in clean])
+    plan.save()  # updated_at
+    audit.record("plan.create" if created else "plan.update", actor=by, obj=plan,
+                 detail={"year": year, "items": len(clean)})
+    return plan, plan_gaps(org, year, clean)
+
+
+# --- filings (预约报备) and spot checks (抽查) -------------------------------------------------------------------
+
+@transaction.atomic
+def file_meeting(org, *, kind: str, planned_on: dt.date, topic: str, place: str = "", start_time=None, by=None):
+    """File an upcoming meeting with the committee above. Later than the local advance period it is still
+    accepted, marked 临时报备."""
+    errors = {}
+    today = timezone.localdate()
+    if org.org_type not in BRANCH_TYPES:
+        errors["org"] = f"会议报备由党支部提交，“{org.name}”是{org.get_org_type_display()}"
+    if kind not in rules.KINDS:
+        errors["kind"] = f"未知的组织生活类型“{kind}”"
+    elif kind == "branch_committee" and not rules.has_committee_by_size(org.direct_full):
+        errors["kind"] = (f"“{org.name}”正式党员不足{rules.COMMITTEE_MIN_FULL_MEMBERS.value}人，不设支部委员会，"
+                          "不召开支委会")
+    if planned_on is None:
+        errors["planned_on"] = "请填写召开日期"
+    elif planned_on < today:
+        errors["planned_on"] = "报备的召开日期不能早于今天（已召开的会议请直接录入）"
+    elif planned_on.year > today.year + 1:
+        errors["planned_on"] = f"只能报备{today.year + 1}年底以前的会议"
+    if not (topic or "").strip():
+        errors["topic"] = "请填写会议主题"
+    if errors:
+        raise ValidationError(errors)
+    short = (planned_on - today).days < value(records.FILING_ADVANCE_DAYS)
+    filing = Filing.objects.create(org=org, org_path=org.path, kind=kind, planned_on=planned_on, topic=topic.strip(),
+                                   place=(place or "").strip(), start_time=start_time, short_notice=short,
+                                   filed_by=by if getattr(by, "is_authenticated", False) else None)
+    audit.record("filing.create", actor=by, obj=filing,
+                 detail={"kind": kind, "planned_on": str(planned_on), "short_notice": short})
+    return filing
+
+
+@transaction.atomic
+def cancel_filing(filing, *, reason: str, by=None):
+    filing = Filing.objects.select_for_update().get(pk=filing.pk)
+    if filing.status != Filing.Status.FILED:
+        raise ValidationError({"status": f"该报备{filing.get_status_display()}，不能取消"})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "请说明取消原因"})
+    filing.status, filing.cancel_reason = Filing.Status.CANCELLED, reason.strip()[:200]
+    filing.save(update_fields=["status", "cancel_reason"])
+    audit.record("filing.cancel", actor=by, obj=filing, detail={"reason": filing.cancel_reason})
+    return filing
+
+
+def may_spot_check(user, filing) -> bool:
+    """The committee above checks its branches: scope over the branch's parent, not the branch's own secretary."""
+    parent_path = filing.org_path[: -Org.steplen]
+    return bool(parent_path) and scope_for(user).covers(parent_path, "change_member")
+
+
+@transaction.atomic
+def mark_spot_check(filing, *, on: bool = True, note: str = "", by=None):
+    if by is not None and not may_spot_check(by, filing):
+        raise ValidationError({"spot_check": "抽查由上级党组织标记"})
+    filing = Filing.objects.select_for_update().get(pk=filing.pk)
+    filing.spot_check, filing.spot_check_note = on, (note or "").strip()[:200] if on else ""
+    filing.spot_check_by = by if on and getattr(by, "is_authenticated", False) else None
+    filing.save(update_fields=["spot_check", "spot_check_note", "spot_check_by"])
+    audit.record("filing.spot_check" if on else "filing.spot_check_off", actor=by, obj=filing,
+                 detail={"note": filing.spot_check_note})
+    return filing

@@ -152,3 +152,81 @@ class MeetingAttachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+class Plan(models.Model):
+    """A branch's yearly organization-life plan (年度计划): what it means to hold, when, on what topic."""
+
+    org = models.ForeignKey("orgs.Org", verbose_name="党组织", on_delete=models.PROTECT, related_name="orglife_plans")
+    org_path = models.CharField(max_length=255, editable=False)
+    year = models.PositiveSmallIntegerField("年度")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="制定人", null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "组织生活计划"
+        constraints = [models.UniqueConstraint(fields=["org", "year"], name="plan_one_per_org_year")]
+
+    def __str__(self):
+        return f"{self.org.name} {self.year}年组织生活计划"
+
+
+class PlanItem(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField("类型", max_length=32, choices=KIND_CHOICES)
+    planned_on = models.DateField("计划日期")
+    topic = models.CharField("主题", max_length=200)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "计划事项"
+        ordering = ["planned_on", "id"]
+
+
+class FilingStatus(models.TextChoices):
+    FILED = "filed", "已报备"
+    HELD = "held", "已召开"
+    CANCELLED = "cancelled", "已取消"
+
+
+class Filing(models.Model):
+    """An upcoming meeting filed in advance with the committee above (预约报备), which sees its subtree's filings on a
+    calendar and may mark one for a spot check (抽查). Recording the meeting links it and marks it held."""
+
+    Status = FilingStatus
+
+    org = models.ForeignKey("orgs.Org", verbose_name="党组织", on_delete=models.PROTECT, related_name="orglife_filings")
+    # Copy of org.path (rewritten by orgs.actions.move_org): a committee's calendar is one range scan.
+    org_path = models.CharField(max_length=255, editable=False)
+    kind = models.CharField("类型", max_length=32, choices=KIND_CHOICES)
+    planned_on = models.DateField("召开日期")
+    start_time = models.TimeField("开始时间", null=True, blank=True)
+    place = models.CharField("地点", max_length=200, blank=True)
+    topic = models.CharField("主题", max_length=200)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.FILED)
+    short_notice = models.BooleanField("临时报备", default=False, help_text="报备晚于规定的提前天数")
+    cancel_reason = models.CharField("取消原因", max_length=200, blank=True)
+    meeting = models.OneToOneField(Meeting, verbose_name="会议记录", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="filing")
+    spot_check = models.BooleanField("抽查", default=False)
+    spot_check_note = models.CharField("抽查说明", max_length=200, blank=True)
+    spot_check_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="抽查人", null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="报备人", null=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    filed_at = models.DateTimeField("报备时间", auto_now_add=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "会议报备"
+        ordering = ["planned_on", "start_time", "id"]
+        indexes = [
+            # a committee's calendar: its subtree's filings of a month (org_path prefix range, planned_on)
+            models.Index(fields=["org_path", "planned_on"], name="filing_path_date_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.org.name} {self.get_kind_display()} {self.planned_on:%Y-%m-%d}"

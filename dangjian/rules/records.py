@@ -16,3 +16,8 @@ ATTACHMENT_MAX_MB = Rule("records.attachment_max_mb", 10, "地方做法：纪实
 # Attachments one meeting record may carry; keeps a single record from becoming a photo album.
 ATTACHMENTS_PER_MEETING = Rule("records.attachments_per_meeting", 20, "地方做法：每次会议纪实附件数量上限 (L)",
                                dt.date(2018, 10, 28), hard=True, local=True)
+
+# Upcoming meetings are filed with the committee above this many days ahead (预约报备), so that it can attend or
+# spot-check. Local practice varies (3 to 7 days); a later filing is accepted and marked 临时报备 (soft).
+FILING_ADVANCE_DAYS = Rule("records.filing_advance_days", 3, "地方做法：组织生活提前报备上级党组织 (L)",
+                           dt.date(2018, 10, 28), hard=False, local=True)
