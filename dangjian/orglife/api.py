@@ -1,21 +1,26 @@
-"""`/api/v1/meetings/`: record held meetings with attendance (CONTRACT "Organization life") and list a subtree's.
+"""`/api/v1/meetings/`: record held meetings with attendance (CONTRACT "Organization life") and list a subtree's;
+`/api/v1/meeting-plans/` (yearly plans, `suggest/`) and `/api/v1/meeting-filings/` (预约报备, `cancel/`, `spot-check/`).
 
 Reads start from Meeting.objects.restrict(user, "view"); `?org=CODE` outside the caller's scope answers 404.
 Writes need change_member scope over the organization (admin, secretary): 403 for a user who may record
 meetings nowhere, 400 on "org" for an organization outside their scope (dangjian/api/permissions.py).
 """
 
+import datetime as dt
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from dangjian.api.permissions import org_in_scope, require_somewhere
 from dangjian.orgs.models import Org
 
 from . import actions
-from .models import KIND_CHOICES, VOTE_KIND_CHOICES, Attendance, Meeting, Vote
+from .models import KIND_CHOICES, VOTE_KIND_CHOICES, Attendance, Filing, Meeting, Plan, Vote
 
 WRITE_ACTION = "change_member"
 
@@ -124,3 +129,196 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         meeting = (Meeting.objects.select_related("org").prefetch_related("attendance__member", "votes")
                    .get(pk=meeting.pk))
         return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
+
+
+def _subtree(user, qs, code):
+    """Narrow `qs` to the subtree of `code`; an organization outside the user's view scope answers 404."""
+    if not code:
+        return qs
+    org = Org.objects.restrict(user, "view").filter(code=code).first()
+    if org is None:
+        raise Http404("党组织不存在")
+    return qs.filter(org_path__startswith=org.path)
+
+
+# --- plans (年度计划) ---------------------------------------------------------------------------------------
+
+class PlanItemSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=KIND_CHOICES, error_messages={"invalid_choice": "组织生活类型“{input}”无效"})
+    planned_on = serializers.DateField(error_messages={"invalid": "日期格式应为 YYYY-MM-DD"})
+    topic = serializers.CharField(max_length=200)
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    org = serializers.CharField(source="org.code", read_only=True)
+    org_name = serializers.CharField(source="org.name", read_only=True)
+    items = PlanItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Plan
+        fields = ["id", "org", "org_name", "year", "updated_at", "items"]
+        read_only_fields = fields
+
+
+class PlanInSerializer(serializers.Serializer):
+    org = serializers.CharField(help_text="党支部编码")
+    year = serializers.IntegerField()
+    items = PlanItemSerializer(many=True)
+
+
+class GapSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    period = serializers.CharField()
+    required = serializers.IntegerField()
+    planned = serializers.IntegerField()
+    hard = serializers.BooleanField()
+    message = serializers.CharField()
+
+
+class PlanOutSerializer(PlanSerializer):
+    gaps = GapSerializer(many=True, read_only=True, help_text="计划未达到规定频次之处（提醒，不阻止保存）")
+
+    class Meta(PlanSerializer.Meta):
+        fields = [*PlanSerializer.Meta.fields, "gaps"]
+        read_only_fields = fields
+
+
+class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A branch's yearly organization-life plan. POST creates or replaces the year's plan (201 / 200) and answers
+    with the gaps where it falls short of the rules; `suggest/` gives items that meet every requirement."""
+
+    serializer_class = PlanSerializer
+
+    def get_queryset(self):
+        qs = Plan.objects.restrict(self.request.user, "view").select_related("org").prefetch_related("items")
+        if self.action == "list":
+            qs = _subtree(self.request.user, qs, self.request.query_params.get("org"))
+            year = self.request.query_params.get("year")
+            if year:
+                qs = qs.filter(year=int(year) if year.isdigit() else -1)
+        return qs.order_by("-year", "org_path")
+
+    @extend_schema(parameters=[OpenApiParameter("org", str, description="党组织编码（含全部下级）"),
+                               OpenApiParameter("year", int, description="年度")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, pk=None):
+        return Response(PlanSerializer(get_object_or_404(self.get_queryset(), pk=pk)).data)
+
+    @extend_schema(summary="制定或替换年度计划", request=PlanInSerializer, responses={201: PlanOutSerializer,
+                                                                                200: PlanOutSerializer})
+    def create(self, request):
+        user = request.user
+        require_somewhere(user, WRITE_ACTION, "您没有制定组织生活计划的权限")
+        s = PlanInSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        org = org_in_scope(user, s.validated_data["org"], WRITE_ACTION, field="org")
+        existed = Plan.objects.filter(org=org, year=s.validated_data["year"]).exists()
+        plan, gaps = actions.save_plan(org, s.validated_data["year"], s.validated_data["items"], by=user)
+        plan = Plan.objects.select_related("org").prefetch_related("items").get(pk=plan.pk)
+        plan.gaps = gaps
+        return Response(PlanOutSerializer(plan).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+
+    @extend_schema(summary="按规定频次生成的计划建议", responses={200: PlanItemSerializer(many=True)},
+                   parameters=[OpenApiParameter("org", str, required=True, description="党支部编码"),
+                               OpenApiParameter("year", int, required=True, description="年度")])
+    @action(detail=False, methods=["get"])
+    def suggest(self, request):
+        org = get_object_or_404(Org.objects.restrict(request.user, "view"), code=request.query_params.get("org", ""))
+        year = request.query_params.get("year", "")
+        if not year.isdigit():
+            raise serializers.ValidationError({"year": ["请填写年度，如 2026"]})
+        return Response(PlanItemSerializer(actions.suggest_plan(org, int(year)), many=True).data)
+
+
+# --- filings (预约报备) -------------------------------------------------------------------------------------
+
+class FilingSerializer(serializers.ModelSerializer):
+    org = serializers.CharField(source="org.code", read_only=True)
+    org_name = serializers.CharField(source="org.name", read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Filing
+        fields = ["id", "org", "org_name", "kind", "kind_display", "planned_on", "start_time", "place", "topic",
+                  "status", "short_notice", "cancel_reason", "meeting", "spot_check", "spot_check_note", "filed_at"]
+        read_only_fields = fields
+
+
+class FilingInSerializer(serializers.Serializer):
+    org = serializers.CharField(help_text="党支部编码")
+    kind = serializers.ChoiceField(choices=KIND_CHOICES, error_messages={"invalid_choice": "组织生活类型“{input}”无效"})
+    planned_on = serializers.DateField(error_messages={"invalid": "日期格式应为 YYYY-MM-DD"})
+    start_time = serializers.TimeField(required=False, allow_null=True)
+    place = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    topic = serializers.CharField(max_length=200)
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class SpotCheckSerializer(serializers.Serializer):
+    on = serializers.BooleanField(default=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class FilingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Upcoming meetings filed with the committee above. `?org=CODE` (subtree), `?from=` / `?to=` dates."""
+
+    serializer_class = FilingSerializer
+
+    def get_queryset(self, scope_action="view"):
+        qs = Filing.objects.restrict(self.request.user, scope_action).select_related("org")
+        if self.action == "list":
+            p = self.request.query_params
+            qs = _subtree(self.request.user, qs, p.get("org"))
+            for key, lookup in (("from", "planned_on__gte"), ("to", "planned_on__lte")):
+                if p.get(key):
+                    try:
+                        qs = qs.filter(**{lookup: dt.date.fromisoformat(p[key])})
+                    except ValueError:
+                        raise serializers.ValidationError({key: ["日期格式应为 YYYY-MM-DD"]}) from None
+        return qs.order_by("planned_on", "start_time", "id")
+
+    @extend_schema(parameters=[OpenApiParameter("org", str, description="党组织编码（含全部下级）"),
+                               OpenApiParameter("from", dt.date, description="召开日期起"),
+                               OpenApiParameter("to", dt.date, description="召开日期止")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, pk=None):
+        return Response(FilingSerializer(get_object_or_404(self.get_queryset(), pk=pk)).data)
+
+    @extend_schema(summary="报备即将召开的会议", request=FilingInSerializer, responses={201: FilingSerializer})
+    def create(self, request):
+        user = request.user
+        require_somewhere(user, WRITE_ACTION, "您没有报备组织生活的权限")
+        s = FilingInSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = dict(s.validated_data)
+        org = org_in_scope(user, d.pop("org"), WRITE_ACTION, field="org")
+        filing = actions.file_meeting(org, by=user, **d)
+        return Response(FilingSerializer(filing).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="取消报备", request=CancelSerializer, responses={200: FilingSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        filing = get_object_or_404(self.get_queryset(WRITE_ACTION), pk=pk)
+        s = CancelSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        return Response(FilingSerializer(actions.cancel_filing(filing, reason=s.validated_data["reason"],
+                                                               by=request.user)).data)
+
+    @extend_schema(summary="标记或取消抽查（上级党组织）", request=SpotCheckSerializer, responses={200: FilingSerializer})
+    @action(detail=True, methods=["post"], url_path="spot-check")
+    def spot_check(self, request, pk=None):
+        filing = get_object_or_404(self.get_queryset(), pk=pk)
+        if not actions.may_spot_check(request.user, filing):
+            raise PermissionDenied("抽查由上级党组织标记")
+        s = SpotCheckSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        return Response(FilingSerializer(actions.mark_spot_check(filing, on=s.validated_data["on"],
+                                                                 note=s.validated_data.get("note", ""),
+                                                                 by=request.user)).data)
