@@ -122,3 +122,14 @@ def test_committee_requirement_for_a_branch_with_seven_full_members(cast):
     cast.tree.b2.refresh_from_db()
     rows = compliance(cast.tree.town, 2026, 3, today=TODAY)
     assert {r.org for r in rows if r.requirement == "branch_committee"} == {"CA1B2"}
+
+
+def test_command_month_and_bad_year(cast):
+    from django.core.management.base import CommandError
+
+    out = StringIO()
+    call_command("compliance", "--org", "CA1B1", "--year", "2025", "--month", "8", "--format", "json", stdout=out)
+    periods = {r["period"] for r in json.loads(out.getvalue())["results"]}
+    assert periods == {"2025", "2025-Q3", "2025-08"}
+    with pytest.raises(CommandError, match="年份"):
+        call_command("compliance", "--org", "CA1B1", "--year", "0")

@@ -163,3 +163,14 @@ def test_member_reads_only_own_branch_meetings(cast):
     assert c.get(f"/api/v1/meetings/{other.pk}/").status_code == 404
     assert c.get("/api/v1/meetings/", {"org": "CA1B2"}).status_code == 404
     assert Meeting.objects.restrict(cast.member_user, "change_member").count() == 0
+
+
+@pytest.mark.parametrize("n", [2, 20])
+def test_api_list_query_count_bounded(cast, n, django_assert_max_num_queries):
+    for i in range(n):
+        actions.record_meeting(cast.tree.b1, kind="theme_day", held_on=TODAY - dt.timedelta(days=i), topic=f"第{i}次",
+                               attendance=[(cast.m1, "present", ""), (cast.m2, "leave", "出差")])
+    c = api(cast.county_admin)
+    with django_assert_max_num_queries(10):
+        r = c.get("/api/v1/meetings/", {"org": "CA"})
+    assert r.status_code == 200 and len(r.json()["results"]) == n

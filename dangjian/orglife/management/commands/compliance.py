@@ -18,6 +18,8 @@ class Command(ReportCommand):
         org = Org.objects.filter(code=o["org"]).first()
         if org is None:
             raise CommandError(f"党组织编码“{o['org']}”不存在")
+        if not 1949 <= o["year"] <= 9999:
+            raise CommandError(f"年份“{o['year']}”无效，应为四位数年份，如 2025")
         rows = compliance(org, o["year"], o.get("month"))
         lines = [f"{org.name}（{org.code}）{o['year']}年组织生活检查：{len(rows)}项"]
         r = rate(rows)
