@@ -1,5 +1,6 @@
 """Organization-life pages: a branch's meetings and the record form; a committee's compliance grid."""
 
+import calendar as _cal
 import datetime as dt
 
 from django.contrib import messages
@@ -8,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from dangjian.core.scope import scope_for
 from dangjian.members.models import Member
 from dangjian.orgs.models import BRANCH_TYPES, Org
 from dangjian.rules import records
@@ -19,7 +22,7 @@ from dangjian.rules.meetings import KINDS
 
 from . import actions
 from .compliance import compliance, rate
-from .models import VOTE_KIND_CHOICES, Attendance, Meeting, MeetingAttachment
+from .models import VOTE_KIND_CHOICES, Attendance, Filing, Meeting, MeetingAttachment, Plan
 
 
 @login_required
@@ -159,6 +162,13 @@ def record(request, code):
     errors, values = {}, {"kind": "theme_day", "held_on": timezone.localdate().isoformat(), "topic": ""}
     vote_rows = [{"kind": "general", "nums": [(k, label, "") for k, label in VOTE_NUMBERS.items()]}
                  for _ in range(VOTE_ROWS)]
+    # Recording a filed meeting: the filing's fields fill the form, and the filing is closed with the record.
+    raw_filing = request.POST.get("filing") or request.GET.get("filing") or ""
+    filing = (Filing.objects.restrict(request.user, "change_member")
+              .filter(pk=raw_filing, org=org, status=Filing.Status.FILED).first() if raw_filing.isdigit() else None)
+    if filing is not None:
+        values = {"kind": filing.kind, "held_on": min(filing.planned_on, timezone.localdate()).isoformat(),
+                  "topic": filing.topic, "place": filing.place}
     if request.method == "POST":
         votes, vote_rows, vote_errors = _votes_from_post(request.POST)
         values = {k: request.POST.get(k, "").strip() for k in ("kind", "held_on", "topic", "place", "host", "recorder",
@@ -179,7 +189,7 @@ def record(request, code):
         if not errors:
             try:
                 meeting = actions.record_meeting(org, kind=values["kind"], held_on=held_on, topic=values["topic"],
-                                       attendance=rows, votes=votes, by=request.user,
+                                       attendance=rows, votes=votes, filing=filing, by=request.user,
                                        **{k: values[k] for k in ("place", "host", "recorder", "minutes")})
             except ValidationError as e:
                 errors = {k: " ".join(v) for k, v in e.message_dict.items()}
@@ -188,7 +198,7 @@ def record(request, code):
                 return redirect("orglife:meeting", pk=meeting.pk)
     return render(request, "orglife/record.html", {"org": org, "members": members, "kinds": KINDS.items(),
                                                    "errors": errors, "v": values, "vote_rows": vote_rows,
-                                                   "vote_kinds": VOTE_KIND_CHOICES})
+                                                   "vote_kinds": VOTE_KIND_CHOICES, "filing": filing})
 
 
 def _short(period: str) -> str:
@@ -223,3 +233,164 @@ def compliance_grid(request, code):
     return render(request, "orglife/compliance.html", {
         "org": org, "year": year, "branches": branches, "rate": None if r is None else round(r * 100, 1),
         "kinds": KINDS, "years": range(today.year, today.year - 4, -1)})
+
+
+# --- yearly plan, advance filings and the committee's calendar ------------------------------------------------
+
+def _year(request, default: int) -> int:
+    raw = request.GET.get("year") or request.POST.get("year") or ""
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= default + 1 else default
+
+
+PLAN_BLANK_ROWS = 3  # empty rows under the plan for additions; saving adds more as needed
+
+
+@login_required
+def plan(request, code):
+    """A branch's plan for a year: the saved one, or a suggestion that meets every requirement until one is saved."""
+    org = get_object_or_404(Org.objects.restrict(request.user, "view"), code=code, org_type__in=BRANCH_TYPES)
+    can_edit = Org.objects.restrict(request.user, "change_member").filter(pk=org.pk).exists()
+    today = timezone.localdate()
+    year = _year(request, today.year)
+    saved = Plan.objects.filter(org=org, year=year).prefetch_related("items").first()
+    errors: list[str] = []
+    if saved is not None:
+        items = [{"kind": i.kind, "planned_on": i.planned_on, "topic": i.topic} for i in saved.items.all()]
+    else:
+        items = actions.suggest_plan(org, year)
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404
+        items, errors = _plan_rows(request.POST)
+        if not errors:
+            try:
+                actions.save_plan(org, year, items, by=request.user)
+            except ValidationError as e:
+                errors = [m for msgs in e.message_dict.values() for m in msgs]
+            else:
+                messages.success(request, f"{year}年组织生活计划已保存（{len(items)}项）")
+                return redirect(f"{reverse('orglife:plan', args=[org.code])}?year={year}")
+    gaps = actions.plan_gaps(org, year, [i for i in items if isinstance(i.get("planned_on"), dt.date)])
+    rows = [*items, *({"kind": "", "planned_on": "", "topic": ""} for _ in range(PLAN_BLANK_ROWS if can_edit else 0))]
+    for r in rows:
+        r["fileable"] = isinstance(r["planned_on"], dt.date) and r["planned_on"] >= today
+    return render(request, "orglife/plan.html", {
+        "org": org, "year": year, "saved": saved, "rows": rows, "gaps": gaps, "errors": errors, "can_edit": can_edit,
+        "kinds": KINDS.items(), "years": range(today.year + 1, today.year - 3, -1)})
+
+
+def _plan_rows(post) -> tuple[list[dict], list[str]]:
+    """Plan rows from the form (k<i>, d<i>, t<i>; x<i> removes one); blank rows are skipped."""
+    items, errors = [], []
+    n = int(post.get("rows", "0")) if post.get("rows", "0").isdigit() else 0
+    for i in range(min(n, 500)):
+        kind, day, topic = (post.get(f"{p}{i}", "").strip() for p in "kdt")
+        if post.get(f"x{i}") or not (kind or day or topic):
+            continue
+        try:
+            planned_on = dt.date.fromisoformat(day)
+        except ValueError:
+            errors.append(f"第{len(items) + 1}项：请按“2025-07-01”填写计划日期")
+            planned_on = day
+        items.append({"kind": kind, "planned_on": planned_on, "topic": topic})
+    return items, errors
+
+
+@login_required
+def file_meeting(request, code):
+    """预约报备: a secretary files an upcoming meeting with the committee above (fields may come from a plan item)."""
+    org = get_object_or_404(Org.objects.restrict(request.user, "change_member"), code=code,
+                            org_type__in=BRANCH_TYPES)
+    fields = ("kind", "planned_on", "start_time", "place", "topic")
+    source = request.POST if request.method == "POST" else request.GET
+    values = {k: source.get(k, "").strip() for k in fields}
+    values["kind"] = values["kind"] or "theme_day"
+    errors = {}
+    if request.method == "POST":
+        try:
+            planned_on = dt.date.fromisoformat(values["planned_on"])
+        except ValueError:
+            errors["planned_on"] = "请按“2025-07-01”填写召开日期"
+        try:
+            start_time = dt.time.fromisoformat(values["start_time"]) if values["start_time"] else None
+        except ValueError:
+            errors["start_time"] = "请按“14:30”填写开始时间"
+        if not errors:
+            try:
+                f = actions.file_meeting(org, kind=values["kind"], planned_on=planned_on, start_time=start_time,
+                                         place=values["place"], topic=values["topic"], by=request.user)
+            except ValidationError as e:
+                errors = {k: " ".join(v) for k, v in e.message_dict.items()}
+            else:
+                note = "（晚于规定的提前天数，标记为临时报备）" if f.short_notice else ""
+                messages.success(request, f"已报备{f.get_kind_display()}：{f.planned_on:%Y-%m-%d}{note}")
+                return redirect(f"{reverse('orglife:calendar', args=[org.code])}?month={f.planned_on:%Y-%m}")
+    return render(request, "orglife/file.html", {"org": org, "v": values, "errors": errors, "kinds": KINDS.items(),
+                                                 "advance_days": value(records.FILING_ADVANCE_DAYS)})
+
+
+@login_required
+def calendar(request, code):
+    """The filings of a subtree for one month: a calendar on wide screens, a list by day on phones."""
+    org = get_object_or_404(Org.objects.restrict(request.user, "view"), code=code)
+    today = timezone.localdate()
+    try:
+        first = dt.date.fromisoformat(request.GET.get("month", "") + "-01")
+    except ValueError:
+        first = today.replace(day=1)
+    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    filings = list(Filing.objects.restrict(request.user, "view")
+                   .filter(org_path__startswith=org.path, planned_on__gte=first, planned_on__lte=last)
+                   .select_related("org").order_by("planned_on", "start_time", "id"))
+    scope = scope_for(request.user)
+    for f in filings:
+        # From the user's scope, not a query per row: the committee above checks, the branch's managers write.
+        f.can_check = scope.covers(f.org_path[: -Org.steplen], "change_member")
+        f.can_write = scope.covers(f.org_path, "change_member")
+    by_day: dict[dt.date, list] = {}
+    for f in filings:
+        by_day.setdefault(f.planned_on, []).append(f)
+    weeks = [[(d, d.month == first.month, by_day.get(d, [])) for d in week]
+             for week in _cal.Calendar().monthdatescalendar(first.year, first.month)]
+    prev_month = (first - dt.timedelta(days=1)).replace(day=1)
+    return render(request, "orglife/calendar.html", {
+        "org": org, "first": first, "weeks": weeks, "days": sorted(by_day.items()), "today": today,
+        "count": len(filings), "spot": sum(f.spot_check for f in filings), "prev": f"{prev_month:%Y-%m}",
+        "next": f"{last + dt.timedelta(days=1):%Y-%m}",
+        "can_file": org.is_branch and scope.covers(org.path, "change_member")})
+
+
+def _filing(request, pk, scope_action="view"):
+    return get_object_or_404(Filing.objects.restrict(request.user, scope_action).select_related("org"), pk=pk)
+
+
+def _back_to_calendar(request, f):
+    back = request.POST.get("next", "")
+    if back.startswith("/orglife/"):
+        return redirect(back)
+    return redirect(f"{reverse('orglife:calendar', args=[f.org.code])}?month={f.planned_on:%Y-%m}")
+
+
+@login_required
+@require_POST
+def spot_check(request, pk):
+    f = _filing(request, pk)
+    if not actions.may_spot_check(request.user, f):
+        raise Http404
+    on = request.POST.get("on") == "1"
+    actions.mark_spot_check(f, on=on, note=request.POST.get("note", ""), by=request.user)
+    messages.success(request, f"{'已标记抽查' if on else '已取消抽查'}：{f.org.name} {f.get_kind_display()}")
+    return _back_to_calendar(request, f)
+
+
+@login_required
+@require_POST
+def cancel_filing(request, pk):
+    f = _filing(request, pk, "change_member")
+    try:
+        actions.cancel_filing(f, reason=request.POST.get("reason", ""), by=request.user)
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+    else:
+        messages.success(request, f"已取消报备：{f.get_kind_display()} {f.planned_on:%Y-%m-%d}")
+    return _back_to_calendar(request, f)
