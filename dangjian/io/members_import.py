@@ -1,20 +1,33 @@
-"""Member roster import (党员名册导入): file -> plan -> one transaction.
+"""Member roster import (党员名册导入): file -> check -> one transaction.
 
 `import_members(path, ...)` is a pure function of the file and the database, so the command line,
-the web page and a background task call the same thing. It reads the whole file, validates every row
-in memory against set-based lookups (orgs by code, active members by ID number, in chunks), and only
-when no row is invalid writes everything with bulk inserts/updates (history rows included) inside one
-transaction: an invalid row or an interruption leaves the database as it was.
+the web page and a background task call the same thing. It runs in two phases:
+
+1. Check (no transaction open): the file is streamed in chunks of CHUNK rows; each chunk is cleaned,
+   looked up against the registry with set-based queries (orgs by code, active members by ID number)
+   and validated. Every invalid row is reported. Valid rows go to a spool (a temporary file), not to
+   memory, so a million-row file checks in bounded memory; per-row outcomes are kept only when the
+   web preview asks for them (`keep_rows`).
+2. Write, only when no row was invalid: the spool is replayed inside one transaction (on PostgreSQL
+   with hand-written COPY text for new members and their history rows, and a COPY into a temporary
+   table plus one UPDATE per chunk for changed members). An invalid row or an interruption leaves the
+   database as it was; a member changed by someone else between the phases aborts the import.
 
 A row's checks are the member form's (`members.validation.validate_member`), plus the roster's own:
 unknown or non-branch organization, an ID repeated in the file, an ID held by an active member of
 another organization (moving a member is a transfer, not an import), enumerated values, required cells.
+Rows on the common path are checked by `_quick_valid`, a transcription of `validate_member` that only
+says "valid" (tests keep the two in agreement); any row it does not pass goes through
+`validate_member` itself, so every message is the form's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
+import pickle
+import tempfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -24,58 +37,120 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from dangjian.core import audit, idcard
-from dangjian.core.dates import DateError
+from dangjian.core.dates import DateError, add_years
 from dangjian.core.scope import scope_for
 from dangjian.members.choices import Category, Education, Gender, Status
 from dangjian.members.models import Member
 from dangjian.members.search import pinyin_keys
 from dangjian.members.validation import validate_member
 from dangjian.orgs.models import Org
+from dangjian.rules import membership
+from dangjian.rules.base import value as rule_value
 
 from . import columns as C
 from .readers import ReadError, read_table
 from .result import CREATE, ERROR, UNCHANGED, UPDATE, ImportResult, RowOutcome
 
-CHUNK = 2000  # IN-list size for lookups and the batch size of bulk writes (well under SQLite's limits)
+CHUNK = 5000  # rows checked together (one lookup round) and written together (one COPY)
+LOOKUP = 2000  # IN-list size of lookups and batch size of the ORM writes (well under SQLite's limits)
 BY_NAME = {c.name: c for c in C.MEMBER_COLUMNS}
 COLUMN_OF_FIELD = {c.key: c.name for c in C.MEMBER_COLUMNS}
 # Model fields a roster row can set (the import never touches status, address, mobility, user).
 ROW_FIELDS = ["name", "gender", "ethnicity", "id_number", "birth_date", "education", "category", "joined_on",
               "confirmed_on", "job", "phone", "org"]
+VALUE_FIELDS = ROW_FIELDS[:-1]  # what an update may change (a member changes organization by a transfer)
 # What a new member gets for a column the file does not have (gender and birth date come from the ID).
 NEW_DEFAULTS = {"gender": None, "birth_date": None, "confirmed_on": None, "job": "", "phone": "", "ethnicity": "汉族"}
-_ATTNAMES = [f.attname for f in Member._meta.concrete_fields]
+_values_of = operator.itemgetter(*VALUE_FIELDS)
+_CURRENT = ["id", "updated_at", "org_id", *VALUE_FIELDS]
+_ID_AT = _CURRENT.index("id_number")
+MESSAGE_CONFLICT = "导入期间名册已被他人修改，未写入任何数据，请重新导入"
+
+
+class ImportConflict(Exception):
+    """A member changed between the check and the write; the transaction is rolled back."""
 
 
 def import_members(path, *, file_name: str | None = None, default_org: str | None = None, user=None, by=None,
-                   dry_run: bool = False, source: str = "cli", progress=None) -> ImportResult:
-    """Validate `path` and, when every row is valid and not `dry_run`, write it.
+                   dry_run: bool = False, source: str = "cli", progress=None, keep_rows: bool = True) -> ImportResult:
+    """Check `path` and, when every row is valid and not `dry_run`, write it.
 
     `user`: whose scope limits the rows (None = the operator at the command line: everything).
     `by`: the actor recorded in history and the event log. `default_org`: code used for rows that
-    name no organization. `progress(stage, done, total)`: called every CHUNK rows with stage "read"
-    (total None: the file is streamed), "check" and finally "write" (before the one transaction).
+    name no organization. `progress(stage, done, total)`: called after every CHUNK rows with stage
+    "check" (total None: the file is streamed) and once with "write" before the one transaction.
+    `keep_rows`: keep every row's outcome in `result.rows` (the web preview); the counts and the
+    errors are always kept.
     """
-    plan = plan_members(path, file_name=file_name, default_org=default_org, user=user, progress=progress)
-    if plan.result.ok and not dry_run:
-        if progress is not None:
-            progress("write", 0, len(plan.creates) + len(plan.updates))
-        try:
-            apply_plan(plan, by=by, source=source)
-        except IntegrityError:
-            # Someone registered one of these ID numbers between the check and the write; the
-            # transaction rolled back, so the file can simply be imported again.
-            plan.result.errors = [C.error(1, "公民身份号码", "", "导入期间名册已被他人修改，未写入任何数据，请重新导入")]
-    return plan.result
+    result = ImportResult(kind="members", file_name=file_name or Path(path).name, keep_rows=keep_rows)
+    if dry_run:
+        check_members(path, result, None, default_org=default_org, user=user, progress=progress)
+        return result
+    now = timezone.now()
+    reason = f"导入：{result.file_name}"[:100]
+    copy_format = _CopyFormat(now, reason, by) if connection.vendor == "postgresql" else None
+    with Spool(copy_format) as spool:
+        check_members(path, result, spool, default_org=default_org, user=user, progress=progress)
+        if result.ok:
+            if progress is not None:
+                progress("write", 0, spool.rows)
+            try:
+                write_members(spool, result, by=by, source=source, now=now, reason=reason)
+            except (IntegrityError, ImportConflict):
+                # Someone registered or changed one of these members between the check and the write;
+                # the transaction rolled back, so the file can simply be imported again.
+                result.errors = [C.error(1, "公民身份号码", "", MESSAGE_CONFLICT)]
+    return result
 
 
-class Plan:
-    def __init__(self, result: ImportResult):
-        self.result = result
-        self.creates: list[dict] = []  # model field values
-        self.updates: list[tuple[dict, dict, list[str]]] = []  # (existing attnames, new values, changed fields)
+# ------------------------------------------------------------------------------------------ the spool
+class Spool:
+    """Valid rows between the phases, pickled to a temporary file one chunk at a time, and what the
+    write needs besides them (counter deltas per org, the span of touched org paths). On PostgreSQL
+    new members are spooled as their COPY text already (`_CopyFormat`), so the write only streams."""
+
+    def __init__(self, copy_format: _CopyFormat | None = None):
+        self.file = tempfile.TemporaryFile(prefix="dangjian-import-")  # noqa: SIM115 - closed in __exit__
+        self.copy_format = copy_format
+        self.rows = 0
+        self.direct: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # org pk -> [full, probationary]
+        self.paths: dict[int, str] = {}
+        self.lo: str | None = None
+        self.hi: str | None = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.file.close()
+
+    def put(self, creates: list[tuple], updates: list[tuple]) -> None:
+        if creates or updates:
+            self.rows += len(creates) + len(updates)
+            if creates and self.copy_format is not None:
+                creates = self.copy_format.lines(creates)
+            pickle.dump((creates, updates), self.file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def chunks(self):
+        self.file.seek(0)
+        while True:
+            try:
+                yield pickle.load(self.file)
+            except EOFError:
+                return
+
+    def count(self, org: Org, category: str, sign: int) -> None:
+        """A member of `org` in `category` comes (+1), goes (-1) or changes in place (0)."""
+        if sign:
+            self.direct[org.id][0 if category == Category.FULL else 1] += sign
+        path = self.paths[org.id] = org.path
+        if self.lo is None or path < self.lo:
+            self.lo = path
+        if self.hi is None or path > self.hi:
+            self.hi = path
 
 
+# ------------------------------------------------------------------------------------------ the check
 def _label(name: str, number: str) -> str:
     return f"{name}（{idcard.mask(number)}）" if number else name
 
@@ -97,7 +172,8 @@ def _display(field: str, value) -> str:
 
 
 def _parse_row(number: int, raw: dict, default_org: str | None) -> tuple[dict, list[dict]]:
-    """Cells -> model values. Only the columns present in the file appear in the result."""
+    """Cells -> model values, with a message for every bad cell. Only the columns present in the file
+    appear in the result. (`_Checker.fast_parse` is the same for rows without a bad cell.)"""
     data: dict = {}
     errors: list[dict] = []
 
@@ -156,263 +232,542 @@ def _parse_row(number: int, raw: dict, default_org: str | None) -> tuple[dict, l
     return data, errors
 
 
-def _lookup_orgs(codes) -> dict[str, Org]:
-    codes = list(codes)
-    out: dict[str, Org] = {}
-    for i in range(0, len(codes), CHUNK):
-        for org in Org.objects.filter(code__in=codes[i:i + CHUNK]):
-            out[org.code] = org
-    return out
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ZERO = 48 * sum(_WEIGHTS)  # the weighted sum of seventeen "0" characters' code points
+_CHECK = "10X98765432"
+_DIGITS17 = frozenset("0123456789")
 
 
-def _lookup_active(numbers) -> dict[str, dict]:
-    """Active members by ID number, as dicts of attnames (cheaper than model instances)."""
-    numbers = list(numbers)
-    out: dict[str, dict] = {}
-    for i in range(0, len(numbers), CHUNK):
-        qs = Member.objects.filter(id_number__in=numbers[i:i + CHUNK], status=Status.NORMAL).values_list(*_ATTNAMES)
-        for values in qs:
-            d = dict(zip(_ATTNAMES, values))
-            out[d["id_number"]] = d
-    return out
-
-
-def plan_members(path, *, file_name=None, default_org=None, user=None, progress=None) -> Plan:
-    file_name = file_name or Path(path).name
-    result = ImportResult(kind="members", file_name=file_name)
-    plan = Plan(result)
+@functools.lru_cache(maxsize=100_000)
+def _birth_of(ymd: str) -> dt.date | None:
     try:
-        header, rows = C.find_header(read_table(path, file_name), C.MEMBER_COLUMNS)
-    except ReadError as e:
-        result.errors.append(C.error(1, "", file_name, str(e)))
-        return plan
-    if header is None:
-        result.errors.append(C.error(1, "", "", "未找到表头：第一行应为列名，如“姓名”“公民身份号码”“所在党组织编码”"))
-        return plan
-    result.errors += header.errors
-    for col in C.MEMBER_COLUMNS:
-        if col.required and col.name not in header.index and not (col.key == "org" and default_org):
-            result.errors.append(C.error(header.row, col.name, "", f"缺少“{col.name}”列"))
-    if result.errors:
-        return plan
+        birth = dt.date(int(ymd[:4]), int(ymd[4:6]), int(ymd[6:]))
+    except ValueError:
+        return None
+    return birth if birth.year >= 1900 else None
 
-    # 1. cells -> values, row by row, in memory
-    parsed = []
-    try:
+
+def id_birth_sex(number: str) -> tuple[dt.date, str] | None:
+    """(birth date, sex) of a well-formed 公民身份号码 (already `idcard.normalize`d), or None when
+    `idcard.parse` would refuse it. The same checks as `idcard.parse`, without building its result:
+    this runs once per row."""
+    if len(number) != 18 or not _DIGITS17.issuperset(number[:17]):
+        return None
+    birth = _birth_of(number[6:14])
+    if birth is None:
+        return None
+    if _CHECK[(sum(map(operator.mul, number[:17].encode(), _WEIGHTS)) - _ZERO) % 11] != number[17]:
+        return None
+    return birth, ("M" if ord(number[16]) & 1 else "F")  # "0" is 48: odd code point, odd digit
+
+
+@functools.lru_cache(maxsize=50_000)
+def _adult_on(birth: dt.date, years: int) -> dt.date:
+    return add_years(birth, years)
+
+
+def _quick_valid(m: dict, org: Org | None, today: dt.date, min_age: int) -> bool:
+    """True only when `validate_member(m)` would find nothing; then it also fills in what that fills
+    in (normalized ID number, birth date and sex from the ID). False means: ask validate_member."""
+    number = idcard.normalize(m.get("id_number") or "")
+    info = id_birth_sex(number)
+    if info is None:
+        return False
+    birth, sex = info
+    b = m.get("birth_date")
+    if b is not None and b != birth:
+        return False
+    g = m.get("gender")
+    if g and g != sex:
+        return False
+    if birth > today:
+        return False
+    joined = m.get("joined_on")
+    if joined is None or joined > today or joined < _adult_on(birth, min_age):
+        return False
+    confirmed = m.get("confirmed_on")
+    if confirmed is not None and (confirmed > today or confirmed <= joined
+                                  or m.get("category") == Category.PROBATIONARY):
+        return False
+    if org is not None and not org.is_branch:
+        return False
+    m["id_number"], m["birth_date"] = number, birth
+    if not g:
+        m["gender"] = sex
+    return True
+
+
+_FAIL = object()  # a cell the fast path cannot take: the row goes through `_parse_row`
+_MISS = object()
+_MEMO_MAX = 100_000  # distinct cell values remembered per column (dates, jobs, codes repeat)
+
+
+class _Checker:
+    """Checks one chunk of rows at a time; remembers across chunks what a file-wide check needs (ID
+    numbers seen and on which row, organizations looked up, cells already parsed).
+
+    Cells are parsed column by column (a roster's columns repeat: the same dates, codes, jobs and
+    enumerated values), so the common row costs a few dictionary hits instead of a function call per
+    cell. A cell the fast parse does not take sends its row through `_parse_row`, which says why."""
+
+    def __init__(self, header: C.HeaderMap, result: ImportResult, spool: Spool | None, *, default_org, user):
+        self.result, self.spool, self.default_org = result, spool, default_org
+        self.names = list(header.index)
+        self.keys = [BY_NAME[n].key for n in self.names]
+        self.width = max(header.index.values()) + 1
+        self.getter = operator.itemgetter(*header.index.values())
+        self.specs = []
+        for name in self.names:
+            col = BY_NAME[name]
+            table = {"gender": C.GENDER_BY_LABEL, "category": C.CATEGORY_BY_LABEL,
+                     "education": C.EDUCATION_BY_LABEL}.get(col.key)
+            memo = None if col.key in ("name", "id_number", "phone") else {}  # nearly unique per row
+            self.specs.append((col.key, col.kind, col.max_length, col.required, table, memo))
+        self.scope = scope_for(user) if user is not None else None
+        self.today = timezone.localdate()
+        self.min_age = rule_value(membership.MIN_AGE)
+        self.orgs: dict[str, Org | None] = {}
+        self.holders: dict[int, Org] = {}
+        self.allowed: dict[int, bool] = {}  # org pk -> may `user` import members into it
+        # First row of every ID number in the file, keyed by the number's first 17 digits as an int
+        # (the 18th follows from them): a million entries stay near 100 MB.
+        self.first_row_of: dict[int, int] = {}
+        self.seen_rows = 0
+
+    def cells(self, cells: list) -> tuple:
+        if len(cells) < self.width:
+            cells = list(cells) + [""] * (self.width - len(cells))
+        got = self.getter(cells)
+        return got if len(self.names) > 1 else (got,)
+
+    def _cell(self, spec, v):
+        """One cell as `_parse_row` would read it when it finds nothing wrong, else _FAIL."""
+        key, kind, max_length, required, table, _memo = spec
+        if kind == "date":
+            if type(v) is str:
+                v = v.strip()
+                try:
+                    value = C.clean_date(v) if v else None
+                except DateError:
+                    return _FAIL
+            elif type(v) is dt.date:
+                value = v
+            elif type(v) is dt.datetime:
+                value = v.date()
+            else:
+                return _FAIL  # numbers (Excel serials, 20200105): `_parse_row` knows them
+            return _FAIL if value is None and required else value
+        if kind == "code":
+            text = C.clean_code(v)
+            if key == "id_number":
+                text = idcard.normalize(text)
+        else:
+            text = C.clean_text(v)
+        if not text:
+            if key == "org" and self.default_org:
+                return self.default_org
+            if required:
+                return _FAIL
+            return None if key == "gender" else ""
+        if max_length and len(text) > max_length:
+            return _FAIL
+        if table is not None:
+            value = table.get(text)
+            return _FAIL if value is None else value
+        if key == "ethnicity" and text not in C.ETHNICITY_SET:
+            return _FAIL
+        return text
+
+    def _column(self, spec, column: tuple) -> list:
+        cell, memo = self._cell, spec[5]
+        if memo is None:
+            if spec[0] == "name":  # the one free-text column: strip it; anything unusual goes the long way
+                return [t if type(v) is str and (t := v.strip()) and len(t) <= spec[2] and t.isprintable()
+                        else cell(spec, v) for v in column]
+            return [cell(spec, v) for v in column]
+        out = []
+        for v in column:
+            value = memo.get(v, _MISS)
+            if value is _MISS:
+                value = cell(spec, v)
+                if len(memo) < _MEMO_MAX:
+                    memo[v] = value
+            out.append(value)
+        return out
+
+    def _lookup(self, codes: set, numbers: list) -> dict[str, dict]:
+        new_codes = [c for c in codes if c not in self.orgs]
+        for i in range(0, len(new_codes), LOOKUP):
+            part = new_codes[i:i + LOOKUP]
+            found = {o.code: o for o in Org.objects.filter(code__in=part)}
+            for code in part:
+                self.orgs[code] = org = found.get(code)
+                if org is not None:
+                    self.allowed[org.id] = self.scope is None or self.scope.covers(org.path, "change_member")
+        existing: dict[str, dict] = {}
+        if connection.vendor == "postgresql":
+            # One array parameter instead of thousands of IN placeholders (Django prepares each one).
+            sql = (f"SELECT {', '.join(_CURRENT)} FROM {Member._meta.db_table} "
+                   "WHERE id_number = ANY(%s) AND status = %s")
+            with connection.cursor() as cur:
+                for i in range(0, len(numbers), CHUNK):
+                    cur.execute(sql, [numbers[i:i + CHUNK], Status.NORMAL])
+                    for values in cur.fetchall():
+                        existing[values[_ID_AT]] = dict(zip(_CURRENT, values))
+        else:
+            for i in range(0, len(numbers), LOOKUP):
+                qs = Member.objects.filter(id_number__in=numbers[i:i + LOOKUP], status=Status.NORMAL)
+                for values in qs.values_list(*_CURRENT):
+                    existing[values[_ID_AT]] = dict(zip(_CURRENT, values))
+        pks = {m["org_id"] for m in existing.values() if m["org_id"] not in self.holders}
+        if pks:
+            self.holders.update(Org.objects.only("pk", "name", "path", "code").in_bulk(pks))
+        return existing
+
+    def chunk(self, rows: list[tuple[int, list]]) -> None:
+        numbers_of, cells_of = [], []
         for number, cells in rows:
-            raw = {name: (cells[i] if i < len(cells) else "") for name, i in header.index.items()}
-            if not any(C.clean_text(v) for v in raw.values()):
+            vals = self.cells(cells)
+            if not any(vals) or not any(C.clean_text(v) for v in vals):
                 continue  # blank lines between blocks of a roster
-            data, errors = _parse_row(number, raw, default_org)
-            parsed.append((number, raw, data, errors))
-            if progress is not None and len(parsed) % CHUNK == 0:
-                progress("read", len(parsed), None)
-    except ReadError as e:
-        result.errors.append(C.error(1, "", file_name, str(e)))
-        return plan
-    if not parsed:
-        result.errors.append(C.error(header.row + 1, "", "", "文件中没有党员数据"))
-        return plan
+            numbers_of.append(number)
+            cells_of.append(vals)
+        if not cells_of:
+            return
+        self.seen_rows += len(cells_of)
+        columns = [self._column(spec, col) for spec, col in zip(self.specs, zip(*cells_of))]
+        bad = set()
+        for col in columns:
+            if _FAIL in col:
+                bad.update(i for i, v in enumerate(col) if v is _FAIL)
+        keys, default_org = self.keys, self.default_org
+        parsed, codes, numbers = [], set(), []
+        for i, (number, vals, values) in enumerate(zip(numbers_of, cells_of, zip(*columns))):
+            errors = []
+            if i in bad:
+                data, errors = _parse_row(number, dict(zip(self.names, vals)), default_org)
+                if data.get("id_number"):
+                    data["id_number"] = idcard.normalize(data["id_number"])
+            else:
+                data = dict(zip(keys, values))
+                if default_org and "org" not in data:
+                    data["org"] = default_org
+            code = data.get("org")
+            if code:
+                codes.add(code)
+            if data.get("id_number"):
+                numbers.append(data["id_number"])
+            parsed.append((number, vals, data, errors))
+        existing = self._lookup(codes, numbers)
+        creates, updates = [], []
+        for number, vals, data, errors in parsed:
+            self.row(number, vals, data, errors, existing, creates, updates)
+        if self.spool is not None:
+            self.spool.put(creates, updates)
 
-    # 2. set-based lookups
-    orgs = _lookup_orgs({d["org"] for _, _, d, _ in parsed if d.get("org")})
-    numbers = set()
-    for _, _, d, _ in parsed:
-        if d.get("id_number"):
-            d["id_number"] = idcard.normalize(d["id_number"])
-            numbers.add(d["id_number"])
-    existing = _lookup_active(numbers)
-    holders = _lookup_orgs_by_pk({m["org_id"] for m in existing.values()})
-    scope = scope_for(user) if user is not None else None
-    first_row_of: dict[str, int] = {}
+    def row(self, number, vals, data, errors, existing, creates, updates) -> None:
+        result, scope = self.result, self.scope
+        bad_cols = {e["column"] for e in errors} if errors else set()
 
-    # 3. every row's outcome
-    for i, (number, raw, data, errors) in enumerate(parsed):
-        if progress is not None and i % CHUNK == 0:
-            progress("check", i, len(parsed))
-        bad_cols = {e["column"] for e in errors}
-        name = data.get("name") or C.clean_text(raw.get("姓名"))
-        outcome = RowOutcome(row=number, kind=ERROR, label=_label(name, data.get("id_number", "")))
-
-        def err(field, message, _n=number, _e=errors, _raw=raw, _bad=bad_cols, _data=data):
+        def err(field, message):
             col = COLUMN_OF_FIELD.get(field, "公民身份号码")
-            if col in _bad:
+            if col in bad_cols:
                 return
-            _bad.add(col)
-            value = C.clean_text(_raw.get(col, _data.get(field)))
-            _e.append(C.error(_n, col, value, message))
+            bad_cols.add(col)
+            raw = dict(zip(self.names, vals))
+            errors.append(C.error(number, col, C.clean_text(raw.get(col, data.get(field))), message))
 
         org = None
         code = data.get("org")
         if code:
-            org = orgs.get(code)
+            org = self.orgs.get(code)
             if org is None:
                 err("org", f"党组织编码“{code}”不存在")
-            elif scope is not None and not scope.covers(org.path, "change_member"):
+            elif not self.allowed[org.id]:
                 err("org", "无权导入该党组织的党员")
                 org = None
         number_ = data.get("id_number")
         current = existing.get(number_) if number_ else None
         # The form's checks, on the values the member will have after the import.
         if current:
-            merged = {f: current[f if f != "org" else "org_id"] for f in ROW_FIELDS}
+            merged = {f: current[f] for f in VALUE_FIELDS}
         else:
             merged = dict(NEW_DEFAULTS)
-        merged.update({k: v for k, v in data.items() if k != "org"})
-        for derived in ("gender", "birth_date"):
-            if derived in data and data[derived] in (None, ""):
-                merged[derived] = None  # an empty cell means “as in the ID number”
+        merged.update(data)
+        if "gender" in data and not data["gender"]:
+            merged["gender"] = None  # an empty cell means “as in the ID number”
+        if "birth_date" in data and data["birth_date"] is None:
+            merged["birth_date"] = None
         merged["org"] = org
         merged["status"] = Status.NORMAL
-        for field, message in validate_member(merged, check_unique=False).items():
-            if field == "org" and org is None:
-                continue
-            err(field, message)
+        if not _quick_valid(merged, org, self.today, self.min_age):
+            for field, message in validate_member(merged, check_unique=False).items():
+                if field == "org" and org is None:
+                    continue
+                err(field, message)
         if number_ and "公民身份号码" not in bad_cols:
             number_ = merged["id_number"]
-            if number_ in first_row_of:
-                err("id_number", f"与第{first_row_of[number_]}行的公民身份号码重复")
+            key = int(number_[:17])
+            first = self.first_row_of.get(key)
+            if first is not None:
+                err("id_number", f"与第{first}行的公民身份号码重复")
             else:
-                first_row_of[number_] = number
-                current = existing.get(number_)
-                if current is not None and org is not None and current["org_id"] != org.pk:
-                    holder = holders.get(current["org_id"])
+                self.first_row_of[key] = number
+                if current is not None and org is not None and current["org_id"] != org.id:
+                    holder = self.holders.get(current["org_id"])
                     if scope is None or (holder is not None and scope.covers(holder.path, "view")):
                         err("id_number", f"该公民身份号码已登记为“{holder.name if holder else ''}”的党员"
                                          f"{current['name']}，组织关系转移请使用转接功能")
                     else:
                         err("id_number", "该公民身份号码已是其他党组织的在册党员，组织关系转移请使用转接功能")
         if errors:
-            outcome.errors = errors
+            name = data.get("name") or C.clean_text(dict(zip(self.names, vals)).get("姓名"))
             result.errors.extend(errors)
-            result.rows.append(outcome)
-            continue
-        values = {f: merged[f] for f in ROW_FIELDS if f != "org"}
-        values["org"] = org
-        outcome.label = _label(values["name"], values["id_number"])
+            result.add(RowOutcome(row=number, kind=ERROR, label=_label(name, data.get("id_number", "")),
+                                  errors=errors))
+            return
+        values = _values_of(merged)
+        label = _label(values[0], values[3]) if result.keep_rows else ""
+        spool = self.spool
         if current is None:
-            outcome.kind = CREATE
-            plan.creates.append(values)
-        else:
-            changed = [f for f in ROW_FIELDS if f != "org" and values[f] != current[f]]
-            if changed:
-                outcome.kind = UPDATE
-                outcome.changes = [(COLUMN_OF_FIELD[f], _display(f, current[f]), _display(f, values[f])) for f in changed]
-                plan.updates.append((current, values, changed))
+            if spool is not None:
+                creates.append((*values, org.id, org.path))
+                spool.count(org, merged["category"], +1)
+            result.add(RowOutcome(row=number, kind=CREATE, label=label))
+            return
+        changed = [f for f, v in zip(VALUE_FIELDS, values) if v != current[f]]
+        if not changed:
+            result.add(RowOutcome(row=number, kind=UNCHANGED, label=label))
+            return
+        if spool is not None:
+            updates.append((current["id"], current["updated_at"], *values))
+            if "category" in changed:
+                spool.count(org, current["category"], -1)
+                spool.count(org, merged["category"], +1)
             else:
-                outcome.kind = UNCHANGED
-        result.rows.append(outcome)
-    result.errors.sort(key=lambda e: e["row"])
-    return plan
+                spool.count(org, merged["category"], 0)
+        result.add(RowOutcome(row=number, kind=UPDATE, label=label, changes=[
+            (COLUMN_OF_FIELD[f], _display(f, current[f]), _display(f, merged[f])) for f in changed]
+            if result.keep_rows else []))
 
 
-def _lookup_orgs_by_pk(pks) -> dict[int, Org]:
-    pks = list(pks)
-    out: dict[int, Org] = {}
-    for i in range(0, len(pks), CHUNK):
-        for org in Org.objects.filter(pk__in=pks[i:i + CHUNK]).only("pk", "name", "path", "code"):
-            out[org.pk] = org
-    return out
+def check_members(path, result: ImportResult, spool: Spool | None, *, default_org=None, user=None,
+                  progress=None) -> None:
+    """Phase 1: every row's outcome into `result`, the valid rows into `spool` (None: a dry run keeps
+    nothing); writes nothing."""
+    file_name = result.file_name
+    try:
+        header, rows = C.find_header(read_table(path, file_name), C.MEMBER_COLUMNS)
+    except ReadError as e:
+        result.errors.append(C.error(1, "", file_name, str(e)))
+        return
+    if header is None:
+        result.errors.append(C.error(1, "", "", "未找到表头：第一行应为列名，如“姓名”“公民身份号码”“所在党组织编码”"))
+        return
+    result.errors += header.errors
+    for col in C.MEMBER_COLUMNS:
+        if col.required and col.name not in header.index and not (col.key == "org" and default_org):
+            result.errors.append(C.error(header.row, col.name, "", f"缺少“{col.name}”列"))
+    if result.errors:
+        return
+    checker = _Checker(header, result, spool, default_org=default_org, user=user)
+    chunk: list = []
+    try:
+        for item in rows:
+            chunk.append(item)
+            if len(chunk) == CHUNK:
+                checker.chunk(chunk)
+                chunk = []
+                if progress is not None:
+                    progress("check", checker.seen_rows, None)
+        if chunk:
+            checker.chunk(chunk)
+    except ReadError as e:
+        result.errors.append(C.error(1, "", file_name, str(e)))
+        return
+    if not checker.seen_rows:
+        result.errors.append(C.error(header.row + 1, "", "", "文件中没有党员数据"))
+        return
+    result.errors.sort(key=lambda e: e["row"])  # stable: already in row order, header errors first
 
 
-@functools.lru_cache(maxsize=50_000)
+# ------------------------------------------------------------------------------------------ the write
+@functools.lru_cache(maxsize=200_000)
 def _pinyin(name: str) -> tuple[str, str]:
     # Names repeat a lot in a roster (张伟, 王芳); the cache turns most lookups into a dict hit.
     return pinyin_keys(name)
 
 
-def apply_plan(plan: Plan, *, by=None, source: str = "cli") -> None:
-    """Write a valid plan in one transaction: bulk inserts, bulk updates, history, counters, one event."""
-    result = plan.result
-    assert result.ok, "apply_plan needs a plan without errors"
-    reason = f"导入：{result.file_name}"[:100]
-    now = timezone.now()
-    direct: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    paths: dict[int, str] = {}
-
-    def count(org_id, path, category, sign):
-        direct[org_id][0 if category == Category.FULL else 1] += sign
-        paths[org_id] = path
-
+def write_members(spool: Spool, result: ImportResult, *, by=None, source: str = "cli", now=None,
+                  reason: str = "") -> None:
+    """Phase 2: the spooled rows in one transaction, with history rows, counters and one event."""
+    assert result.ok, "write_members needs a check without errors"
+    now = now or timezone.now()
+    reason = reason or f"导入：{result.file_name}"[:100]
     with transaction.atomic():
-        for values in plan.creates:
-            org = values["org"]
-            count(org.pk, org.path, values["category"], +1)
-        if connection.vendor == "postgresql":
-            _copy_create(plan.creates, reason=reason, by=by, now=now)
+        if spool.copy_format is not None:
+            writer = _CopyWriter(spool.copy_format)
         else:
-            new = []
-            for values in plan.creates:
-                m = Member(**values, org_path=values["org"].path, status=Status.NORMAL)
-                m.name_pinyin, m.name_initials = _pinyin(m.name)
-                new.append(m)
-            for i in range(0, len(new), CHUNK):
-                bulk_create_with_history(new[i:i + CHUNK], Member, batch_size=CHUNK, default_user=by,
-                                         default_change_reason=reason, default_date=now)
-        fields = set()
-        changed_objs = []
-        for current, values, changed in plan.updates:
-            m = Member(**current)
-            for f in changed:
-                setattr(m, f, values[f])
-            if "name" in changed:
-                m.name_pinyin, m.name_initials = _pinyin(m.name)
-                fields.update(("name_pinyin", "name_initials"))
-            m.updated_at = now
-            fields.update(changed)
-            changed_objs.append(m)
-            if "category" in changed:
-                org = values["org"]
-                count(org.pk, org.path, current["category"], -1)
-                count(org.pk, org.path, m.category, +1)
-        fields.add("updated_at")
-        for i in range(0, len(changed_objs), CHUNK):
-            bulk_update_with_history(changed_objs[i:i + CHUNK], Member, sorted(fields), batch_size=CHUNK,
-                                     default_user=by, default_change_reason=reason, default_date=now)
-        _apply_counts(direct, paths)
-        touched = [values["org"].path for values in plan.creates] + [v["org"].path for _, v, _ in plan.updates]
+            writer = _OrmWriter(now, reason, by)
+        for creates, updates in spool.chunks():
+            if creates:
+                writer.create(creates)
+            if updates:
+                writer.update(updates)
+        _apply_counts(spool.direct, spool.paths)
+        touched = [p for p in (spool.lo, spool.hi) if p is not None]
         audit.record("member.import", actor=by, org_path=_common_path(touched), detail={
             "file": result.file_name, "source": source, **result.counts()})
     result.written = True
 
 
-def _copy_create(creates: list[dict], *, reason: str, by, now) -> None:
-    """PostgreSQL: COPY the new members and their “created” history rows (what
-    bulk_create_with_history writes, an order of magnitude faster: no model instances, no INSERT
-    statements). Primary keys are drawn from the table's sequence first, so each history row can
-    name its member. The rows are the same as the bulk path's: field defaults, then the row's values."""
-    if not creates:
-        return
-    table = Member._meta.db_table
-    hist = Member.history.model
-    fields = [f for f in Member._meta.concrete_fields]
-    base = {f.attname: f.get_default() for f in fields}
-    base.update(status=Status.NORMAL, created_at=now, updated_at=now)
-    hfields = [f for f in hist._meta.concrete_fields if f.attname != "history_id"]
-    hbase = {"history_date": now, "history_change_reason": reason, "history_type": "+",
-             "history_user_id": by.pk if by is not None else None}
-    q = connection.ops.quote_name
-    with connection.cursor() as cur:
-        cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                    [table, len(creates)])
-        ids = [pk for (pk,) in cur.fetchall()]
-        rows = []
-        for pk, values in zip(ids, creates):
-            row = dict(base)
-            row.update(values)
-            org = row.pop("org")
-            row.update(id=pk, org_id=org.pk, org_path=org.path)
-            row["name_pinyin"], row["name_initials"] = _pinyin(row["name"])
-            rows.append(row)
-        cols = ", ".join(q(f.column) for f in fields)
-        with cur.cursor.copy(f"COPY {q(table)} ({cols}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([row[f.attname] for f in fields])
-        hcols = ", ".join(q(f.column) for f in hfields)
-        with cur.cursor.copy(f"COPY {q(hist._meta.db_table)} ({hcols}) FROM STDIN") as copy:
-            for row in rows:
-                row.update(hbase)
-                copy.write_row([row[f.attname] for f in hfields])
+class _OrmWriter:
+    """Any database: bulk_create/bulk_update with history, LOOKUP rows per statement."""
+
+    def __init__(self, now, reason, by):
+        self.now, self.reason, self.by = now, reason, by
+
+    def create(self, creates: list[tuple]) -> None:
+        new = []
+        for row in creates:
+            m = Member(**dict(zip(VALUE_FIELDS, row)), org_id=row[-2], org_path=row[-1], status=Status.NORMAL)
+            m.name_pinyin, m.name_initials = _pinyin(m.name)
+            new.append(m)
+        bulk_create_with_history(new, Member, batch_size=LOOKUP, default_user=self.by,
+                                 default_change_reason=self.reason, default_date=self.now)
+
+    def update(self, updates: list[tuple]) -> None:
+        members = Member.objects.in_bulk([u[0] for u in updates])
+        changed = []
+        for pk, updated_at, *values in updates:
+            m = members.get(pk)
+            if m is None or m.updated_at != updated_at or m.status != Status.NORMAL:
+                raise ImportConflict(pk)
+            for f, v in zip(VALUE_FIELDS, values):
+                setattr(m, f, v)
+            m.name_pinyin, m.name_initials = _pinyin(m.name)
+            m.updated_at = self.now
+            changed.append(m)
+        bulk_update_with_history(changed, Member, [*VALUE_FIELDS, "name_pinyin", "name_initials", "updated_at"],
+                                 batch_size=LOOKUP, default_user=self.by, default_change_reason=self.reason,
+                                 default_date=self.now)
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _text(value) -> str:
+    """A value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value.translate(_ESCAPES) if value.isprintable() is False or "\\" in value else value
+    return str(value)
+
+
+class _CopyFormat:
+    """New members as PostgreSQL COPY text, built by hand: psycopg's per-value adaptation costs more
+    than everything else the write does. One line holds the columns the member and its “+” history row
+    share; the member adds its pinyin keys and updated_at, the history row its own four columns, so a
+    new member is formatted once for both tables. The line leaves out the primary key, which is drawn
+    from the sequence when the chunk is written."""
+
+    EXCLUDED = ("name_pinyin", "name_initials", "updated_at")  # members columns history does not keep
+
+    def __init__(self, now, reason: str, by):
+        q = connection.ops.quote_name
+        hist = Member.history.model
+        fields = [f for f in Member._meta.concrete_fields if f.attname not in self.EXCLUDED]
+        assert fields[0].attname == "id"
+        tracked = {f.attname for f in hist._meta.concrete_fields}
+        assert {f.attname for f in fields} <= tracked, "history must keep every member column it is given"
+        variable = {f: i for i, f in enumerate([*VALUE_FIELDS, "org_id", "org_path"])}
+        constants = {f.attname: f.get_default() for f in fields}
+        constants.update(status=Status.NORMAL, created_at=now)
+        parts = []
+        for f in fields[1:]:
+            if f.attname in variable:
+                parts.append(f"{{{variable[f.attname]}}}")
+            else:
+                parts.append(_text(constants[f.attname]).replace("{", "{{").replace("}", "}}"))
+        self.format = "\t".join(parts).format
+        self.now, self.reason, self.by = now, reason, by
+        self.columns = ", ".join(q(f.column) for f in fields)
+        self.member_columns = self.columns + ", name_pinyin, name_initials, updated_at"
+        self.hist_columns = self.columns + ", history_date, history_change_reason, history_type, history_user_id"
+        self.hist_tail = "\t".join(["", now.isoformat(), _text(reason), "+", _text(by.pk if by else None)]) + "\n"
+        self.member_tail = "\t" + now.isoformat() + "\n"
+        self.history_select = ", ".join(f"m.{q(f.column)}" for f in fields)
+
+    def lines(self, creates: list[tuple]) -> tuple[list[str], list[str]]:
+        """(shared text, pinyin keys) of each new member."""
+        fmt, shared, keys = self.format, [], []
+        for (name, gender, ethnicity, number, birth, education, category, joined, confirmed, job, phone,
+             org_id, org_path) in creates:
+            shared.append(fmt(_text(name), gender, _text(ethnicity), number, birth.isoformat(), education,
+                              category, joined.isoformat(), "\\N" if confirmed is None else confirmed.isoformat(),
+                              _text(job), _text(phone), org_id, org_path))
+            full, initials = _pinyin(name)
+            keys.append(f"\t{full}\t{initials}")
+        return shared, keys
+
+
+class _CopyWriter:
+    """PostgreSQL: new members and their “+” history rows are COPYed straight into the tables; changed
+    members go into a temporary table, then one UPDATE … FROM (guarded by updated_at: a member changed
+    since the check aborts the import) and one INSERT … SELECT of their “~” history rows per chunk."""
+
+    def __init__(self, fmt: _CopyFormat):
+        self.fmt = fmt
+        q = connection.ops.quote_name
+        self.table = q(Member._meta.db_table)
+        self.hist_table = q(Member.history.model._meta.db_table)
+        self.temp = None
+
+    def create(self, creates: tuple[list[str], list[str]]) -> None:
+        shared, keys = creates
+        fmt = self.fmt
+        with connection.cursor() as cur:
+            cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                        [Member._meta.db_table, len(shared)])
+            ids = [str(pk) for (pk,) in cur.fetchall()]
+            raw = cur.cursor
+            tail = fmt.member_tail
+            with raw.copy(f"COPY {self.table} ({fmt.member_columns}) FROM STDIN") as copy:
+                copy.write("".join([f"{pk}\t{line}{key}{tail}" for pk, line, key in zip(ids, shared, keys)]))
+            tail = fmt.hist_tail
+            with raw.copy(f"COPY {self.hist_table} ({fmt.hist_columns}) FROM STDIN") as copy:
+                copy.write("".join([f"{pk}\t{line}{tail}" for pk, line in zip(ids, shared)]))
+
+    def update(self, updates: list[tuple]) -> None:
+        fmt = self.fmt
+        cols = ["id", "old_updated_at", *VALUE_FIELDS, "name_pinyin", "name_initials"]
+        with connection.cursor() as cur:
+            if self.temp is None:
+                self.temp = "_dangjian_import_update"
+                select = ", ".join(["id", "updated_at AS old_updated_at", *VALUE_FIELDS, "name_pinyin",
+                                    "name_initials"])
+                cur.execute(f"CREATE TEMPORARY TABLE {self.temp} ON COMMIT DROP AS "
+                            f"SELECT {select} FROM {self.table} WITH NO DATA")
+            else:
+                cur.execute(f"TRUNCATE {self.temp}")
+            lines = ["\t".join([str(pk), updated_at.isoformat(), *map(_text, values), *_pinyin(values[0])]) + "\n"
+                     for pk, updated_at, *values in updates]
+            with cur.cursor.copy(f"COPY {self.temp} ({', '.join(cols)}) FROM STDIN") as copy:
+                copy.write("".join(lines))
+            sets = ", ".join(f"{f} = s.{f}" for f in [*VALUE_FIELDS, "name_pinyin", "name_initials"])
+            cur.execute(f"UPDATE {self.table} m SET {sets}, updated_at = %s FROM {self.temp} s "
+                        f"WHERE m.id = s.id AND m.updated_at = s.old_updated_at AND m.status = %s",
+                        [fmt.now, Status.NORMAL])
+            if cur.rowcount != len(updates):
+                raise ImportConflict(len(updates) - cur.rowcount)
+            cur.execute(f"INSERT INTO {self.hist_table} ({fmt.hist_columns}) "
+                        f"SELECT {fmt.history_select}, %s, %s, %s, %s FROM {self.table} m "
+                        f"JOIN {self.temp} s ON s.id = m.id", [fmt.now, fmt.reason, "~", fmt.by.pk if fmt.by else None])
 
 
 def _apply_counts(direct: dict[int, list[int]], paths: dict[int, str]) -> None:
@@ -429,16 +784,16 @@ def _apply_counts(direct: dict[int, list[int]], paths: dict[int, str]) -> None:
                 s[0] += full
                 s[1] += prob
     for (full, prob), ids in by_delta.items():
-        for i in range(0, len(ids), CHUNK):
-            Org.objects.filter(pk__in=ids[i:i + CHUNK]).update(
+        for i in range(0, len(ids), LOOKUP):
+            Org.objects.filter(pk__in=ids[i:i + LOOKUP]).update(
                 direct_full=F("direct_full") + full, direct_probationary=F("direct_probationary") + prob)
     by_sub: dict[tuple[int, int], list[str]] = defaultdict(list)
     for path, (full, prob) in subtree.items():
         if full or prob:
             by_sub[(full, prob)].append(path)
     for (full, prob), ps in by_sub.items():
-        for i in range(0, len(ps), CHUNK):
-            Org.objects.filter(path__in=ps[i:i + CHUNK]).update(
+        for i in range(0, len(ps), LOOKUP):
+            Org.objects.filter(path__in=ps[i:i + LOOKUP]).update(
                 subtree_full=F("subtree_full") + full, subtree_probationary=F("subtree_probationary") + prob)
 
 

@@ -8,8 +8,8 @@ them (str, float, int, date, datetime); `columns.clean_*` turns them into text o
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,36 +52,56 @@ def _read_spreadsheet(path: Path) -> Iterator[tuple[int, list]]:
         yield number, list(cells)
 
 
-def _decode(raw: bytes) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
+_BOM_ENCODINGS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+_BLOCK = 1 << 20
+
+
+def _decodes_as(path: Path, encoding: str) -> bool:
+    """Whether the whole file decodes, checked block by block (constant memory)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
     try:
-        return raw.decode("utf-8")
+        with open(path, "rb") as f:
+            while block := f.read(_BLOCK):
+                decoder.decode(block)
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        pass
-    try:
-        # GB18030 is a superset of GBK and GB2312: what Excel on Chinese Windows writes as "CSV".
-        return raw.decode("gb18030")
-    except UnicodeDecodeError:
-        raise ReadError("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV 文件") from None
+        return False
+    return True
+
+
+def csv_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode text"), else GB18030 — a
+    superset of GBK and GB2312, what Excel on Chinese Windows writes as "CSV"."""
+    with open(path, "rb") as f:
+        head = f.read(4)
+    for bom, encoding in _BOM_ENCODINGS:
+        if head.startswith(bom):
+            return encoding
+    for encoding in ("utf-8", "gb18030"):
+        if _decodes_as(path, encoding):
+            return encoding
+    raise ReadError("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV 文件")
 
 
 def _read_csv(path: Path) -> Iterator[tuple[int, list]]:
+    # Streamed: the file is decoded and split as it is read, so a million-row CSV never sits in
+    # memory as one string (the encoding is settled first by a cheap decoding pass).
     try:
-        text = _decode(path.read_bytes())
+        encoding = csv_encoding(path)
+        f = open(path, encoding=encoding, newline="")  # noqa: SIM115 - closed below
     except OSError as e:
         raise ReadError(f"无法读取文件：{e.strerror}") from None
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        # A quoted cell may span lines; line_num after reading a record is its last physical line, so
-        # count records instead: a roster row is one record, and that is what Excel numbers.
-        yield from enumerate(reader, start=1)
-    except csv.Error as e:
-        raise ReadError(f"CSV 文件格式错误：{e}") from None
+    with f:
+        first_line = f.readline()
+        f.seek(0)
+        delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+        reader = csv.reader(f, delimiter=delimiter)
+        try:
+            # A quoted cell may span lines; line_num after reading a record is its last physical line, so
+            # count records instead: a roster row is one record, and that is what Excel numbers.
+            yield from enumerate(reader, start=1)
+        except csv.Error as e:
+            raise ReadError(f"CSV 文件格式错误：{e}") from None
 
 
 def count_rows(path: str | Path, name: str | None = None) -> int:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
@@ -29,8 +30,19 @@ class ImportResult:
     rows: list[RowOutcome] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)  # file-level and row errors, in row order
     written: bool = False
+    # Per-row outcomes are kept only for the web preview; a million-row import from the command line
+    # keeps counts (`tally`) and errors only, so its memory does not grow with the file.
+    keep_rows: bool = True
+    tally: Counter = field(default_factory=Counter)
+
+    def add(self, outcome: RowOutcome) -> None:
+        self.tally[outcome.kind] += 1
+        if self.keep_rows:
+            self.rows.append(outcome)
 
     def count(self, kind: str) -> int:
+        if self.tally:
+            return self.tally[kind]
         return sum(1 for r in self.rows if r.kind == kind)
 
     @property

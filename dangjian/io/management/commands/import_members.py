@@ -19,7 +19,7 @@ class Command(ReportCommand):
             raise CommandError(f"文件不存在：{path}")
         if o.get("org") and not Org.objects.filter(code=o["org"]).exists():
             raise CommandError(f"党组织编码“{o['org']}”不存在")
-        result = import_members(path, default_org=o.get("org"), dry_run=o["dry_run"], source="cli")
+        result = import_members(path, default_org=o.get("org"), dry_run=o["dry_run"], source="cli", keep_rows=False)
         self.emit(o, result.as_json(), result.as_text())
         if not result.ok:
             # Exit status 1; the report (errors JSON) is already on stdout.
