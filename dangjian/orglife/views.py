@@ -112,7 +112,8 @@ def mine(request):
         year = today.year
     own = Attendance.objects.filter(member=member)
     mine_q = own.filter(meeting=OuterRef("pk"))
-    branch = Meeting.objects.restrict(request.user, "view").filter(org_id=member.org_id)
+    # 支委会 concern committee members only: listed when the member was recorded at one, not as 未登记 otherwise.
+    branch = Meeting.objects.restrict(request.user, "view").filter(org_id=member.org_id).exclude(kind="branch_committee")
     elsewhere = Meeting.objects.filter(pk__in=own.values("meeting_id"))  # the member's own rows, wherever held
     meetings = list((branch | elsewhere).filter(held_on__year=year).select_related("org")
                     .annotate(my_status=Subquery(mine_q.values("status")[:1]),

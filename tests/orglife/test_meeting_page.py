@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from dangjian.orglife import actions
 from dangjian.orglife.models import Meeting, Vote
+from tests.factories import make_member
 
 ROLES = ["city_admin", "county_admin", "town_admin", "secretary1", "secretary2", "viewer", "member_user", "outsider"]
 VIEW_B1 = {"city_admin", "county_admin", "town_admin", "secretary1", "viewer", "member_user"}
@@ -85,12 +86,16 @@ def test_my_organization_life(client, cast):
                            attendance=[(cast.m1, "leave", "照顾老人")])
     actions.record_meeting(cast.tree.b1, kind="party_lecture", held_on=dt.date(2026, 10, 5), topic="学习党章")
     actions.record_meeting(cast.tree.b2, kind="party_lecture", held_on=dt.date(2026, 10, 6), topic="别的支部的党课")
+    for i in range(6):
+        make_member(cast.tree.b1, f"委员{i}")
+    cast.tree.b1.refresh_from_db()
+    actions.record_meeting(cast.tree.b1, kind="branch_committee", held_on=dt.date(2026, 10, 7), topic="支委会不算我的")
     client.force_login(cast.member_user)
     r = client.get(reverse("orglife:mine"))
     page = r.content.decode()
     assert r.status_code == 200
     assert "出席 1" in page and "请假 1" in page and "缺席 0" in page and "未登记 1" in page
-    assert "照顾老人" in page and "学习党章" in page and "别的支部的党课" not in page
+    assert "照顾老人" in page and "学习党章" in page and "别的支部的党课" not in page and "支委会不算我的" not in page
     assert "讨论发展对象" not in client.get(reverse("orglife:mine"), {"year": "2025"}).content.decode()
 
 
