@@ -5,7 +5,8 @@ import datetime as dt
 
 import pytest
 from django.core.files import File
-from django.db import OperationalError
+from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dangjian.io import tasks
@@ -142,3 +143,16 @@ def test_progress_reports_every_stage(cast, tmp_path, monkeypatch):
     assert stages == ["check", "check", "check", "write"]  # after every chunk (of one row here), then the write
     percents = [p for _, p in seen]
     assert percents == sorted(percents) and percents[-1] == 90
+
+
+def test_polling_does_not_read_the_stored_preview(cast, client):
+    """The fragment is requested every second; it must not load `rows` (every row's outcome)."""
+    job = ImportJob.objects.create(user=cast.secretary1, kind="members", file_name="big.csv", status="running",
+                                   total_rows=200_000, progress=91, message="正在写入数据库",
+                                   rows=[[n, "create", "x", [], []] for n in range(2, 2002)])
+    client.force_login(cast.secretary1)
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get(f"/io/jobs/{job.pk}/progress/", HTTP_HX_REQUEST="true")
+    assert r.status_code == 200 and 'aria-valuenow="91"' in r.content.decode()
+    job_queries = [q["sql"] for q in ctx.captured_queries if "io_importjob" in q["sql"]]
+    assert len(job_queries) == 1 and '"rows"' not in job_queries[0]
