@@ -230,3 +230,16 @@ class Filing(models.Model):
 
     def __str__(self):
         return f"{self.org.name} {self.get_kind_display()} {self.planned_on:%Y-%m-%d}"
+
+
+class CheckIn(models.Model):
+    """A member's own check-in to a filed meeting from their phone (扫码签到); fills the attendance of the record."""
+
+    filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="checkins")
+    member = models.ForeignKey("members.Member", verbose_name="党员", on_delete=models.PROTECT, related_name="checkins")
+    at = models.DateTimeField("签到时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "签到"
+        ordering = ["filing", "at"]
+        constraints = [models.UniqueConstraint(fields=["filing", "member"], name="checkin_once")]

@@ -123,8 +123,16 @@ def mine(request):
     for m in meetings:
         m.my_label = labels.get(m.my_status, "未登记")
     summary = {labels[s]: sum(m.my_status == s for m in meetings) for s in Attendance.Status.values}
+    # Today's filed meetings of the branch: a member can check in from here as well as from the QR code.
+    now = timezone.now()
+    todays = [f for f in Filing.objects.restrict(request.user, "view")
+              .filter(org_id=member.org_id, planned_on=today, status=Filing.Status.FILED)
+              .annotate(mine=Count("checkins", filter=Q(checkins__member=member)))
+              if actions.checkin_window(f)[0] <= now]
+    for f in todays:
+        f.token = actions.checkin_token(f)
     return render(request, "orglife/mine.html", {
-        "member": member, "year": year, "meetings": meetings, "summary": summary,
+        "member": member, "year": year, "meetings": meetings, "summary": summary, "todays": todays,
         "unrecorded": sum(m.my_status is None for m in meetings), "prev_year": year - 1,
         "next_year": year + 1 if year < today.year else None})
 
@@ -170,6 +178,11 @@ def record(request, code):
     if filing is not None:
         values = {"kind": filing.kind, "held_on": min(filing.planned_on, timezone.localdate()).isoformat(),
                   "topic": filing.topic, "place": filing.place}
+        checked_in = set(filing.checkins.values_list("member_id", flat=True))
+        if checked_in:
+            # Those who checked in were there; the others start as absent for the secretary to correct (请假).
+            for m in members:
+                m.form_status = "present" if m.pk in checked_in else "absent"
     if request.method == "POST":
         votes, vote_rows, vote_errors = _votes_from_post(request.POST)
         values = {k: request.POST.get(k, "").strip() for k in ("kind", "held_on", "topic", "place", "host", "recorder",
@@ -395,3 +408,47 @@ def cancel_filing(request, pk):
     else:
         messages.success(request, f"已取消报备：{f.get_kind_display()} {f.planned_on:%Y-%m-%d}")
     return _back_to_calendar(request, f)
+
+
+# --- check-in from a phone (扫码签到) ----------------------------------------------------------------------------
+
+@login_required
+def checkin(request, token):
+    """The page a member's phone opens from the QR code: who, what, when, and one button."""
+    filing = actions.filing_for_token(token)
+    if filing is None:
+        raise Http404("签到码无效")
+    member = Member.objects.filter(user=request.user, org_id=filing.org_id).first()
+    done = member is not None and filing.checkins.filter(member=member).exists()
+    error = ""
+    if request.method == "POST" and not done:
+        if member is None:
+            error = f"您不是“{filing.org.name}”的党员，无需在此签到"
+        else:
+            try:
+                actions.check_in(filing, member)
+            except ValidationError as e:
+                error = "；".join(e.messages)
+            else:
+                messages.success(request, f"签到成功：{filing.topic}")
+                return redirect("orglife:checkin", token=token)
+    opens, closes = actions.checkin_window(filing)
+    now = timezone.now()
+    return render(request, "orglife/checkin.html", {
+        "f": filing, "member": member, "done": done, "error": error, "opens": opens,
+        "is_open": opens <= now < closes and filing.status == Filing.Status.FILED})
+
+
+@login_required
+def filing_qr(request, pk):
+    """The QR code a secretary shows or prints for the meeting, with who has checked in so far."""
+    import segno
+
+    f = _filing(request, pk, "change_member")
+    url = request.build_absolute_uri(reverse("orglife:checkin", args=[actions.checkin_token(f)]))
+    svg = segno.make(url, error="m").svg_inline(scale=6, dark="#000", light="#fff")
+    checkins = list(f.checkins.select_related("member").order_by("at"))
+    total = Member.objects.filter(org_id=f.org_id).active().count()
+    return render(request, "orglife/filing_qr.html", {"f": f, "org": f.org, "url": url, "svg": svg,
+                                                      "checkins": checkins, "total": total,
+                                                      "opens": actions.checkin_window(f)[0]})

@@ -21,3 +21,9 @@ ATTACHMENTS_PER_MEETING = Rule("records.attachments_per_meeting", 20, "地方做
 # spot-check. Local practice varies (3 to 7 days); a later filing is accepted and marked 临时报备 (soft).
 FILING_ADVANCE_DAYS = Rule("records.filing_advance_days", 3, "地方做法：组织生活提前报备上级党组织 (L)",
                            dt.date(2018, 10, 28), hard=False, local=True)
+
+# Members check in from their phones on the day of a filed meeting (扫码签到), from this many minutes before its
+# start time (the whole day when no time was filed) until the end of that day. Local practice.
+CHECKIN_OPENS_MINUTES_BEFORE = Rule("records.checkin_opens_minutes_before", 60,
+                                    "地方做法：会前一定时间起可扫码签到，当天有效 (L)", dt.date(2018, 10, 28),
+                                    hard=True, local=True)
