@@ -206,6 +206,7 @@ SPECTACULAR_SETTINGS = {
         "DuesCategoryEnum": "dangjian.dues.models.CATEGORY_CHOICES",
         "MeetingKindEnum": "dangjian.orglife.models.KIND_CHOICES",
         "AttendanceStatusEnum": "dangjian.orglife.models.AttendanceStatus",
+        "VoteKindEnum": "dangjian.orglife.models.VOTE_KIND_CHOICES",
     },
 }
 
@@ -213,7 +214,6 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "dangjian.core.logging.RequestIdFilter"}},
-        "VoteKindEnum": "dangjian.orglife.models.VOTE_KIND_CHOICES",
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "dangjian.core.logging.JsonFormatter"},
