@@ -243,3 +243,32 @@ class CheckIn(models.Model):
         verbose_name = verbose_name_plural = "签到"
         ordering = ["filing", "at"]
         constraints = [models.UniqueConstraint(fields=["filing", "member"], name="checkin_once")]
+
+
+class Reminder(models.Model):
+    """An in-app reminder about organization life (事前提醒 to a branch, 逾期 notice to the committee above), written
+    by dangjian.orglife.reminders through its channels. One per user and key: running the job twice adds nothing."""
+
+    class Kind(models.TextChoices):
+        DUE = "due", "即将到期"
+        MISSED = "missed", "未按期召开"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="orglife_reminders")
+    org = models.ForeignKey("orgs.Org", verbose_name="党支部", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    requirement = models.CharField("会议类型", max_length=32, choices=KIND_CHOICES)
+    period = models.CharField("周期", max_length=10)
+    title = models.CharField("内容", max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    key = models.CharField(max_length=120)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "组织生活提醒"
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="reminder_once_per_user")]
+        indexes = [
+            # a user's unread reminders, newest first (the reminders page and its count)
+            models.Index(fields=["user", "read_at", "-created_at"], name="reminder_user_unread_idx"),
+        ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("meeting/<int:pk>/file/<int:att_pk>/", views.attachment, name="attachment"),
     path("meeting/<int:pk>/file/<int:att_pk>/delete/", views.detach, name="detach"),
     path("mine/", views.mine, name="mine"),
+    path("reminders/", views.reminder_list, name="reminders"),
     path("calendar/<str:code>/", views.calendar, name="calendar"),
     path("filing/<int:pk>/spot-check/", views.spot_check, name="spot_check"),
     path("filing/<int:pk>/cancel/", views.cancel_filing, name="cancel_filing"),

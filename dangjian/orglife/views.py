@@ -6,7 +6,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +22,7 @@ from dangjian.rules.meetings import KINDS
 
 from . import actions
 from .compliance import compliance, rate
-from .models import VOTE_KIND_CHOICES, Attendance, Filing, Meeting, MeetingAttachment, Plan
+from .models import VOTE_KIND_CHOICES, Attendance, Filing, Meeting, MeetingAttachment, Plan, Reminder
 
 
 @login_required
@@ -452,3 +452,17 @@ def filing_qr(request, pk):
     return render(request, "orglife/filing_qr.html", {"f": f, "org": f.org, "url": url, "svg": svg,
                                                       "checkins": checkins, "total": total,
                                                       "opens": actions.checkin_window(f)[0]})
+
+
+# --- reminders ----------------------------------------------------------------------------------------------
+
+@login_required
+def reminder_list(request):
+    """The user's own organization-life reminders (written by `dangjian orglife_reminders`), unread first."""
+    mine = Reminder.objects.filter(user=request.user)
+    if request.method == "POST":
+        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("orglife:reminders")
+    items = list(mine.select_related("org").order_by(F("read_at").desc(nulls_first=True), "-created_at")[:200])
+    return render(request, "orglife/reminders.html", {"items": items,
+                                                      "unread": sum(r.read_at is None for r in items)})

@@ -27,3 +27,8 @@ FILING_ADVANCE_DAYS = Rule("records.filing_advance_days", 3, "地方做法：组
 CHECKIN_OPENS_MINUTES_BEFORE = Rule("records.checkin_opens_minutes_before", 60,
                                     "地方做法：会前一定时间起可扫码签到，当天有效 (L)", dt.date(2018, 10, 28),
                                     hard=True, local=True)
+
+# Branch secretaries are reminded this many days before a requirement's period ends while it is not yet met
+# (事前提醒); committees hear about a period that ended unmet. Local practice.
+REMINDER_LEAD_DAYS = Rule("records.reminder_lead_days", 7, "地方做法：组织生活到期前提醒党支部书记 (L)",
+                          dt.date(2018, 10, 28), hard=False, local=True)
