@@ -13,6 +13,7 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("reminders/", views.reminder_list, name="reminders"),
     path("calendar/<str:code>/", views.calendar, name="calendar"),
+    path("dual/<str:code>/", views.dual, name="dual"),
     path("filing/<int:pk>/spot-check/", views.spot_check, name="spot_check"),
     path("filing/<int:pk>/cancel/", views.cancel_filing, name="cancel_filing"),
     path("filing/<int:pk>/qr/", views.filing_qr, name="filing_qr"),

@@ -22,6 +22,7 @@ from dangjian.rules.meetings import KINDS
 
 from . import actions
 from .compliance import compliance, rate
+from .queries import DUAL_KINDS, dual_life
 from .models import VOTE_KIND_CHOICES, Attendance, Filing, Meeting, MeetingAttachment, Plan, Reminder
 
 
@@ -466,3 +467,14 @@ def reminder_list(request):
     items = list(mine.select_related("org").order_by(F("read_at").desc(nulls_first=True), "-created_at")[:200])
     return render(request, "orglife/reminders.html", {"items": items,
                                                       "unread": sum(r.read_at is None for r in items)})
+
+
+@login_required
+def dual(request, code):
+    """双重组织生活: the leaders of a subtree's committees in their own branches' meetings."""
+    org = get_object_or_404(Org.objects.restrict(request.user, "view"), code=code)
+    today = timezone.localdate()
+    year = _year(request, today.year)
+    return render(request, "orglife/dual.html", {
+        "org": org, "year": year, "rows": dual_life(org, year), "kinds": [KINDS[k] for k in DUAL_KINDS],
+        "years": range(today.year, today.year - 4, -1)})
