@@ -29,6 +29,7 @@ class Row:
     ok: bool
     status: str  # ok | missed | due (under way, not yet met)
     hard: bool
+    path: str = ""  # the branch's tree path, for roll-ups by committee (rates_by_org)
 
     def contract(self) -> dict:
         return {"org": self.org, "requirement": self.requirement, "period": self.period,
@@ -53,7 +54,7 @@ def compliance(org: Org, year: int, month: int | None = None, *, today: dt.date 
     if dt.date(year, 1, 1) > today:
         return []
     branches = (Org.objects.filter(path__startswith=org.path, org_type__in=BRANCH_TYPES)
-                .values_list("id", "code", "name", "org_type", "direct_full").order_by("path"))
+                .values_list("id", "code", "name", "org_type", "direct_full", "path").order_by("path"))
     # One GROUP BY (org, kind) over the subtree's meetings of the year (index org_path, kind, held_on), pivoted
     # into twelve monthly counts: every period is a run of whole calendar months, and one row per branch and
     # kind keeps the result small however many meetings there are.
@@ -66,7 +67,7 @@ def compliance(org: Org, year: int, month: int | None = None, *, today: dt.date 
     # Requirements depend only on the org type and whether a committee exists: computed once per pair.
     reqs: dict[tuple[str, bool], list] = {}
     out: list[Row] = []
-    for org_id, code, name, org_type, direct_full in branches:
+    for org_id, code, name, org_type, direct_full, path in branches:
         key = (org_type, rules.has_committee_by_size(direct_full))
         if key not in reqs:
             # has_groups: 党小组 are not registered yet, so 党小组会 is not required of anyone.
@@ -78,7 +79,7 @@ def compliance(org: Org, year: int, month: int | None = None, *, today: dt.date 
                 ok = held >= req.count
                 status = "ok" if ok else ("due" if last_day >= today else "missed")
                 out.append(Row(org=code, org_name=name, requirement=req.kind, period=label, required=req.count,
-                               held=held, ok=ok, status=status, hard=req.hard))
+                               held=held, ok=ok, status=status, hard=req.hard, path=path))
     return out
 
 
@@ -92,4 +93,32 @@ def rate(rows: list[Row]) -> float | None:
     return None if not done else sum(r.ok for r in done) / len(done)
 
 
-__all__ = ["Row", "as_contract", "compliance", "rate"]
+def rates_by_org(org: Org, rows: list[Row]) -> dict[str, dict]:
+    """The compliance rate of every organization in `org`'s subtree that has branches: for each, the finished
+    requirement-periods of all branches below it (or of itself, for a branch), how many were met, and the share —
+    the figure later assessments use. One query for the organizations; the roll-up walks each row's path prefixes."""
+    step = Org.steplen
+    met: dict[str, list[int]] = {}
+    for r in rows:
+        if r.status == "due":
+            continue
+        for end in range(len(org.path), len(r.path) + 1, step):
+            m = met.setdefault(r.path[:end], [0, 0])
+            m[0] += r.ok
+            m[1] += 1
+    branch_counts: dict[str, int] = {}
+    for p in {r.path for r in rows}:
+        for end in range(len(org.path), len(p) + 1, step):
+            branch_counts[p[:end]] = branch_counts.get(p[:end], 0) + 1
+    out = {}
+    for code, name, path, depth in (Org.objects.filter(path__startswith=org.path)
+                                    .values_list("code", "name", "path", "depth").iterator(chunk_size=5000)):
+        if path not in branch_counts:  # no branch below: nothing to rate
+            continue
+        ok, done = met.get(path, [0, 0])
+        out[code] = {"code": code, "name": name, "path": path, "depth": depth, "met": ok, "finished": done,
+                     "missed": done - ok, "branches": branch_counts[path], "rate": ok / done if done else None}
+    return out
+
+
+__all__ = ["Row", "as_contract", "compliance", "rate", "rates_by_org"]

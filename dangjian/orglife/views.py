@@ -21,7 +21,7 @@ from dangjian.rules.base import value
 from dangjian.rules.meetings import KINDS
 
 from . import actions
-from .compliance import compliance, rate
+from .compliance import compliance, rate, rates_by_org
 from .queries import DUAL_KINDS, dual_life
 from .models import VOTE_KIND_CHOICES, Attendance, Filing, Meeting, MeetingAttachment, Plan, Reminder
 
@@ -241,13 +241,29 @@ def compliance_grid(request, code):
         r.short = _short(r.period)
         req["cells"].append(r)
         b["missed"] += r.status == "missed"
+    rates = rates_by_org(org, rows)
     for b in by_branch.values():
         b["reqs"] = list(b["reqs"].values())
+        b["rate"] = _pct(rates.get(b["code"], {}).get("rate"))
     branches = sorted(by_branch.values(), key=lambda b: (-b["missed"], b["code"]))
+    # Drill down: the organizations directly below with branches under them, weakest first.
+    children = sorted((dict(v, pct=_pct(v["rate"])) for v in rates.values()
+                       if v["depth"] == org.depth + 1 and v["code"] not in by_branch),
+                      key=lambda v: (v["rate"] if v["rate"] is not None else 2, v["code"]))
+    shown = branches[:GRID_MAX_BRANCHES]
     r = rate(rows)
     return render(request, "orglife/compliance.html", {
-        "org": org, "year": year, "branches": branches, "rate": None if r is None else round(r * 100, 1),
-        "kinds": KINDS, "years": range(today.year, today.year - 4, -1)})
+        "org": org, "year": year, "branches": shown, "hidden": len(branches) - len(shown), "children": children,
+        "rate": _pct(r), "kinds": KINDS, "years": range(today.year, today.year - 4, -1)})
+
+
+# A grid of every branch of a province would be unreadable and slow: beyond this many, the weakest are shown
+# and the committees below lead to the rest.
+GRID_MAX_BRANCHES = 100
+
+
+def _pct(r):
+    return None if r is None else round(r * 100, 1)
 
 
 # --- yearly plan, advance filings and the committee's calendar ------------------------------------------------
