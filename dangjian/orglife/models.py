@@ -10,9 +10,11 @@ from dangjian.rules.meetings import KINDS
 KIND_CHOICES = list(KINDS.items())
 
 
-class MeetingQuerySet(models.QuerySet):
+class BranchRecordQuerySet(models.QuerySet):
+    """Records kept by an organization (meetings, plans, filings: each has `org` and an `org_path` copy)."""
+
     def restrict(self, user, action: str = "view"):
-        """Meetings of the organizations in the user's scope; a plain member reads their own branch's."""
+        """Records of the organizations in the user's scope; a plain member reads their own branch's."""
         scope = scope_for(user)
         q = scope.path_q("org_path", action)
         if action == "view" and scope.self_members and not scope.everything:
@@ -21,6 +23,9 @@ class MeetingQuerySet(models.QuerySet):
 
             q |= Q(org_id__in=Member.objects.filter(user=user).values("org_id"))
         return self.filter(q)
+
+
+MeetingQuerySet = BranchRecordQuerySet
 
 
 class Meeting(models.Model):
@@ -164,7 +169,7 @@ class Plan(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    objects = MeetingQuerySet.as_manager()
+    objects = BranchRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "组织生活计划"
@@ -218,7 +223,7 @@ class Filing(models.Model):
                                  on_delete=models.SET_NULL, related_name="+")
     filed_at = models.DateTimeField("报备时间", auto_now_add=True)
 
-    objects = MeetingQuerySet.as_manager()
+    objects = BranchRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "会议报备"
