@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 from dangjian.disclosure.api import DisclosureViewSet
 from dangjian.dues.api import DuesBaseViewSet, DuesPaymentViewSet, DuesReportViewSet
 from dangjian.members.api import MemberViewSet
-from dangjian.orglife.api import FilingViewSet, MeetingViewSet, PlanViewSet
+from dangjian.orglife.api import ComplianceViewSet, FilingViewSet, MeetingViewSet, PlanViewSet
 from dangjian.orgs.api import OrgViewSet
 from dangjian.transfers.api import TransferViewSet
 
@@ -17,6 +17,7 @@ router.register("transfers", TransferViewSet, basename="transfer")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("meeting-plans", PlanViewSet, basename="meeting-plan")
 router.register("meeting-filings", FilingViewSet, basename="meeting-filing")
+router.register("compliance", ComplianceViewSet, basename="compliance")
 router.register("dues/bases", DuesBaseViewSet, basename="dues-base")
 router.register("dues/payments", DuesPaymentViewSet, basename="dues-payment")
 router.register("dues/report", DuesReportViewSet, basename="dues-report")

@@ -1,5 +1,6 @@
 """`/api/v1/meetings/`: record held meetings with attendance (CONTRACT "Organization life") and list a subtree's;
-`/api/v1/meeting-plans/` (yearly plans, `suggest/`) and `/api/v1/meeting-filings/` (预约报备, `cancel/`, `spot-check/`).
+`/api/v1/meeting-plans/` (yearly plans, `suggest/`), `/api/v1/meeting-filings/` (预约报备, `cancel/`, `spot-check/`) and
+`/api/v1/compliance/?org=CODE&year=Y` (the JSON of `dangjian compliance`, with status, hard/soft and rates).
 
 Reads start from Meeting.objects.restrict(user, "view"); `?org=CODE` outside the caller's scope answers 404.
 Writes need change_member scope over the organization (admin, secretary): 403 for a user who may record
@@ -17,9 +18,10 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from dangjian.api.permissions import org_in_scope, require_somewhere
-from dangjian.orgs.models import Org
+from dangjian.orgs.models import BRANCH_TYPES, Org
 
 from . import actions
+from .compliance import as_contract, compliance, rates_by_org
 from .models import KIND_CHOICES, VOTE_KIND_CHOICES, Attendance, Filing, Meeting, Plan, Vote
 
 WRITE_ACTION = "change_member"
@@ -322,3 +324,70 @@ class FilingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(FilingSerializer(actions.mark_spot_check(filing, on=s.validated_data["on"],
                                                                  note=s.validated_data.get("note", ""),
                                                                  by=request.user)).data)
+
+
+# --- compliance ---------------------------------------------------------------------------------------------
+
+# A province's rows (millions) are a job for `dangjian compliance`, not one HTTP answer.
+API_MAX_BRANCHES = 5000
+
+
+class ComplianceRowSerializer(serializers.Serializer):
+    org = serializers.CharField()
+    requirement = serializers.ChoiceField(choices=KIND_CHOICES)
+    period = serializers.CharField()
+    required = serializers.IntegerField()
+    held = serializers.IntegerField()
+    ok = serializers.BooleanField()
+    status = serializers.ChoiceField(choices=[("ok", "达标"), ("missed", "未达标"), ("due", "进行中")])
+    hard = serializers.BooleanField(help_text="false：“一般”要求，未达标是提醒")
+
+
+class ComplianceRateSerializer(serializers.Serializer):
+    org = serializers.CharField(source="code")
+    name = serializers.CharField()
+    branches = serializers.IntegerField()
+    finished = serializers.IntegerField(help_text="已结束的要求×周期数")
+    met = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True)
+
+
+class ComplianceSerializer(serializers.Serializer):
+    org = serializers.CharField()
+    year = serializers.IntegerField()
+    results = ComplianceRowSerializer(many=True)
+    rates = ComplianceRateSerializer(many=True, help_text="每个党组织（含下级汇总）的达标率")
+
+
+class ComplianceViewSet(viewsets.ViewSet):
+    """Organization-life compliance of a subtree: the JSON of `dangjian compliance --format json` (CONTRACT),
+    each row with its status (ok / missed / due) and hard/soft, plus the compliance rate of every organization."""
+
+    @extend_schema(summary="组织生活检查", responses={200: ComplianceSerializer},
+                   parameters=[OpenApiParameter("org", str, required=True, description="党组织编码（含全部下级）"),
+                               OpenApiParameter("year", int, required=True, description="年度"),
+                               OpenApiParameter("month", int, description="只看包含该月的周期")])
+    def list(self, request):
+        p = request.query_params
+        org = get_object_or_404(Org.objects.restrict(request.user, "view"), code=p.get("org", ""))
+        errors = {}
+        year = int(p["year"]) if p.get("year", "").isdigit() else None
+        month = int(p["month"]) if p.get("month", "").isdigit() else None
+        if year is None:
+            errors["year"] = ["请填写年度，如 2026"]
+        if p.get("month") and not (month and 1 <= month <= 12):
+            errors["month"] = ["月份应为1至12"]
+        if errors:
+            raise serializers.ValidationError(errors)
+        n = Org.objects.filter(path__startswith=org.path, org_type__in=BRANCH_TYPES).count()
+        if n > API_MAX_BRANCHES:
+            raise serializers.ValidationError({"org": [
+                f"“{org.name}”下有{n}个党支部，超过接口上限{API_MAX_BRANCHES}个：请按下级党组织分别查询，"
+                "或使用 dangjian compliance 命令"]})
+        rows = compliance(org, year, month)
+        data = as_contract(org, year, rows)
+        for out, r in zip(data["results"], rows, strict=True):
+            out.update(status=r.status, hard=r.hard)
+        data["rates"] = ComplianceRateSerializer(sorted(rates_by_org(org, rows).values(), key=lambda v: v["path"]),
+                                                 many=True).data
+        return Response(data)
