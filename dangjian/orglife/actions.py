@@ -16,8 +16,17 @@ from dangjian.rules import meetings as rules
 from dangjian.rules import quorum, records
 from dangjian.rules.base import value
 
-from .models import (VOTE_KIND_CHOICES, Attendance, CheckIn, Filing, Meeting, MeetingAttachment, Plan, PlanItem,
-                     Vote)
+from .models import (
+    VOTE_KIND_CHOICES,
+    Attendance,
+    CheckIn,
+    Filing,
+    Meeting,
+    MeetingAttachment,
+    Plan,
+    PlanItem,
+    Vote,
+)
 
 BRANCH_ONLY_KINDS = {"branch_congress", "branch_committee", "group_meeting", "theme_day", "democratic_review"}
 
@@ -199,7 +208,7 @@ def suggest_plan(org, year: int) -> list[dict]:
     out = []
     for req in rules.requirements_for(org.org_type, org.direct_full, False, on=on):
         for label in rules.periods_in(year, req.period):
-            first, last = rules.period_bounds(label)
+            first, _last = rules.period_bounds(label)
             for i in range(req.count):
                 if req.period == "month":
                     day = first.replace(day=min(SUGGESTED_DAY.get(req.kind, 15) + 7 * i, 28))

@@ -381,9 +381,9 @@ class ComplianceViewSet(viewsets.ViewSet):
             raise serializers.ValidationError(errors)
         n = Org.objects.filter(path__startswith=org.path, org_type__in=BRANCH_TYPES).count()
         if n > API_MAX_BRANCHES:
-            raise serializers.ValidationError({"org": [
+            raise serializers.ValidationError({"org": [(
                 f"“{org.name}”下有{n}个党支部，超过接口上限{API_MAX_BRANCHES}个：请按下级党组织分别查询，"
-                "或使用 dangjian compliance 命令"]})
+                "或使用 dangjian compliance 命令")]})
         rows = compliance(org, year, month)
         data = as_contract(org, year, rows)
         for out, r in zip(data["results"], rows, strict=True):

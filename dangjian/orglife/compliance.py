@@ -96,20 +96,24 @@ def rate(rows: list[Row]) -> float | None:
 def rates_by_org(org: Org, rows: list[Row]) -> dict[str, dict]:
     """The compliance rate of every organization in `org`'s subtree that has branches: for each, the finished
     requirement-periods of all branches below it (or of itself, for a branch), how many were met, and the share —
-    the figure later assessments use. One query for the organizations; the roll-up walks each row's path prefixes."""
+    the figure later assessments use. One query for the organizations; the roll-up walks each branch's path
+    prefixes, not each row's."""
     step = Org.steplen
-    met: dict[str, list[int]] = {}
+    # First per branch (one pass over the rows), then up the tree per branch (not per row).
+    per_branch: dict[str, list[int]] = {}
     for r in rows:
-        if r.status == "due":
-            continue
-        for end in range(len(org.path), len(r.path) + 1, step):
-            m = met.setdefault(r.path[:end], [0, 0])
+        m = per_branch.setdefault(r.path, [0, 0])
+        if r.status != "due":
             m[0] += r.ok
             m[1] += 1
+    met: dict[str, list[int]] = {}
     branch_counts: dict[str, int] = {}
-    for p in {r.path for r in rows}:
-        for end in range(len(org.path), len(p) + 1, step):
-            branch_counts[p[:end]] = branch_counts.get(p[:end], 0) + 1
+    for path, (ok, done) in per_branch.items():
+        for end in range(len(org.path), len(path) + 1, step):
+            m = met.setdefault(path[:end], [0, 0])
+            m[0] += ok
+            m[1] += done
+            branch_counts[path[:end]] = branch_counts.get(path[:end], 0) + 1
     out = {}
     for code, name, path, depth in (Org.objects.filter(path__startswith=org.path)
                                     .values_list("code", "name", "path", "depth").iterator(chunk_size=5000)):

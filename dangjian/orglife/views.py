@@ -22,8 +22,8 @@ from dangjian.rules.meetings import KINDS
 
 from . import actions
 from .compliance import compliance, rate, rates_by_org
-from .queries import DUAL_KINDS, dual_life
 from .models import VOTE_KIND_CHOICES, Attendance, Filing, Meeting, MeetingAttachment, Plan, Reminder
+from .queries import DUAL_KINDS, dual_life
 
 
 @login_required
@@ -234,26 +234,32 @@ def compliance_grid(request, code):
     except ValueError:
         year = today.year
     rows = compliance(org, year, today=today)
-    by_branch: dict[str, dict] = {}
+    rates = rates_by_org(org, rows)
+    # Which branches to draw is decided on counts alone; cells are built for those only (a city has 100,000 rows).
+    missed: dict[str, int] = {}
     for r in rows:
-        b = by_branch.setdefault(r.org, {"code": r.org, "name": r.org_name, "reqs": {}, "missed": 0})
+        missed[r.org] = missed.get(r.org, 0) + (r.status == "missed")
+    shown_codes = sorted(missed, key=lambda c: (-missed[c], c))[:GRID_MAX_BRANCHES]
+    by_branch: dict[str, dict] = {c: {"code": c, "reqs": {}, "missed": missed[c],
+                                      "rate": _pct(rates.get(c, {}).get("rate"))} for c in shown_codes}
+    for r in rows:
+        b = by_branch.get(r.org)
+        if b is None:
+            continue
+        b["name"] = r.org_name
         req = b["reqs"].setdefault(r.requirement, {"label": KINDS[r.requirement], "hard": r.hard, "cells": []})
         r.short = _short(r.period)
         req["cells"].append(r)
-        b["missed"] += r.status == "missed"
-    rates = rates_by_org(org, rows)
     for b in by_branch.values():
         b["reqs"] = list(b["reqs"].values())
-        b["rate"] = _pct(rates.get(b["code"], {}).get("rate"))
-    branches = sorted(by_branch.values(), key=lambda b: (-b["missed"], b["code"]))
+    shown = list(by_branch.values())
     # Drill down: the organizations directly below with branches under them, weakest first.
     children = sorted((dict(v, pct=_pct(v["rate"])) for v in rates.values()
-                       if v["depth"] == org.depth + 1 and v["code"] not in by_branch),
+                       if v["depth"] == org.depth + 1 and v["code"] not in missed),
                       key=lambda v: (v["rate"] if v["rate"] is not None else 2, v["code"]))
-    shown = branches[:GRID_MAX_BRANCHES]
     r = rate(rows)
     return render(request, "orglife/compliance.html", {
-        "org": org, "year": year, "branches": shown, "hidden": len(branches) - len(shown), "children": children,
+        "org": org, "year": year, "branches": shown, "hidden": len(missed) - len(shown), "children": children,
         "rate": _pct(r), "kinds": KINDS, "years": range(today.year, today.year - 4, -1)})
 
 
