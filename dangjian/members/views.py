@@ -2,13 +2,11 @@
 add/edit with errors next to their fields, 党籍 status changes and history. Every read starts from
 Member.objects.restrict; every write goes through members.actions."""
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Sum, Value
+from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Concat, Substr
 from treebeard.exceptions import InvalidMoveToDescendant
 

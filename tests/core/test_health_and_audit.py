@@ -1,6 +1,7 @@
+import pytest
+
 from dangjian.core import audit
 from dangjian.core.models import Event
-import pytest
 
 
 def test_health_endpoints(client, db):

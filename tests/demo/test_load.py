@@ -155,7 +155,10 @@ def test_terms_expired_expiring_and_vacant_secretaries():
 def test_history_gives_members_as_of_past_dates():
     load_small()
     member = Member.objects.filter(category="full", confirmed_on__gt=dt.date(2015, 1, 1)).first()
-    as_of = lambda d: Member.history.as_of(timezone.make_aware(dt.datetime.combine(d, dt.time.max)))
+
+    def as_of(d):
+        return Member.history.as_of(timezone.make_aware(dt.datetime.combine(d, dt.time.max)))
+
     before_confirmation = as_of(member.confirmed_on - dt.timedelta(days=1)).filter(id=member.id).first()
     assert before_confirmation is not None and before_confirmation.category == "probationary"
     assert as_of(member.confirmed_on).get(id=member.id).category == "full"
