@@ -207,6 +207,8 @@ SPECTACULAR_SETTINGS = {
         "MeetingKindEnum": "dangjian.orglife.models.KIND_CHOICES",
         "AttendanceStatusEnum": "dangjian.orglife.models.AttendanceStatus",
         "VoteKindEnum": "dangjian.orglife.models.VOTE_KIND_CHOICES",
+        "ImportJobStatusEnum": "dangjian.io.models.ImportJob.Status",
+        "ImportJobKindEnum": "dangjian.io.models.ImportJob.Kind",
     },
 }
 

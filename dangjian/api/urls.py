@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from dangjian.disclosure.api import DisclosureViewSet
 from dangjian.dues.api import DuesBaseViewSet, DuesPaymentViewSet, DuesReportViewSet
+from dangjian.io.api import ImportJobViewSet, MemberExportView
 from dangjian.members.api import MemberViewSet
 from dangjian.orglife.api import ComplianceViewSet, FilingViewSet, MeetingViewSet, PlanViewSet
 from dangjian.orgs.api import OrgViewSet
@@ -21,9 +22,12 @@ router.register("compliance", ComplianceViewSet, basename="compliance")
 router.register("dues/bases", DuesBaseViewSet, basename="dues-base")
 router.register("dues/payments", DuesPaymentViewSet, basename="dues-payment")
 router.register("dues/report", DuesReportViewSet, basename="dues-report")
+router.register("imports", ImportJobViewSet, basename="import")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Before the router: "export" is not a member id.
+    path("members/export/", MemberExportView.as_view(), name="member-export"),
     path("", include(router.urls)),
 ]

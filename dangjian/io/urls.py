@@ -9,6 +9,7 @@ urlpatterns = [
     path("jobs/<int:pk>/", views.job_detail, name="job"),
     path("jobs/<int:pk>/confirm/", views.job_confirm, name="confirm"),
     path("jobs/<int:pk>/progress/", views.job_progress, name="progress"),
+    path("jobs/<int:pk>/result.xlsx", views.job_result, name="result"),
     path("template/<str:kind>.xlsx", views.template, name="template"),
     path("members/export/", views.export_members, name="export_members"),
 ]

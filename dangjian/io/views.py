@@ -11,11 +11,9 @@ import tempfile
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,10 +24,10 @@ from dangjian.core.scope import scope_for
 from dangjian.members.queries import FILTER_PARAMS, FilterError, member_list, parse_filter
 from dangjian.orgs.models import Org
 
+from . import actions, results
 from . import export as exporter
-from . import tasks
 from .models import ImportJob
-from .readers import SUPPORTED_SUFFIXES, count_rows, suffix_of
+from .readers import SUPPORTED_SUFFIXES, suffix_of
 from .result import KIND_LABELS
 from .template import KINDS, build_template
 
@@ -89,18 +87,6 @@ def index(request):
     })
 
 
-def _background(job: ImportJob) -> bool:
-    return job.total_rows > settings.DANGJIAN_IMPORT_SYNC_MAX_ROWS
-
-
-def _enqueue(job: ImportJob, *, write: bool) -> None:
-    job.status, job.progress = ImportJob.Status.QUEUED, 0
-    job.message = "排队等待导入" if write else "排队等待检查"
-    job.save()
-    # Only once the job row is committed can a worker see it.
-    transaction.on_commit(lambda: tasks.run_import_job.enqueue(job.pk, write))
-
-
 @login_required
 @require_POST
 def upload(request, kind: str):
@@ -116,16 +102,8 @@ def upload(request, kind: str):
             for e in field_errors:
                 messages.error(request, e)
         return redirect("io:index")
-    f = form.cleaned_data["file"]
-    job = ImportJob(user=request.user, kind=kind, file_name=Path(f.name).name[:200],
-                    default_org=form.cleaned_data.get("default_org"), status=ImportJob.Status.PREVIEWED)
-    job.file.save(f"{timezone.now():%Y%m%d%H%M%S}{suffix_of(f.name)}", f, save=False)
-    job.total_rows = count_rows(job.file.path, job.file_name)
-    if _background(job):
-        _enqueue(job, write=False)
-    else:
-        tasks.finish(job, tasks.run(job, write=False), write=False)
-        job.save()
+    job = actions.start_import(request.user, kind, form.cleaned_data["file"],
+                               default_org=form.cleaned_data.get("default_org"))
     return redirect("io:job", pk=job.pk)
 
 
@@ -169,16 +147,13 @@ def job_progress(request, pk: int):
 @require_POST
 def job_confirm(request, pk: int):
     job = _own_job(request, pk)
-    if job.status != ImportJob.Status.PREVIEWED:
-        messages.error(request, "该导入任务不能再确认（已导入或有错误）")
+    try:
+        actions.confirm_import(job)
+    except actions.JobNotConfirmable as e:
+        messages.error(request, e.message)
         return redirect("io:job", pk=job.pk)
-    if _background(job):
-        _enqueue(job, write=True)
-        return redirect("io:job", pk=job.pk)
-    # Re-validate against the database as it is now, then write (one transaction, all or nothing).
-    tasks.finish(job, tasks.run(job, write=True), write=True)
-    job.save()
-    (messages.success if job.status == ImportJob.Status.DONE else messages.error)(request, job.message)
+    if not job.in_progress:
+        (messages.success if job.status == ImportJob.Status.DONE else messages.error)(request, job.message)
     return redirect("io:job", pk=job.pk)
 
 
@@ -189,28 +164,31 @@ def template(request, kind: str):
         raise Http404
     name = f"{KINDS[kind][0]}导入模板.xlsx"
     response = HttpResponse(build_template(kind), content_type=XLSX)
-    response["Content-Disposition"] = _attachment(name)
+    response["Content-Disposition"] = attachment(name)
     return response
 
 
-def _attachment(name: str) -> str:
+def attachment(name: str) -> str:
     from urllib.parse import quote
 
     return f"attachment; filename=\"export.{name.rsplit('.', 1)[-1]}\"; filename*=UTF-8''{quote(name)}"
 
 
-@login_required
-@require_GET
-def export_members(request):
-    """Exactly the member list the user sees with these filters, with ID and phone numbers masked
-    where the user may not see them in full; every export is logged."""
-    fmt = request.GET.get("format", "xlsx")
+class ExportError(ValueError):
+    """A bad format or filter of an export request (a Chinese message)."""
+
+
+def export_response(request, params, *, source: str) -> FileResponse:
+    """Exactly the member list the user sees with these filters (`params`: the list's query string),
+    with ID and phone numbers masked where the user may not see them in full; every export is logged.
+    Shared by the member list's export button and GET /api/v1/members/export/."""
+    fmt = params.get("format", "xlsx")
     if fmt not in exporter.FORMATS:
-        return HttpResponseBadRequest("导出格式应为 xlsx 或 csv")
+        raise ExportError("导出格式应为 xlsx 或 csv")
     try:
-        f = parse_filter(request.user, request.GET)
+        f = parse_filter(request.user, params)
     except FilterError as e:
-        return HttpResponseBadRequest(str(e))
+        raise ExportError(str(e)) from None
     qs = member_list(request.user, f)
     scope = scope_for(request.user)
     shown = {"full": 0, "masked": 0}
@@ -223,13 +201,29 @@ def export_members(request):
     tmp = tempfile.NamedTemporaryFile(suffix=f".{fmt}", prefix="export-")  # noqa: SIM115 - a path for xlsxwriter
     tmp.close()
     rows = exporter.export_to_path(qs, tmp.name, full=full)
-    used = {k: request.GET.get(k) for k in FILTER_PARAMS if request.GET.get(k)}
+    used = {k: params.get(k) for k in FILTER_PARAMS if params.get(k)}
     audit.record("member.export", actor=request.user, org_path=f.org.path if f.org else "", detail={
-        "source": "web", "filter": used, "rows": rows, "format": fmt, "full_numbers": shown["full"],
+        "source": source, "filter": used, "rows": rows, "format": fmt, "full_numbers": shown["full"],
         "masked": shown["masked"]})
     name = f"{f.org.name if f.org else '党员'}名册{timezone.localdate():%Y%m%d}.{fmt}"
     handle = open(tmp.name, "rb")  # noqa: SIM115 - FileResponse closes it
     Path(tmp.name).unlink()  # the open handle keeps the data readable until the response is sent
     response = FileResponse(handle, content_type=XLSX if fmt == "xlsx" else "text/csv; charset=utf-8")
-    response["Content-Disposition"] = _attachment(name)
+    response["Content-Disposition"] = attachment(name)
     return response
+
+
+@login_required
+@require_GET
+def export_members(request):
+    try:
+        return export_response(request, request.GET, source="web")
+    except ExportError as e:
+        return HttpResponseBadRequest(str(e))
+
+
+@login_required
+@require_GET
+def job_result(request, pk: int):
+    """Every row's outcome and error as a spreadsheet, to fix the file by."""
+    return results.response(_own_job(request, pk))

@@ -124,3 +124,20 @@ def test_landing_page_lists_my_jobs(cast, client, tmp_path, django_assert_max_nu
     with django_assert_max_num_queries(8):
         page = client.get("/io/").content.decode()
     assert "mine.csv" in page and "下载党员导入模板" in page
+
+
+def test_result_sheet_lists_the_errors_for_the_uploader_only(cast, client, tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    login(client, cast.secretary1)
+    upload(client, write_csv(tmp_path / "e.csv", [member_row(seq=81), member_row("李四", seq=83, org="NOPE")]))
+    job = ImportJob.objects.get()
+    page = client.get(f"/io/jobs/{job.pk}/").content.decode()
+    assert f"/io/jobs/{job.pk}/result.xlsx" in page and "下载错误清单" in page
+    r = client.get(f"/io/jobs/{job.pk}/result.xlsx")
+    assert r.status_code == 200 and "%E5%AF%BC%E5%85%A5%E7%BB%93%E6%9E%9C" in r["Content-Disposition"]  # 导入结果
+    sheet = CalamineWorkbook.from_filelike(__import__("io").BytesIO(b"".join(r.streaming_content)))
+    errors = sheet.get_sheet_by_name("错误清单").to_python()
+    assert [(int(e[0]), e[1], e[2]) for e in errors[1:]] == [(3, "所在党组织编码", "NOPE")]
+    login(client, cast.county_admin)
+    assert client.get(f"/io/jobs/{job.pk}/result.xlsx").status_code == 404

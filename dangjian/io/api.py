@@ -1,0 +1,198 @@
+"""`/api/v1/imports/` (roster import jobs) and `/api/v1/members/export/` (the member list as a file).
+
+An import through the API is the web page's: upload a file (`POST imports/`, multipart) → the job with
+its preview (counts, errors with row/column/value/message, every row's outcome under `rows/`) → `POST
+imports/{id}/confirm/` writes all rows or none. Large files are checked and written in the background:
+poll `GET imports/{id}/` until `status` leaves queued/running. A job is its uploader's; anyone else gets
+404. Who may upload: anyone whose roles manage members (members) or organizations (orgs) somewhere; the
+rows themselves are checked against the uploader's scope, row by row, as on the web.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dangjian.api.permissions import org_in_scope, require_somewhere
+
+from . import actions, results, views
+from .models import ImportJob
+from .readers import SUPPORTED_SUFFIXES, suffix_of
+from .result import KIND_LABELS
+
+ACTION_OF_KIND = {ImportJob.Kind.MEMBERS: "change_member", ImportJob.Kind.ORGS: "change_org"}
+NO_IMPORT = {ImportJob.Kind.MEMBERS: "您没有导入党员的权限", ImportJob.Kind.ORGS: "您没有导入党组织的权限"}
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    default_org = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    counts = serializers.SerializerMethodField()
+    error_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportJob
+        fields = ["id", "kind", "file_name", "default_org", "status", "status_label", "progress", "message",
+                  "total_rows", "counts", "error_count", "created_at", "started_at", "finished_at"]
+        read_only_fields = fields
+
+    def get_counts(self, job) -> dict:
+        """{"created", "updated", "unchanged"} as CONTRACT's import result (after a preview: what confirming
+        would do)."""
+        return job.counts or {}
+
+    def get_error_count(self, job) -> int:
+        return len(job.errors)
+
+
+class ImportJobDetailSerializer(ImportJobSerializer):
+    errors = serializers.JSONField(read_only=True, help_text="CONTRACT 的错误列表：row、column、value、message")
+
+    class Meta(ImportJobSerializer.Meta):
+        fields = [*ImportJobSerializer.Meta.fields, "errors"]
+        read_only_fields = fields
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ImportJob.Kind.choices, help_text="members（党员）或 orgs（党组织）")
+    file = serializers.FileField(help_text="Excel（.xlsx/.xls）或 CSV（UTF-8 或 GBK）")
+    default_org = serializers.CharField(required=False, allow_blank=True, max_length=40,
+                                        help_text="党员导入可选：未填“所在党组织编码”的行编入该党支部")
+
+    def validate_file(self, f):
+        if suffix_of(f.name) not in SUPPORTED_SUFFIXES:
+            raise serializers.ValidationError("请上传 .xlsx、.xls 或 .csv 文件")
+        if f.size > views.MAX_UPLOAD:
+            raise serializers.ValidationError("文件不能超过100MB")
+        return f
+
+
+class RowSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="表格中的行号（表头为第1行）")
+    outcome = serializers.ChoiceField(choices=list(KIND_LABELS.items()))
+    label = serializers.CharField(help_text="党员姓名和隐去中间位的身份证号，或党组织编码和名称")
+    changes = serializers.ListField(child=serializers.DictField(), help_text="变更的列：column、old、new")
+    errors = serializers.ListField(child=serializers.CharField())
+
+
+JOB_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="导入任务编号")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="我的导入任务", description="当前用户上传的导入任务，新的在前。"),
+    retrieve=extend_schema(summary="导入任务详情", parameters=[JOB_ID], responses=ImportJobDetailSerializer,
+                           description="状态、进度、统计和全部错误（行号、列、值、中文说明）。排队中或处理中时请稍后再查。"),
+)
+class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = ImportJobSerializer
+    parser_classes = (MultiPartParser, FormParser)
+    filter_backends = ()
+
+    def get_queryset(self):
+        # A job is its uploader's: nobody else's scope reaches it. `rows` (the whole preview) only on rows/.
+        return (ImportJob.objects.filter(user=self.request.user).select_related("default_org")
+                .defer("rows").order_by("-created_at", "-id"))
+
+    def get_serializer_class(self):
+        return ImportJobDetailSerializer if self.action in ("retrieve", "create", "confirm") else ImportJobSerializer
+
+    @extend_schema(summary="上传并预检", request={"multipart/form-data": ImportUploadSerializer},
+                   description=("上传花名册文件：逐行检查，不写入任何数据，返回任务及其预检结果（将新增、变更、无变化的条数，"
+                                "或全部错误）。小文件当场检查完毕（status 为 previewed 或 invalid）；大文件排队后台检查"
+                                "（status 为 queued/running，请轮询详情）。确认写入请调用 confirm/。"),
+                   responses={201: ImportJobDetailSerializer, 400: OpenApiResponse(description="字段错误（中文说明）"),
+                              403: OpenApiResponse(description="您没有导入该类数据的权限")})
+    def create(self, request):
+        s = ImportUploadSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        kind = s.validated_data["kind"]
+        act = ACTION_OF_KIND[kind]
+        require_somewhere(request.user, act, NO_IMPORT[kind])
+        default_org = None
+        code = (s.validated_data.get("default_org") or "").strip()
+        if code:
+            if kind != ImportJob.Kind.MEMBERS:
+                raise ValidationError({"default_org": ["只有党员导入可以指定默认党组织"]})
+            default_org = org_in_scope(request.user, code, act, field="default_org")
+            if not default_org.is_branch:
+                raise ValidationError({"default_org": [f"“{default_org.name}”不是党支部，党员只能编入党支部"]})
+        job = actions.start_import(request.user, kind, s.validated_data["file"], default_org=default_org)
+        return Response(ImportJobDetailSerializer(job).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="确认导入", request=None, parameters=[JOB_ID],
+                   description=("写入预检通过的任务：按数据库当前状态重新检查同一文件，全部成功才写入，否则一行也不写"
+                                "（status 为 done 或 failed）。大文件排队后台写入。已导入、有错误或仍在处理的任务返回 400。"),
+                   responses={200: ImportJobDetailSerializer, 400: OpenApiResponse(description="该任务不能确认")})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        job = get_object_or_404(ImportJob.objects.select_related("default_org", "user"), pk=pk, user=request.user)
+        try:
+            actions.confirm_import(job)
+        except actions.JobNotConfirmable as e:
+            raise ValidationError({"detail": e.message}) from None
+        return Response(ImportJobDetailSerializer(job).data)
+
+    @extend_schema(summary="逐行结果", parameters=[
+        JOB_ID, OpenApiParameter("outcome", str, enum=list(KIND_LABELS), description="只看某一种结果")],
+        responses=RowSerializer(many=True),
+        description="预检或导入后每一行的结果：新增、变更（列出改了哪些列）、无变化、错误。")
+    @action(detail=True, methods=["get"])
+    def rows(self, request, pk=None):
+        job = get_object_or_404(ImportJob.objects.only("pk", "user_id", "rows"), pk=pk, user=request.user)
+        outcome = request.query_params.get("outcome", "")
+        if outcome and outcome not in KIND_LABELS:
+            raise ValidationError({"outcome": ["结果应为 " + "、".join(KIND_LABELS)]})
+        rows = [r for r in job.rows if not outcome or r[1] == outcome]
+        page = self.paginator.paginate_queryset(rows, request, view=self)
+        return self.get_paginated_response([{
+            "row": n, "outcome": kind, "label": label,
+            "changes": [{"column": c, "old": old, "new": new} for c, old, new in changes],
+            "errors": errors} for n, kind, label, changes, errors in page])
+
+    @extend_schema(summary="下载结果表", parameters=[JOB_ID],
+                   responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"):
+                              OpenApiTypes.BINARY},
+                   description="逐行结果和错误清单（.xlsx），可据此修改原文件后重新上传。")
+    @action(detail=True, methods=["get"], url_path="result")
+    def result_file(self, request, pk=None):
+        job = get_object_or_404(ImportJob.objects.all(), pk=pk, user=request.user)
+        return results.response(job)
+
+
+class _FileFormatNegotiation(DefaultContentNegotiation):
+    """`?format=xlsx|csv` names the exported file's format here, not DRF's renderer (which would answer 404
+    for an unknown renderer); errors are JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+@extend_schema(
+    summary="导出党员名册",
+    parameters=[OpenApiParameter("format", str, enum=["xlsx", "csv"], description="文件格式，默认 xlsx"),
+                OpenApiParameter("org", str, description="党组织编码：含全部下级"),
+                OpenApiParameter("q", str, description="姓名、拼音、首字母或身份证号后几位"),
+                *(OpenApiParameter(p, str) for p in ("category", "gender", "education", "age", "ethnicity",
+                                                      "joined_year", "status", "as_of"))],
+    responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
+               (200, "text/csv"): OpenApiTypes.BINARY,
+               400: OpenApiResponse(description="筛选条件或格式错误")},
+    description=("与 GET members/ 同样的范围和筛选，导出为导入模板列顺序的 .xlsx 或 .csv（UTF-8 带 BOM），可修改后重新导入。"
+                 "您不能查看完整号码的党员，身份证号和手机号隐去中间位。每次导出都记入日志。"),
+)
+class MemberExportView(APIView):
+    content_negotiation_class = _FileFormatNegotiation
+
+    def get(self, request):
+        try:
+            return views.export_response(request, request.query_params, source="api")
+        except views.ExportError as e:
+            raise ValidationError({"detail": str(e)}) from None
