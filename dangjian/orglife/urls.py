@@ -4,6 +4,7 @@ from . import views
 
 app_name = "orglife"
 urlpatterns = [
+    path("", views.index, name="index"),
     # First: "compliance/<code>/" must not be read as the record form of an organization coded "compliance".
     path("compliance/<str:code>/", views.compliance_grid, name="compliance"),
     path("meeting/<int:pk>/", views.meeting_detail, name="meeting"),

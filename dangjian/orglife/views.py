@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from dangjian.core.scope import scope_for
 from dangjian.members.models import Member
 from dangjian.orgs.models import BRANCH_TYPES, Org
+from dangjian.orgs.queries import branch_counts, scope_roots
 from dangjian.rules import records
 from dangjian.rules.base import value
 from dangjian.rules.meetings import KINDS
@@ -24,6 +25,46 @@ from . import actions
 from .compliance import compliance, rate, rates_by_org
 from .models import VOTE_KIND_CHOICES, Attendance, Filing, Meeting, MeetingAttachment, Plan, Reminder
 from .queries import DUAL_KINDS, dual_life
+
+# Above this many branches the start page links to the grid instead of computing a subtree's rate in the request.
+INDEX_RATE_MAX_BRANCHES = 2000
+
+
+@login_required
+def index(request):
+    """组织生活: where a secretary or a committee office starts. Each organization at the top of the user's scope,
+    with this year's compliance (the rate of finished requirement-periods, and for a branch what is missed or
+    still due now) and the links to its pages. A plain member goes to 我的组织生活."""
+    user = request.user
+    scope = scope_for(user)
+    if not (scope.everything or scope.prefixes("view")):
+        if scope.self_members:
+            return redirect("orglife:mine")
+        raise Http404
+    today = timezone.localdate()
+    roots = list(scope_roots(user, "view").order_by("path")[:INDEX_MAX_ROOTS])
+    branches = branch_counts(roots)
+    writable = {o.pk for o in Org.objects.restrict(user, "change_member").filter(pk__in=[o.pk for o in roots])}
+    cards = []
+    for org in roots:  # a user holds a handful of grants: bounded by INDEX_MAX_ROOTS
+        n = branches.get(org.pk, 0)
+        card = {"org": org, "branches": n, "can_record": org.is_branch and org.pk in writable, "rate": None,
+                "open": [], "too_big": n > INDEX_RATE_MAX_BRANCHES}
+        if n and not card["too_big"]:
+            rows = compliance(org, today.year, today=today)
+            card["rate"] = _pct(rate(rows))
+            card["missed"] = sum(r.status == "missed" for r in rows)
+            if org.is_branch:
+                card["open"] = [dict(label=KINDS[r.requirement], period=_short(r.period), held=r.held,
+                                     required=r.required, status=r.status, hard=r.hard)
+                                for r in rows if r.status != "ok"]
+        cards.append(card)
+    unread = Reminder.objects.filter(user=user, read_at__isnull=True).count()
+    return render(request, "orglife/index.html", {"cards": cards, "year": today.year, "unread": unread,
+                                                  "more": len(roots) == INDEX_MAX_ROOTS})
+
+
+INDEX_MAX_ROOTS = 20
 
 
 @login_required
