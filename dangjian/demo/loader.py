@@ -181,13 +181,18 @@ def load(city: City) -> dict:
         if m.status == Status.NORMAL:
             by_org.setdefault(m.org_id, []).append(m)
     n_meetings = load_meetings(city.seed, city.today, fresh, by_org)
+
+    # 6. Party dues of this year: bases, ledger, payments, a few in arrears.
+    from .dues import load_dues
+
+    dues = load_dues(city.seed, city.today, [m for m in members if m.status == Status.NORMAL])
     root = org_of[city.root.code]
     active = sum(1 for s in city.members if s.status == Status.NORMAL)
     summary = {
         "seed": city.seed, "size": city.size, "today": city.today.isoformat(), "orgs": len(objs),
         "members": len(members), "active_members": active, "terms": len(terms), "committee_members": len(seats),
         "vacant_secretaries": [o.code for o in city.vacant], "users": [lg.username for lg in city.logins],
-        "meetings": n_meetings,
+        "meetings": n_meetings, "dues": dues,
     }
     audit.record(LOAD_VERB, obj=root, detail=summary)
     return summary
