@@ -209,6 +209,9 @@ SPECTACULAR_SETTINGS = {
         "VoteKindEnum": "dangjian.orglife.models.VOTE_KIND_CHOICES",
         "ImportJobStatusEnum": "dangjian.io.models.ImportJob.Status",
         "ImportJobKindEnum": "dangjian.io.models.ImportJob.Kind",
+        "StatusCaseKindEnum": "dangjian.members.models.CaseKind",
+        "FollowUpOutcomeEnum": "dangjian.members.models.FollowUpOutcome",
+        "DisposalOutcomeEnum": "dangjian.members.models.DisposalOutcome",
     },
 }
 

@@ -6,6 +6,12 @@ from dangjian.disclosure.api import DisclosureViewSet
 from dangjian.dues.api import DuesBaseViewSet, DuesPaymentViewSet, DuesReportViewSet
 from dangjian.io.api import ImportJobViewSet, MemberExportView
 from dangjian.members.api import MemberViewSet
+from dangjian.members.api_life import (
+    DisposalCaseViewSet,
+    LostContactViewSet,
+    MobileMembershipViewSet,
+    StatusCaseViewSet,
+)
 from dangjian.orglife.api import ComplianceViewSet, FilingViewSet, MeetingViewSet, PlanViewSet
 from dangjian.orgs.api import OrgViewSet
 from dangjian.transfers.api import TransferViewSet
@@ -23,6 +29,10 @@ router.register("dues/bases", DuesBaseViewSet, basename="dues-base")
 router.register("dues/payments", DuesPaymentViewSet, basename="dues-payment")
 router.register("dues/report", DuesReportViewSet, basename="dues-report")
 router.register("imports", ImportJobViewSet, basename="import")
+router.register("mobile-members", MobileMembershipViewSet, basename="mobile-member")
+router.register("lost-contact", LostContactViewSet, basename="lost-contact")
+router.register("status-cases", StatusCaseViewSet, basename="status-case")
+router.register("disposal-cases", DisposalCaseViewSet, basename="disposal-case")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -194,6 +194,8 @@ def load(city: City) -> dict:
         "vacant_secretaries": [o.code for o in city.vacant], "users": [lg.username for lg in city.logins],
         "meetings": n_meetings, "dues": dues,
     }
+    from .members_life import load_member_life  # issue 6: mobile members, status and disposal cases
+    summary.update(load_member_life(city.today))
     audit.record(LOAD_VERB, obj=root, detail=summary)
     return summary
 

@@ -6,6 +6,7 @@ from django import forms
 from dangjian.orgs.forms import BootstrapMixin, date_field
 
 from .choices import ETHNICITY_CHOICES, Category, Education, Gender, Status
+from .models import CaseKind, DisposalOutcome, FollowUpOutcome, LeaveType
 
 
 def _req(label):
@@ -60,3 +61,62 @@ class StatusForm(BootstrapMixin, forms.Form):
                              widget=forms.Textarea(attrs={"rows": 3}),
                              help_text="如：病故；经支部大会讨论并报上级批准，给予除名处置")
     on = date_field("变更日期")
+
+
+# --- 流动党员, 失联党员, 党籍变更, 不合格党员处置 -------------------------------------------------------------
+
+
+class MobileForm(BootstrapMixin, forms.Form):
+    destination = forms.CharField(label="外出地点", max_length=200, error_messages=_req("外出地点"),
+                                  help_text="如：广东省深圳市南山区某科技公司")
+    since = date_field("外出日期")
+    fixed_place = forms.BooleanField(label="地点相对固定", required=False, initial=True,
+                                     help_text="外出地点相对固定且满6个月的，应转移组织关系")
+    contact = forms.CharField(label="外出期间联系方式", max_length=100, error_messages=_req("外出期间联系方式"))
+    certificate_no = forms.CharField(label="流动党员活动证编号", max_length=60, required=False)
+    receiving_org = forms.CharField(label="流入地党组织编码（本平台）", max_length=40, required=False,
+                                    help_text="流入地党组织在本平台的，填写其党组织编码")
+    receiving_name = forms.CharField(label="流入地党组织名称（平台外）", max_length=200, required=False)
+    note = forms.CharField(label="备注", max_length=300, required=False)
+
+
+class MobileEndForm(BootstrapMixin, forms.Form):
+    ended_on = date_field("返回日期")
+    end_reason = forms.CharField(label="结束原因", max_length=200, error_messages=_req("结束原因"),
+                                 initial="返回原地")
+
+
+class FollowUpForm(BootstrapMixin, forms.Form):
+    contacted_on = date_field("联系日期")
+    method = forms.CharField(label="联系方式", max_length=50, error_messages=_req("联系方式"),
+                             help_text="电话、上门、委托亲属、函询等")
+    outcome = forms.ChoiceField(label="结果", choices=[("", "请选择")] + FollowUpOutcome.choices,
+                                error_messages=_req("结果"))
+    note = forms.CharField(label="情况说明", max_length=300, required=False)
+
+
+class StatusCaseForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label="变更类型", choices=[("", "请选择")] + CaseKind.choices, error_messages=_req("变更类型"))
+    leave_type = forms.ChoiceField(label="出党方式（仅出党）", choices=[("", "—")] + LeaveType.choices, required=False)
+    effective_on = date_field("变更日期", help_text="支部大会（或支部委员会）作出决定的日期；去世填写去世日期")
+    reason = forms.CharField(label="原因", max_length=500, error_messages=_req("原因"),
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecisionForm(BootstrapMixin, forms.Form):
+    note = forms.CharField(label="审批意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DisposalForm(BootstrapMixin, forms.Form):
+    decided_on = date_field("限期改正决定日期")
+    deadline = date_field("改正期限", required=False, help_text="留空按规则：一般为决定之日起6个月，最长不超过1年")
+    reason = forms.CharField(label="不合格情形", max_length=500, error_messages=_req("不合格情形"),
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DisposalOutcomeForm(BootstrapMixin, forms.Form):
+    outcome = forms.ChoiceField(label="处置结果", choices=[("", "请选择")] + DisposalOutcome.choices,
+                                error_messages=_req("处置结果"))
+    outcome_on = date_field("结果日期")
+    outcome_note = forms.CharField(label="结果说明", max_length=500, required=False,
+                                   help_text="劝其退党、除名须写明支部大会讨论情况")

@@ -7,15 +7,19 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from dangjian.core.dates import add_years
+from dangjian.core.scope import scope_for
 from dangjian.orgs.models import Org
+from dangjian.rules import membership as mrules
+from dangjian.rules.base import add_months
 
 from .choices import AGE_BANDS, Category, Education, Gender, Status
-from .models import Member
+from .models import CaseStatus, ContactFollowUp, DisposalCase, Member, MobileMembership, StatusCase
 from .search import search_q
 
 AGE_BAND_KEYS = {key: (lo, hi) for key, _label, lo, hi in AGE_BANDS}
@@ -168,3 +172,121 @@ def counted_total(user, f: MemberFilter, qs) -> int:
     if f.org is not None and not f.narrows() and scope_for(user).covers(f.org.path, "view"):
         return f.org.subtree_total
     return qs.count()
+
+
+# --- 流动党员, 失联党员, 党籍变更, 不合格党员处置 -------------------------------------------------------------
+
+ACT = "change_member"
+
+
+def scoped_org(user, code: str) -> Org | None:
+    """`?org=CODE` of the lists: an organization the user can see (404 otherwise), or None for no filter."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    org = Org.objects.restrict(user, "view").filter(code=code).first()
+    if org is None:
+        raise Http404("党组织不存在")
+    return org
+
+
+def _open_transfer_exists():
+    Transfer = apps.get_model("transfers", "Transfer")
+    return Exists(Transfer.objects.filter(member=OuterRef("member_id"), status__in=["pending", "approved"]))
+
+
+def mobile_list(user, *, org: Org | None = None, current: bool = True) -> QuerySet:
+    """流动党员: the home side's and the receiving side's records; `org` keeps those whose home branch or
+    receiving organization lies in its subtree."""
+    qs = MobileMembership.objects.restrict(user, "view")
+    if current:
+        qs = qs.current()
+    if org is not None:
+        qs = qs.filter(Q(member__org_path__startswith=org.path) | Q(receiving_org__path__startswith=org.path))
+    return qs.select_related("member", "member__org", "receiving_org").order_by("since", "id")
+
+
+def transfer_due_cutoff(today: dt.date) -> dt.date:
+    return add_months(today, -int(mrules.TRANSFER_AFTER_AWAY_MONTHS.value))
+
+
+def transfer_due(user, today: dt.date | None = None, *, org: Org | None = None) -> QuerySet:
+    """应转移组织关系: away at a relatively fixed place for 6 months or more (党员教育管理工作条例 第二十五条),
+    still current, the member still 正常 and not already in a transfer. One query."""
+    today = today or timezone.localdate()
+    return (mobile_list(user, org=org).filter(fixed_place=True, since__lte=transfer_due_cutoff(today),
+                                              member__status=Status.NORMAL)
+            .exclude(_open_transfer_exists()))
+
+
+def lost_contact_cutoff(today: dt.date) -> dt.date:
+    return add_months(today, -int(mrules.LOST_CONTACT_MONTHS.value))
+
+
+def lost_contact_candidates(user, today: dt.date | None = None, *, org: Org | None = None) -> QuerySet:
+    """疑似失联: 正常 members who joined before the cutoff and, since the cutoff (6 months), have neither an
+    attendance record (出席 or 请假: a leave request is contact) at any meeting nor a live dues payment, and
+    are not flagged yet. One query with two NOT EXISTS."""
+    today = today or timezone.localdate()
+    cutoff = lost_contact_cutoff(today)
+    Attendance = apps.get_model("orglife", "Attendance")
+    DuesPayment = apps.get_model("dues", "DuesPayment")
+    attended = Attendance.objects.filter(member=OuterRef("pk"), status__in=["present", "leave"],
+                                         meeting__held_on__gte=cutoff)
+    paid = DuesPayment.objects.filter(member=OuterRef("pk"), paid_on__gte=cutoff, is_reversed=False,
+                                      reverses__isnull=True)
+    qs = Member.objects.restrict(user, "view").active().filter(joined_on__lte=cutoff, lost_contact=False)
+    if org is not None:
+        qs = qs.in_subtree(org)
+    return (qs.exclude(Exists(attended)).exclude(Exists(paid)).select_related("org")
+            .order_by("org_path", "id"))
+
+
+def lost_contact_flagged(user, *, org: Org | None = None) -> QuerySet:
+    """已标记失联: flagged members (still 正常) with their latest follow-up's date and outcome."""
+    latest = ContactFollowUp.objects.filter(member=OuterRef("pk")).order_by("-contacted_on", "-id")
+    qs = Member.objects.restrict(user, "view").active().filter(lost_contact=True)
+    if org is not None:
+        qs = qs.in_subtree(org)
+    return (qs.annotate(last_contacted_on=Subquery(latest.values("contacted_on")[:1]),
+                        last_outcome=Subquery(latest.values("outcome")[:1]))
+            .select_related("org").order_by("lost_contact_on", "id"))
+
+
+def _above_branch_q(user, field: str = "member__org_path") -> Q | None:
+    """Rows whose member's branch lies strictly below one of the user's management grants (the committee
+    above it): the grant's path is a proper prefix. None means everything (superuser)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return None
+    q = Q(pk__in=[])
+    for p in scope.prefixes(ACT):
+        q |= Q(**{f"{field}__startswith": p}) & ~Q(**{field: p})
+    return q
+
+
+def status_cases(user, *, status: str = "", org: Org | None = None) -> QuerySet:
+    qs = StatusCase.objects.restrict(user, "view")
+    if status:
+        qs = qs.filter(status=status)
+    if org is not None:
+        qs = qs.filter(member__org_path__startswith=org.path)
+    return qs.select_related("member", "member__org", "requested_by", "decided_by", "disposal")
+
+
+def cases_to_approve(user) -> QuerySet:
+    """待审批: pending cases of branches below the user's grants, not requested by the user."""
+    qs = status_cases(user, status=CaseStatus.PENDING)
+    q = _above_branch_q(user)
+    if q is not None:
+        qs = qs.filter(q)
+    return qs.exclude(requested_by=user).order_by("requested_at", "id")
+
+
+def disposal_cases(user, *, open_only: bool = False, org: Org | None = None) -> QuerySet:
+    qs = DisposalCase.objects.restrict(user, "view")
+    if open_only:
+        qs = qs.filter(outcome="")
+    if org is not None:
+        qs = qs.filter(member__org_path__startswith=org.path)
+    return qs.select_related("member", "member__org", "created_by", "closed_by")

@@ -17,7 +17,7 @@ from dangjian.core.models import Event
 from dangjian.orgs.forms import add_action_error
 from dangjian.orgs.models import BRANCH_TYPES, Org
 
-from . import actions
+from . import actions, views_life
 from .choices import AGE_BANDS, ETHNICITIES, Category, Education, Gender, Status
 from .forms import MemberForm, SelfForm, StatusForm
 from .models import Member
@@ -133,6 +133,7 @@ def _member_context(request, member, *, reveal=False):
         "phone_shown": member.phone if full else idcard.mask_phone(member.phone),
         "age": age_on(member.birth_date, timezone.localdate()),
         "can_transfer": can_change and member.status == Status.NORMAL,
+        **views_life.member_life_context(user, member),
     }
 
 

@@ -15,7 +15,7 @@ from dangjian.core import audit
 from dangjian.core.scope import scope_for
 from dangjian.members import actions as member_actions
 from dangjian.members.choices import Status as MemberStatus
-from dangjian.members.models import Member
+from dangjian.members.models import CaseStatus, Member, StatusCase
 from dangjian.orgs.models import Org
 from dangjian.rules import transfers as rules
 from dangjian.rules.base import value
@@ -92,6 +92,10 @@ def start(member: Member, *, reason: str, by, to_org: Org | None = None, kind: s
     if member.status != MemberStatus.NORMAL:
         raise ValidationError({"member": f"{member.name}的党籍状态为“{member.get_status_display()}”，不能办理组织关系转接"})
     _ensure_not_in_transfer(member)
+    pending_case = StatusCase.objects.filter(member=member, status=CaseStatus.PENDING).first()
+    if pending_case is not None:
+        raise ValidationError({"member": f"{member.name}有一项待审批的党籍变更（#{pending_case.pk} {pending_case.label}），"
+                                         "审批或撤回前不能办理组织关系转接"})
     if kind == Kind.INTERNAL:
         if to_org is None:
             raise ValidationError({"to_org": "请选择转入党支部"})
@@ -163,6 +167,8 @@ def accept(transfer: Transfer, *, by) -> Transfer:
     if member.status != MemberStatus.NORMAL:
         raise ValidationError({"member": f"{member.name}的党籍状态已变为“{member.get_status_display()}”，不能接收，请退回"})
     member_actions.update_member(member, {"org": t.to_org}, by=by, source=f"组织关系转接 #{t.pk}")
+    # A mobile member who transferred to where they live now is no longer away from their branch.
+    member_actions.end_mobile_for(member, on=timezone.localdate(), reason=f"组织关系已转接（#{t.pk}）", by=by)
     t.status = Status.COMPLETED
     t.decided_by, t.decided_at = by, timezone.now()
     t.save()
@@ -242,6 +248,7 @@ def record_receipt(transfer: Transfer, *, by, received_on: dt.date | None = None
         member, MemberStatus.TRANSFERRED_OUT, on=received_on, by=by,
         reason=f"组织关系转出至{t.to_name}（介绍信{t.letter_no}，转接 #{t.pk}）",
     )
+    member_actions.end_mobile_for(member, on=received_on, reason=f"组织关系已转出（#{t.pk}）", by=by)
     t.status = Status.COMPLETED
     t.receipt_on = received_on
     t.receipt_recorded_at = t.decided_at = timezone.now()

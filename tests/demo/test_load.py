@@ -227,3 +227,12 @@ def test_demo_has_organization_life_with_mostly_met_requirements(db):
     rows = compliance(root, 2026, today=today)
     r = rate(rows)
     assert 0.75 < r < 0.99  # mostly met, some branches slip: the grid shows both
+
+
+def test_demo_has_mobile_members_and_cases_for_secretary1(db):
+    from dangjian.members.models import DisposalCase, MobileMembership, StatusCase
+
+    summary = loader.load(generate(seed=1, size="small", today=TODAY))
+    assert summary["mobile_members"] == 2 and summary["status_cases"] == 1 and summary["disposal_cases"] == 1
+    assert MobileMembership.objects.filter(fixed_place=True).count() == 1
+    assert StatusCase.objects.get().status == "pending" and DisposalCase.objects.get().outcome == ""
