@@ -73,14 +73,20 @@ def walk(cast, sponsors):
             data = dict(overrides.get(n, GOOD[n]))
             if n in (5, 9) and "people" not in data:
                 data["people"] = sponsors[:1] if n == 5 else sponsors
-            out = actions.record_step(a, n, data, by=by_for(cast, n))
+            out = actions.record_step(a, n, data, by=by_for(cast, n, a.org))
             if n == 6 and 7 <= through:
-                out = actions.record_step(a, 6, SECOND_ASSESSMENT, by=cast.secretary1)
+                out = actions.record_step(a, 6, SECOND_ASSESSMENT, by=by_for(cast, 6, a.org))
             a.refresh_from_db()
         return out
 
     return run
 
 
-def by_for(cast, n):
-    return cast.town_admin if n in actions.HIGHER_STEPS else cast.secretary1
+def by_for(cast, n, org=None):
+    """东村's secretary and the town's admin for 东村 and 西村 files; the city admin elsewhere."""
+    org = org or cast.tree.b1
+    if org.path.startswith(cast.tree.town.path):
+        if n in actions.HIGHER_STEPS:
+            return cast.town_admin
+        return cast.secretary1 if org == cast.tree.b1 else cast.secretary2
+    return cast.city_admin
