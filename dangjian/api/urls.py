@@ -7,6 +7,7 @@ from dangjian.dues.api import DuesBaseViewSet, DuesPaymentViewSet, DuesReportVie
 from dangjian.members.api import MemberViewSet
 from dangjian.orglife.api import ComplianceViewSet, FilingViewSet, MeetingViewSet, PlanViewSet
 from dangjian.orgs.api import OrgViewSet
+from dangjian.recruitment.api import ApplicantViewSet, BoardViewSet, RecruitmentPlanViewSet
 from dangjian.transfers.api import TransferViewSet
 
 router = DefaultRouter()
@@ -21,6 +22,9 @@ router.register("compliance", ComplianceViewSet, basename="compliance")
 router.register("dues/bases", DuesBaseViewSet, basename="dues-base")
 router.register("dues/payments", DuesPaymentViewSet, basename="dues-payment")
 router.register("dues/report", DuesReportViewSet, basename="dues-report")
+router.register("recruitment/applicants", ApplicantViewSet, basename="recruitment-applicant")
+router.register("recruitment/plans", RecruitmentPlanViewSet, basename="recruitment-plan")
+router.register("recruitment/board", BoardViewSet, basename="recruitment-board")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
