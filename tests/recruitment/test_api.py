@@ -10,7 +10,7 @@ from dangjian.core import idcard
 from dangjian.recruitment import actions
 from dangjian.recruitment.models import Applicant, RecruitmentPlan
 
-from .conftest import PERSON
+from .journey import PERSON
 
 D = dt.date
 URL = "/api/v1/recruitment/"

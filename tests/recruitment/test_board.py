@@ -5,7 +5,7 @@ import datetime as dt
 from dangjian.core import idcard
 from dangjian.recruitment import actions, queries
 
-from .conftest import PERSON
+from .journey import PERSON
 
 D = dt.date
 APPLIED = D(2022, 3, 1)

@@ -6,7 +6,7 @@ from dangjian.core.models import Event
 from dangjian.members.models import Member
 from dangjian.recruitment.models import Stage, StepRecord
 
-from .conftest import GOOD
+from .journey import GOOD
 
 D = dt.date
 

@@ -9,7 +9,7 @@ from django.test import Client
 from dangjian.recruitment import actions
 from dangjian.recruitment.models import Applicant, RecruitmentPlan
 
-from .conftest import PERSON
+from .journey import PERSON
 
 D = dt.date
 

@@ -9,7 +9,7 @@ from dangjian.members.models import Member
 from dangjian.recruitment import actions
 from dangjian.recruitment.models import Stage
 
-from .conftest import by_for
+from .journey import by_for
 
 D = dt.date
 VOTE = {"eligible": 10, "present": 9, "yes": 8}

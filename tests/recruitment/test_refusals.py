@@ -11,7 +11,7 @@ from dangjian.recruitment import actions
 from dangjian.recruitment.models import Applicant, StepRecord
 from tests.factories import make_member, make_org
 
-from .conftest import GOOD, by_for
+from .journey import GOOD, by_for
 
 D = dt.date
 
