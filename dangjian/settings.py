@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "dangjian.transfers",
     "dangjian.dues",
     "dangjian.disclosure",
+    "dangjian.recruitment",
     "dangjian.web",
 ]
 

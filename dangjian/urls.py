@@ -15,6 +15,7 @@ urlpatterns = [
     path("transfers/", include("dangjian.transfers.urls")),
     path("dues/", include("dangjian.dues.urls")),
     path("disclosure/", include("dangjian.disclosure.urls")),
+    path("recruitment/", include("dangjian.recruitment.urls")),
     # Public disclosure pages: readable without logging in.
     path("gk/", include("dangjian.disclosure.public_urls")),
     path("", include("dangjian.web.urls")),

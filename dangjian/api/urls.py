@@ -14,6 +14,7 @@ from dangjian.members.api_life import (
 )
 from dangjian.orglife.api import ComplianceViewSet, FilingViewSet, MeetingViewSet, PlanViewSet
 from dangjian.orgs.api import OrgViewSet
+from dangjian.recruitment.api import ApplicantViewSet, BoardViewSet, RecruitmentPlanViewSet
 from dangjian.transfers.api import TransferViewSet
 
 router = DefaultRouter()
@@ -33,6 +34,9 @@ router.register("mobile-members", MobileMembershipViewSet, basename="mobile-memb
 router.register("lost-contact", LostContactViewSet, basename="lost-contact")
 router.register("status-cases", StatusCaseViewSet, basename="status-case")
 router.register("disposal-cases", DisposalCaseViewSet, basename="disposal-case")
+router.register("recruitment/applicants", ApplicantViewSet, basename="recruitment-applicant")
+router.register("recruitment/plans", RecruitmentPlanViewSet, basename="recruitment-plan")
+router.register("recruitment/board", BoardViewSet, basename="recruitment-board")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
