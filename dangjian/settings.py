@@ -210,6 +210,8 @@ SPECTACULAR_SETTINGS = {
         "VoteKindEnum": "dangjian.orglife.models.VOTE_KIND_CHOICES",
         "ImportJobStatusEnum": "dangjian.io.models.ImportJob.Status",
         "ImportJobKindEnum": "dangjian.io.models.ImportJob.Kind",
+        "ImportRowOutcomeEnum": "dangjian.io.result.OUTCOME_CHOICES",
+        "RecruitmentOutcomeEnum": "dangjian.recruitment.models.Outcome",
         "StatusCaseKindEnum": "dangjian.members.models.CaseKind",
         "FollowUpOutcomeEnum": "dangjian.members.models.FollowUpOutcome",
         "DisposalOutcomeEnum": "dangjian.members.models.DisposalOutcome",

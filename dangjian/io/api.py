@@ -26,7 +26,7 @@ from dangjian.api.permissions import org_in_scope, require_somewhere
 from . import actions, results, views
 from .models import ImportJob
 from .readers import SUPPORTED_SUFFIXES, suffix_of
-from .result import KIND_LABELS
+from .result import KIND_LABELS, OUTCOME_CHOICES
 
 ACTION_OF_KIND = {ImportJob.Kind.MEMBERS: "change_member", ImportJob.Kind.ORGS: "change_org"}
 NO_IMPORT = {ImportJob.Kind.MEMBERS: "您没有导入党员的权限", ImportJob.Kind.ORGS: "您没有导入党组织的权限"}
@@ -77,7 +77,7 @@ class ImportUploadSerializer(serializers.Serializer):
 
 class RowSerializer(serializers.Serializer):
     row = serializers.IntegerField(help_text="表格中的行号（表头为第1行）")
-    outcome = serializers.ChoiceField(choices=list(KIND_LABELS.items()))
+    outcome = serializers.ChoiceField(choices=OUTCOME_CHOICES)
     label = serializers.CharField(help_text="党员姓名和隐去中间位的身份证号，或党组织编码和名称")
     changes = serializers.ListField(child=serializers.DictField(), help_text="变更的列：column、old、new")
     errors = serializers.ListField(child=serializers.CharField())

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
 KIND_LABELS = {CREATE: "新增", UPDATE: "变更", UNCHANGED: "无变化", ERROR: "错误"}
+OUTCOME_CHOICES = list(KIND_LABELS.items())  # a row's outcome in the API (rows/)
 
 
 @dataclass(slots=True)
