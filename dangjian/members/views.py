@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from dangjian.core import idcard
 from dangjian.core.dates import age_on
 from dangjian.core.models import Event
+from dangjian.core.scope import scope_for
 from dangjian.orgs.forms import add_action_error
 from dangjian.orgs.models import BRANCH_TYPES, Org
 
@@ -123,8 +124,11 @@ def _get_visible(request, pk) -> Member:
 def _member_context(request, member, *, reveal=False):
     user = request.user
     is_self = member.user_id is not None and member.user_id == user.pk
-    can_sensitive = Member.objects.restrict(user, "view_sensitive").filter(pk=member.pk).exists()
-    can_change = Member.objects.restrict(user, "change_member").filter(pk=member.pk).exists()
+    # The grants are already loaded: covering the member's branch path is what restrict() would test (the own-record
+    # link reaches view and update_self only), without two more queries.
+    scope = scope_for(user)
+    can_sensitive = scope.covers(member.org_path, "view_sensitive")
+    can_change = scope.covers(member.org_path, "change_member")
     full = is_self or (reveal and can_sensitive)
     return {
         "m": member, "is_self": is_self, "can_sensitive": can_sensitive, "can_change": can_change,

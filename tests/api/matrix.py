@@ -171,6 +171,10 @@ CASES: list[Case] = [
          done=lambda w: _member(w, "m4").status == "deceased"),
     Case("member-history-in", "member-history", "get", "m1", expect(200, VIEW_B1)),
     Case("member-history-out", "member-history", "get", "m4", expect(200, {"city_admin"})),
+    # The list as a file: everyone exports their own scope (a member: their own record); another org is 404.
+    Case("member-export", "member-export", "get", None, every(200), query={"format": "csv"}),
+    Case("member-export-org-CA1", "member-export", "get", None, expect(200, VIEW_CA1),
+         query={"format": "csv", "org": "CA1"}),
 ]
 
 COVERED_URL_NAMES = frozenset(c.url_name for c in CASES)
