@@ -346,9 +346,21 @@ def disposal_detail(request, did):
 
 
 def member_life_context(user, member: Member) -> dict:
-    """The member page's 流动 / 党籍变更 / 处置 panel (three small queries)."""
-    return {
-        "mobile_now": MobileMembership.objects.current().filter(member=member).select_related("receiving_org").first(),
-        "case_pending": StatusCase.objects.filter(member=member, status=CaseStatus.PENDING).first(),
-        "disposal_open": DisposalCase.objects.filter(member=member, outcome="").first(),
-    }
+    """The member page's 流动 / 党籍变更 / 处置 panel: one query for the open cases (four subqueries), one more
+    for the outflow only when the member is flagged mobile (the flag follows the record)."""
+    from django.db.models import OuterRef, Subquery
+
+    pending = StatusCase.objects.filter(member=OuterRef("pk"), status=CaseStatus.PENDING)
+    disposal = DisposalCase.objects.filter(member=OuterRef("pk"), outcome="")
+    row = Member.objects.filter(pk=member.pk).annotate(
+        case_pk=Subquery(pending.values("pk")[:1]), case_kind=Subquery(pending.values("kind")[:1]),
+        case_leave=Subquery(pending.values("leave_type")[:1]),
+        disposal_pk=Subquery(disposal.values("pk")[:1]), disposal_deadline=Subquery(disposal.values("deadline")[:1]),
+    ).values("case_pk", "case_kind", "case_leave", "disposal_pk", "disposal_deadline").first() or {}
+    case = (StatusCase(pk=row["case_pk"], kind=row["case_kind"], leave_type=row["case_leave"] or "")
+            if row.get("case_pk") else None)
+    disposal_open = DisposalCase(pk=row["disposal_pk"], deadline=row["disposal_deadline"]) if row.get("disposal_pk") else None
+    mobile = None
+    if member.is_mobile:
+        mobile = MobileMembership.objects.current().filter(member=member).select_related("receiving_org").first()
+    return {"mobile_now": mobile, "case_pending": case, "disposal_open": disposal_open}
