@@ -210,6 +210,7 @@ SPECTACULAR_SETTINGS = {
         "ImportJobStatusEnum": "dangjian.io.models.ImportJob.Status",
         "ImportJobKindEnum": "dangjian.io.models.ImportJob.Kind",
         "StatusCaseKindEnum": "dangjian.members.models.CaseKind",
+        "StatusCaseStatusEnum": "dangjian.members.models.CaseStatus",
         "FollowUpOutcomeEnum": "dangjian.members.models.FollowUpOutcome",
         "DisposalOutcomeEnum": "dangjian.members.models.DisposalOutcome",
     },

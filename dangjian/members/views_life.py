@@ -139,10 +139,11 @@ def lost_contact(request):
     _any_scope(user)
     org = queries.scoped_org(user, request.GET.get("org", ""))
     today = timezone.localdate()
-    candidates = queries.lost_contact_candidates(user, today, org=org)
-    flagged = queries.lost_contact_flagged(user, org=org)
-    tab = "flagged" if request.GET.get("tab") == "flagged" else "candidates"
-    page = _page(request, flagged if tab == "flagged" else candidates)
+    lists = {"candidates": queries.lost_contact_candidates(user, today, org=org),
+             "flagged": queries.lost_contact_flagged(user, org=org),
+             "removal": queries.suspended_due_for_removal(user, today, org=org)}
+    tab = request.GET.get("tab") if request.GET.get("tab") in lists else "candidates"
+    page = _page(request, lists[tab])
     scope = scope_for(user)
     suspend_after = queries.lost_contact_cutoff(today)
     for m in page:
@@ -150,7 +151,7 @@ def lost_contact(request):
         m.long_lost = bool(m.lost_contact_on and m.lost_contact_on <= suspend_after)
     return render(request, "members/lost_contact.html", {
         "tab": tab, "page": page, "org": org, "cutoff": queries.lost_contact_cutoff(today),
-        "counts": {"candidates": candidates.count(), "flagged": flagged.count()},
+        "counts": {k: qs.count() for k, qs in lists.items()},
         "notices": _notices(user, "lost_contact"),
     })
 
@@ -184,7 +185,8 @@ def follow_up(request, pk):
 def case_new(request, pk):
     member = _managed_member(request.user, pk)
     form = StatusCaseForm(request.POST or None, initial={"effective_on": timezone.localdate(),
-                                                         "kind": request.GET.get("kind", "")})
+                                                         "kind": request.GET.get("kind", ""),
+                                                         "leave_type": request.GET.get("leave_type", "")})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -193,6 +195,8 @@ def case_new(request, pk):
         except ValidationError as e:
             add_action_error(form, e)
         else:
+            for w in case.warnings:
+                messages.warning(request, w.message)
             messages.success(request, f"已提交{member.name}的{case.label}申请，等待上级党组织审批")
             return redirect("members:case_detail", cid=case.pk)
     return render(request, "members/case_form.html", {"form": form, "m": member})
