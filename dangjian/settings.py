@@ -213,6 +213,7 @@ SPECTACULAR_SETTINGS = {
         "ImportRowOutcomeEnum": "dangjian.io.result.OUTCOME_CHOICES",
         "RecruitmentOutcomeEnum": "dangjian.recruitment.models.Outcome",
         "StatusCaseKindEnum": "dangjian.members.models.CaseKind",
+        "StatusCaseStatusEnum": "dangjian.members.models.CaseStatus",
         "FollowUpOutcomeEnum": "dangjian.members.models.FollowUpOutcome",
         "DisposalOutcomeEnum": "dangjian.members.models.DisposalOutcome",
     },

@@ -358,12 +358,60 @@ def request_status_change(member: Member, *, kind: str, effective_on: dt.date, r
         raise ValidationError({"member": f"{member.name}已有一项待审批的党籍变更（#{pending.pk} {pending.label}），"
                                          "审批或撤回前不能再次申请"})
     _refuse_in_transfer(member, "申请党籍变更")
+    found = case_findings(member, kind, leave_type, effective_on) if disposal is None else []
     case = StatusCase.objects.create(member=member, kind=kind, leave_type=leave_type, effective_on=effective_on,
                                      reason=reason, disposal=disposal, requested_by=by)
     audit.record("member.status_request", actor=by, obj=case, org_path=member.org_path, detail={
         "member": member.pk, "kind": kind, "leave_type": leave_type, "on": effective_on.isoformat(), "reason": reason,
+        "warnings": [f.message for f in found],
     })
+    case.warnings = found
     return case
+
+
+def _in_touch_since(member: Member, since: dt.date) -> bool:
+    """Any attendance (出席 or 请假) or live dues payment on or after `since` (looked up lazily: orglife and dues
+    build on members)."""
+    from django.apps import apps
+
+    Attendance = apps.get_model("orglife", "Attendance")
+    DuesPayment = apps.get_model("dues", "DuesPayment")
+    return (Attendance.objects.filter(member=member, status__in=["present", "leave"], meeting__held_on__gte=since).exists()
+            or DuesPayment.objects.filter(member=member, paid_on__gte=since, is_reversed=False,
+                                          reverses__isnull=True).exists())
+
+
+def case_findings(member: Member, kind: str, leave_type: str, on: dt.date) -> list[Finding]:
+    """Soft checks of a request against the grounds the regulations name; the committee above decides, so these
+    warn (the branch may have other grounds, e.g. settled abroad) and are kept with the request's event."""
+    out = []
+    months = int(mrules.LOST_CONTACT_MONTHS.value)
+    cutoff = add_months(on, -months)
+    if kind == CaseKind.SUSPEND:
+        if not member.lost_contact:
+            state = "未标记失去联系"
+        elif member.lost_contact_on and member.lost_contact_on > cutoff:
+            state = f"自{member.lost_contact_on:%Y-%m-%d}失去联系，不满{months}个月"
+        else:
+            state = ""
+        if state:
+            out.append(finding("status.suspend_grounds", mrules.LOST_CONTACT_MONTHS,
+                               f"失去联系{months}个月以上仍无法取得联系的，停止党籍（{mrules.LOST_CONTACT_MONTHS.source}）；"
+                               f"{member.name}{state}，请核实停止党籍的依据", hard=False))
+    if kind == CaseKind.LEAVE and leave_type == LeaveType.SELF_LAPSE:
+        if member.status == Status.SUSPENDED:
+            years = int(mrules.SUSPENSION_BEFORE_REMOVAL_YEARS.value)
+            since = member.status_changed_on
+            if since and since > add_months(on, -12 * years):
+                out.append(finding("status.lapse_after_suspension", mrules.SUSPENSION_BEFORE_REMOVAL_YEARS,
+                                   f"停止党籍{years}年后仍无法取得联系的，按自行脱党予以除名"
+                                   f"（{mrules.SUSPENSION_BEFORE_REMOVAL_YEARS.source}）；{member.name}自{since:%Y-%m-%d}"
+                                   f"停止党籍，不满{years}年", hard=False))
+        elif _in_touch_since(member, cutoff):
+            out.append(finding("status.lapse_grounds", mrules.LOST_CONTACT_MONTHS,
+                               f"连续{months}个月不参加组织生活、不交纳党费的，视为自行脱党（党章 第九条）；{member.name}"
+                               f"在{cutoff:%Y-%m-%d}以后有出勤或交纳党费记录，请核实", hard=False))
+    return out
 
 
 def _locked_case(case: StatusCase) -> StatusCase:

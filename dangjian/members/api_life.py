@@ -210,6 +210,17 @@ class StatusCaseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class StatusCaseCreatedSerializer(StatusCaseSerializer):
+    warnings = serializers.SerializerMethodField()
+
+    class Meta(StatusCaseSerializer.Meta):
+        fields = [*StatusCaseSerializer.Meta.fields, "warnings"]
+        read_only_fields = fields
+
+    def get_warnings(self, obj) -> list[str]:
+        return [w.message for w in getattr(obj, "warnings", [])]
+
+
 class StatusCaseCreateSerializer(serializers.Serializer):
     member = serializers.IntegerField(help_text="党员编号")
     kind = serializers.ChoiceField(choices=CaseKind.choices, help_text="suspend 停止党籍；leave 出党；deceased 去世；restore 恢复党籍")
@@ -248,7 +259,7 @@ class StatusCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         q = queries._above_branch_q(self.request.user)
         return get_object_or_404(qs if q is None else qs.filter(q), pk=pk)
 
-    @extend_schema(request=StatusCaseCreateSerializer, responses={201: StatusCaseSerializer})
+    @extend_schema(request=StatusCaseCreateSerializer, responses={201: StatusCaseCreatedSerializer})
     def create(self, request):
         s = StatusCaseCreateSerializer(data=request.data)
         s.is_valid(raise_exception=True)
@@ -256,7 +267,9 @@ class StatusCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         member = _managed_member(request.user, d["member"])
         case = actions.request_status_change(member, kind=d["kind"], leave_type=d["leave_type"],
                                              effective_on=d["effective_on"], reason=d["reason"], by=request.user)
-        return self._out(case, status.HTTP_201_CREATED)
+        out = queries.status_cases(request.user).get(pk=case.pk)
+        out.warnings = case.warnings
+        return Response(StatusCaseCreatedSerializer(out).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=NoteSerializer, responses={200: StatusCaseSerializer})
     @action(detail=True, methods=["post"])

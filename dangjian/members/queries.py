@@ -290,3 +290,16 @@ def disposal_cases(user, *, open_only: bool = False, org: Org | None = None) -> 
     if org is not None:
         qs = qs.filter(member__org_path__startswith=org.path)
     return qs.select_related("member", "member__org", "created_by", "closed_by")
+
+
+def suspended_due_for_removal(user, today: dt.date | None = None, *, org: Org | None = None) -> QuerySet:
+    """停止党籍满2年 (党员教育管理工作条例 第二十四条): suspended members whose suspension began 2 years ago or more,
+    still marked as lost contact, with no pending case — due for 除名 as 自行脱党 if still unreachable."""
+    today = today or timezone.localdate()
+    cutoff = add_months(today, -12 * int(mrules.SUSPENSION_BEFORE_REMOVAL_YEARS.value))
+    qs = Member.objects.restrict(user, "view").filter(status=Status.SUSPENDED, lost_contact=True,
+                                                      status_changed_on__lte=cutoff)
+    if org is not None:
+        qs = qs.in_subtree(org)
+    pending = StatusCase.objects.filter(member=OuterRef("pk"), status=CaseStatus.PENDING)
+    return qs.exclude(Exists(pending)).select_related("org").order_by("status_changed_on", "id")

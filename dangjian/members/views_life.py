@@ -139,10 +139,11 @@ def lost_contact(request):
     _any_scope(user)
     org = queries.scoped_org(user, request.GET.get("org", ""))
     today = timezone.localdate()
-    candidates = queries.lost_contact_candidates(user, today, org=org)
-    flagged = queries.lost_contact_flagged(user, org=org)
-    tab = "flagged" if request.GET.get("tab") == "flagged" else "candidates"
-    page = _page(request, flagged if tab == "flagged" else candidates)
+    lists = {"candidates": queries.lost_contact_candidates(user, today, org=org),
+             "flagged": queries.lost_contact_flagged(user, org=org),
+             "removal": queries.suspended_due_for_removal(user, today, org=org)}
+    tab = request.GET.get("tab") if request.GET.get("tab") in lists else "candidates"
+    page = _page(request, lists[tab])
     scope = scope_for(user)
     suspend_after = queries.lost_contact_cutoff(today)
     for m in page:
@@ -150,7 +151,7 @@ def lost_contact(request):
         m.long_lost = bool(m.lost_contact_on and m.lost_contact_on <= suspend_after)
     return render(request, "members/lost_contact.html", {
         "tab": tab, "page": page, "org": org, "cutoff": queries.lost_contact_cutoff(today),
-        "counts": {"candidates": candidates.count(), "flagged": flagged.count()},
+        "counts": {k: qs.count() for k, qs in lists.items()},
         "notices": _notices(user, "lost_contact"),
     })
 
@@ -184,7 +185,8 @@ def follow_up(request, pk):
 def case_new(request, pk):
     member = _managed_member(request.user, pk)
     form = StatusCaseForm(request.POST or None, initial={"effective_on": timezone.localdate(),
-                                                         "kind": request.GET.get("kind", "")})
+                                                         "kind": request.GET.get("kind", ""),
+                                                         "leave_type": request.GET.get("leave_type", "")})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -193,6 +195,8 @@ def case_new(request, pk):
         except ValidationError as e:
             add_action_error(form, e)
         else:
+            for w in case.warnings:
+                messages.warning(request, w.message)
             messages.success(request, f"已提交{member.name}的{case.label}申请，等待上级党组织审批")
             return redirect("members:case_detail", cid=case.pk)
     return render(request, "members/case_form.html", {"form": form, "m": member})
@@ -346,9 +350,21 @@ def disposal_detail(request, did):
 
 
 def member_life_context(user, member: Member) -> dict:
-    """The member page's 流动 / 党籍变更 / 处置 panel (three small queries)."""
-    return {
-        "mobile_now": MobileMembership.objects.current().filter(member=member).select_related("receiving_org").first(),
-        "case_pending": StatusCase.objects.filter(member=member, status=CaseStatus.PENDING).first(),
-        "disposal_open": DisposalCase.objects.filter(member=member, outcome="").first(),
-    }
+    """The member page's 流动 / 党籍变更 / 处置 panel: one query for the open cases (four subqueries), one more
+    for the outflow only when the member is flagged mobile (the flag follows the record)."""
+    from django.db.models import OuterRef, Subquery
+
+    pending = StatusCase.objects.filter(member=OuterRef("pk"), status=CaseStatus.PENDING)
+    disposal = DisposalCase.objects.filter(member=OuterRef("pk"), outcome="")
+    row = Member.objects.filter(pk=member.pk).annotate(
+        case_pk=Subquery(pending.values("pk")[:1]), case_kind=Subquery(pending.values("kind")[:1]),
+        case_leave=Subquery(pending.values("leave_type")[:1]),
+        disposal_pk=Subquery(disposal.values("pk")[:1]), disposal_deadline=Subquery(disposal.values("deadline")[:1]),
+    ).values("case_pk", "case_kind", "case_leave", "disposal_pk", "disposal_deadline").first() or {}
+    case = (StatusCase(pk=row["case_pk"], kind=row["case_kind"], leave_type=row["case_leave"] or "")
+            if row.get("case_pk") else None)
+    disposal_open = DisposalCase(pk=row["disposal_pk"], deadline=row["disposal_deadline"]) if row.get("disposal_pk") else None
+    mobile = None
+    if member.is_mobile:
+        mobile = MobileMembership.objects.current().filter(member=member).select_related("receiving_org").first()
+    return {"mobile_now": mobile, "case_pending": case, "disposal_open": disposal_open}

@@ -1,4 +1,4 @@
-"""The 党员组织关系介绍信 as a Word document: the letter and its 回执 (receipt) stub.
+"""The 党员组织关系介绍信 as a Word document or a PDF: the letter and its 回执 (receipt) stub.
 
 Layout follows the three-part letter of 组通字〔2006〕45号 as far as a printed page allows (rules-reference §5):
 the letter to the receiving organization, and the 回执 the receiving 基层党委 returns to the sender.
@@ -65,3 +65,26 @@ def build(t: Transfer) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def build_pdf(t: Transfer) -> bytes:
+    """The same letter as a PDF (WeasyPrint, with the system's Noto CJK fonts); ImportError or OSError when
+    WeasyPrint or its Pango libraries are missing — the caller then offers the Word file only."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    m = t.member
+    issuer = t.from_org.parent_org() if t.from_org_id else None
+    html = render_to_string("transfers/letter_pdf.html", {
+        "t": t, "m": m, "age": age_on(m.birth_date, t.letter_issued_on), "issuer": issuer.name if issuer else t.from_display,
+        "issued": _d(t.letter_issued_on), "valid_until": _d(t.valid_until),
+    })
+    return HTML(string=html).write_pdf()
+
+
+def pdf_available() -> bool:
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/cancel/", views.cancel, name="cancel"),
     path("<int:pk>/receipt/", views.receipt, name="receipt"),
     path("<int:pk>/letter.docx", views.letter_docx, name="letter"),
+    path("<int:pk>/letter.pdf", views.letter_pdf, name="letter_pdf"),
 ]

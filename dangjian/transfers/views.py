@@ -146,6 +146,7 @@ def detail(request, pk):
         "can_receipt": sending and approved and t.kind == Kind.OUT,
         "can_reject": t.is_open and actions.may_reject(t, user),
         "can_letter": sending and bool(t.letter_no) and t.kind != Kind.IN,
+        "can_pdf": letter.pdf_available(),
         "approve_form": ApproveForm(initial={"validity_days": actions.validity_default()}),
         "validity_max": actions.validity_max(), "reject_form": RejectForm(),
         "receipt_form": ReceiptForm(initial={"receipt_on": timezone.localdate()}),
@@ -236,6 +237,22 @@ def letter_docx(request, pk):
     audit.record("transfer.letter", actor=request.user, obj=t, detail={"letter_no": t.letter_no})
     resp = HttpResponse(letter.build(t), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     resp["Content-Disposition"] = f"attachment; filename=\"transfer-{t.pk}.docx\"; filename*=UTF-8''%E4%BB%8B%E7%BB%8D%E4%BF%A1-{t.pk}.docx"
+    return resp
+
+
+@never_cache
+@login_required
+@require_GET
+def letter_pdf(request, pk):
+    """The same letter as a PDF, under the same rule as the Word file; 404 where WeasyPrint cannot run."""
+    t = get_object_or_404(queries.base(Transfer.objects.sending(request.user)), pk=pk)
+    if not t.letter_no or t.kind == Kind.IN:
+        raise Http404("该转接尚未开具介绍信")
+    if not scope_for(request.user).covers(t.org_path, "view_sensitive") or not letter.pdf_available():
+        raise Http404
+    audit.record("transfer.letter", actor=request.user, obj=t, detail={"letter_no": t.letter_no, "format": "pdf"})
+    resp = HttpResponse(letter.build_pdf(t), content_type="application/pdf")
+    resp["Content-Disposition"] = f"attachment; filename=\"transfer-{t.pk}.pdf\"; filename*=UTF-8''%E4%BB%8B%E7%BB%8D%E4%BF%A1-{t.pk}.pdf"
     return resp
 
 

@@ -54,6 +54,9 @@ def test_register_mobile_and_approve_suspension(page, phone, live_server, cast, 
     assert cast.m2.status == "suspended"
     phone.goto(f"{base}/members/{cast.m2.pk}/")
     assert "停止党籍" in phone.content()
+    phone.goto(f"{base}/members/{cast.m1.pk}/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "members-detail-actions-phone")
     phone.goto(f"{base}/members/mobile/")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     shot(phone, "members-mobile-list-phone")

@@ -146,3 +146,14 @@ def test_disposal_deadline_beyond_a_year_shows_rule(client, cast):
     r = client.post(f"/members/{cast.m1.pk}/disposal/new/", {"decided_on": str(d), "deadline": str(add_months(d, 13)),
                                                               "reason": "x"})
     assert r.status_code == 200 and "最长不超过12个月" in r.content.decode()
+
+
+def test_receiving_branch_secretary_sees_inflow_member_without_member_link(client, cast):
+    from tests.factories import make_user
+
+    actions.register_mobile(cast.m1, destination="西区", since=add_months(TODAY, -1), contact="139",
+                            receiving_org=cast.tree.b3, by=cast.secretary1)
+    cb = make_user("cb_sec", "secretary", cast.tree.b3)
+    page = login(client, cb).get("/members/mobile/").content.decode()
+    assert "张伟" in page and "流入本组织" in page and f"/members/{cast.m1.pk}/" not in page
+    assert client.get(f"/members/{cast.m1.pk}/").status_code == 404  # the registry record stays the home side's
