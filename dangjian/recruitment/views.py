@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -25,7 +25,7 @@ from dangjian.rules import recruitment as rules
 
 from . import actions, queries
 from .forms import ApplicantForm, PlanForm, StepForm
-from .models import ACT, Applicant, Stage
+from .models import ACT, Applicant, Stage, StepAttachment
 
 PER_PAGE = 30
 CHILDREN_LIMIT = 100
@@ -154,7 +154,7 @@ def file(request, pk):
                            if step else "该档案没有可办理的步骤")
             return redirect("recruitment:file", pk=a.pk)
         people = _people_choices(a) if step in (5, 9) else []
-        form = StepForm(request.POST, step=step, people=people)
+        form = StepForm(request.POST, request.FILES, step=step, people=people)
         if form.is_valid():
             try:
                 _record, warnings = actions.record_step(a, step, form.data_for_action(), by=user)
@@ -173,7 +173,7 @@ def file(request, pk):
     elif can_step:
         form = StepForm(step=step, people=_people_choices(a) if step in (5, 9) else [],
                         initial={"on": timezone.localdate()})
-    steps = list(a.steps.select_related("recorded_by").prefetch_related("people").order_by("on", "id"))
+    steps = list(a.steps.select_related("recorded_by").prefetch_related("people", "attachments").order_by("on", "id"))
     return render(request, "recruitment/file.html", {
         "a": a, "id_masked": _mask(a.id_number), "timeline": _timeline(a, steps), "allowed": allowed,
         "allowed_labels": [(n, actions.STEP_NAMES[n]) for n in allowed], "step": step,
@@ -183,6 +183,24 @@ def file(request, pk):
                                      extension_months=a.extension_months),
         "today": timezone.localdate(),
     })
+
+
+@never_cache
+@login_required
+@require_GET
+def attachment(request, pk, att_pk):
+    """A step's scan, to whoever may see the file: never from a public media URL."""
+    a = get_object_or_404(queries.files(request.user), pk=pk)
+    att = get_object_or_404(StepAttachment, pk=att_pk, step__applicant=a)
+    try:
+        fh = att.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("附件文件不存在") from None
+    resp = FileResponse(fh, content_type=att.content_type, filename=att.name,
+                        as_attachment=not (att.is_image or att.content_type == "application/pdf"))
+    resp["Content-Security-Policy"] = "sandbox"  # even a PDF with scripts cannot act as this site
+    resp["X-Content-Type-Options"] = "nosniff"
+    return resp
 
 
 @never_cache
