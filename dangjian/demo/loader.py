@@ -181,15 +181,15 @@ def load(city: City) -> dict:
         if m.status == Status.NORMAL:
             by_org.setdefault(m.org_id, []).append(m)
     n_meetings = load_meetings(city.seed, city.today, fresh, by_org)
-
-    # 6. Party dues of this year: bases, ledger, payments, a few in arrears.
-    from .dues import load_dues
-
-    dues = load_dues(city.seed, city.today, [m for m in members if m.status == Status.NORMAL])
     from .recruitment import load_recruitment  # 发展党员 files (after the members: sponsors are full members)
 
     recruited = load_recruitment(city.seed, city.today, fresh, by_org, users["city_admin"], org_of[next(
         lg.org.code for lg in city.logins if lg.username == "secretary1")])
+
+    # 6. Party dues of this year: bases, ledger, payments, a few in arrears.
+    from .dues import load_dues
+
+    dues = load_dues(city.seed, city.today, [m for m in members if m.status == Status.NORMAL] + recruited["admitted"])
     root = org_of[city.root.code]
     active = sum(1 for s in city.members if s.status == Status.NORMAL)
     summary = {

@@ -84,7 +84,7 @@ def load_recruitment(seed: int, today: dt.date, orgs: list, members_by_org: dict
     fulls = {o.pk: [m for m in members_by_org.get(o.pk, []) if m.category == Category.FULL] for o in branches}
     eligible = [o for o in sorted(branches, key=lambda o: o.code) if len(fulls[o.pk]) >= 2 and o.pk != focus.pk]
     homes = [focus] * 4 + rng.sample(eligible, min(len(eligible), len(TARGETS) - 4))
-    made = admitted = 0
+    made, admitted = 0, []
     for k, (target, org) in enumerate(zip(TARGETS, homes, strict=False)):
         full = fulls[org.pk]
         # The last step done falls 10–40 days before the reference date.
@@ -108,10 +108,10 @@ def load_recruitment(seed: int, today: dt.date, orgs: list, members_by_org: dict
             continue  # e.g. the generated ID number is already a member's: leave this one out
         made += 1
         if target >= 15:
-            admitted += 1
+            admitted.append(a.member)
             _date_history(a, applied)
     parent = focus.parent_org()
     for org, planned in ((parent, 3), (focus, 1)):
         if org is not None:
             actions.set_plan(org, today.year, planned, by=by, note="演示数据")
-    return {"files": made, "members": admitted}
+    return {"files": made, "members": len(admitted), "admitted": admitted}
