@@ -152,7 +152,7 @@ def open_file(data: dict, *, org: Org, by, applied_on: dt.date, document_no: str
         raise ValidationError({"org": "临时党支部不能发展党员，请向所在单位的党支部递交入党申请书"
                                       f"（依据：{rules.APPROVERS.source}）"})
     person = _person(data)
-    _check_date(applied_on, "on", "递交申请书日期")
+    _check_date(applied_on, "applied_on", "递交申请书日期")
     _hard(rules.check_applicant_age(person["birth_date"], applied_on), {"recruitment.under_age": "birth_date"})
     member = Member.objects.filter(id_number=person["id_number"], status=MemberStatus.NORMAL).select_related("org").first()
     if member is not None:

@@ -95,6 +95,9 @@ def new(request):
                 messages.success(request, f"已为{a.name}建立发展党员档案（第1步：递交入党申请书）")
                 return redirect("recruitment:file", pk=a.pk)
             except ValidationError as e:
+                if hasattr(e, "error_dict") and "birth_date" in e.error_dict:
+                    # The form takes the birth date from the ID number: say it there.
+                    e = ValidationError({"id_number": e.error_dict.pop("birth_date"), **e.error_dict})
                 add_action_error(form, e)
             except PermissionDenied as e:
                 form.add_error("org", str(e))
@@ -149,6 +152,13 @@ def file(request, pk):
     if request.method == "POST":
         if not manages:
             raise Http404("档案不存在")
+        if raw and raw.isdigit() and int(raw) != step:
+            # A step that is not due (a stale page, a crafted post): the action says which one is.
+            try:
+                actions.record_step(a, int(raw), {}, by=user)
+            except (ValidationError, PermissionDenied) as e:
+                messages.error(request, "；".join(e.messages) if isinstance(e, ValidationError) else str(e))
+            return redirect("recruitment:file", pk=a.pk)
         if not can_step:
             messages.error(request, f"{actions.step_label(step)}由{approver.name if approver else '上级党委'}办理"
                            if step else "该档案没有可办理的步骤")
