@@ -181,18 +181,23 @@ def load(city: City) -> dict:
         if m.status == Status.NORMAL:
             by_org.setdefault(m.org_id, []).append(m)
     n_meetings = load_meetings(city.seed, city.today, fresh, by_org)
+    from .recruitment import load_recruitment  # 发展党员 files (after the members: sponsors are full members)
+
+    recruited = load_recruitment(city.seed, city.today, fresh, by_org, users["city_admin"], org_of[next(
+        lg.org.code for lg in city.logins if lg.username == "secretary1")])
 
     # 6. Party dues of this year: bases, ledger, payments, a few in arrears.
     from .dues import load_dues
 
-    dues = load_dues(city.seed, city.today, [m for m in members if m.status == Status.NORMAL])
+    dues = load_dues(city.seed, city.today, [m for m in members if m.status == Status.NORMAL] + recruited["admitted"])
     root = org_of[city.root.code]
     active = sum(1 for s in city.members if s.status == Status.NORMAL)
     summary = {
         "seed": city.seed, "size": city.size, "today": city.today.isoformat(), "orgs": len(objs),
-        "members": len(members), "active_members": active, "terms": len(terms), "committee_members": len(seats),
+        "members": len(members) + recruited["members"], "active_members": active + recruited["members"],
+        "terms": len(terms), "committee_members": len(seats),
         "vacant_secretaries": [o.code for o in city.vacant], "users": [lg.username for lg in city.logins],
-        "meetings": n_meetings, "dues": dues,
+        "meetings": n_meetings, "dues": dues, "recruitment_files": recruited["files"],
     }
     from .members_life import load_member_life  # issue 6: mobile members, status and disposal cases
     summary.update(load_member_life(city.today))

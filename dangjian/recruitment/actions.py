@@ -10,6 +10,7 @@ approval of 转正 (step 24) makes it 正式党员, or applies the extension of 
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -21,12 +22,13 @@ from dangjian.members import actions as member_actions
 from dangjian.members.choices import ETHNICITIES, Category, Education
 from dangjian.members.choices import Status as MemberStatus
 from dangjian.members.models import Member
+from dangjian.orglife.actions import ATTACHMENT_TYPES
 from dangjian.orgs.models import Org, OrgType
-from dangjian.rules import quorum
+from dangjian.rules import quorum, records
 from dangjian.rules import recruitment as rules
-from dangjian.rules.base import Finding, add_months
+from dangjian.rules.base import Finding, add_months, value
 
-from .models import ACT, Applicant, Outcome, RecruitmentPlan, Stage, StepRecord
+from .models import ACT, Applicant, Outcome, RecruitmentPlan, Stage, StepAttachment, StepRecord
 
 STEP_NAMES = {s.number: s.name for s in rules.STEPS}
 LAST_STEP = max(STEP_NAMES)
@@ -37,6 +39,8 @@ HIGHER_STEPS = frozenset({4, 8, 13, 16, 17, 18, 24})
 VOTE_KINDS = {15: "admission", 23: "probation"}
 VOTE_FIELDS = ("eligible", "present", "yes", "no", "abstain", "written_yes")
 ORDER_SOURCE = "《中国共产党发展党员工作细则》第二条：发展党员必须按照规定的程序进行"
+# A system limit (not a regulation): scans per step record.
+ATTACHMENTS_PER_STEP = 10
 
 
 def today() -> dt.date:
@@ -148,7 +152,7 @@ def open_file(data: dict, *, org: Org, by, applied_on: dt.date, document_no: str
         raise ValidationError({"org": "临时党支部不能发展党员，请向所在单位的党支部递交入党申请书"
                                       f"（依据：{rules.APPROVERS.source}）"})
     person = _person(data)
-    _check_date(applied_on, "on", "递交申请书日期")
+    _check_date(applied_on, "applied_on", "递交申请书日期")
     _hard(rules.check_applicant_age(person["birth_date"], applied_on), {"recruitment.under_age": "birth_date"})
     member = Member.objects.filter(id_number=person["id_number"], status=MemberStatus.NORMAL).select_related("org").first()
     if member is not None:
@@ -267,6 +271,34 @@ def _non_full(people: list[Member]) -> int:
     return sum(1 for p in people if p.category != Category.FULL or p.status != MemberStatus.NORMAL)
 
 
+def check_uploads(uploads) -> list[tuple]:
+    """Every upload checked before anything is written: type by extension and by its first bytes, size within
+    the local limit (rules.records.ATTACHMENT_MAX_MB), at most ATTACHMENTS_PER_STEP."""
+    uploads = [u for u in (uploads or []) if u]
+    if len(uploads) > ATTACHMENTS_PER_STEP:
+        raise ValidationError({"files": f"每个步骤最多上传{ATTACHMENTS_PER_STEP}个附件"})
+    max_mb = value(records.ATTACHMENT_MAX_MB)
+    out = []
+    for upload in uploads:
+        name = Path(upload.name or "").name[:200] or "附件"
+        ext = Path(name).suffix.lower()
+        if ext not in ATTACHMENT_TYPES:
+            raise ValidationError({"files": f"“{name}”：附件只能是照片（JPG、PNG、WEBP）或 PDF 扫描件"})
+        if upload.size == 0:
+            raise ValidationError({"files": f"“{name}”是空文件"})
+        if upload.size > max_mb * 1024 * 1024:
+            raise ValidationError({"files": f"“{name}”超过{max_mb}MB（{upload.size / 1024 / 1024:.1f}MB）"
+                                            f"（依据：{records.ATTACHMENT_MAX_MB.source}）"})
+        content_type, magics = ATTACHMENT_TYPES[ext]
+        upload.seek(0)
+        head = upload.read(16)
+        upload.seek(0)
+        if not any(head.startswith(m) for m in magics) or (ext == ".webp" and head[8:12] != b"WEBP"):
+            raise ValidationError({"files": f"“{name}”的内容与扩展名{ext}不符，请上传真实的照片或 PDF 文件"})
+        out.append((upload, name, content_type))
+    return out
+
+
 @transaction.atomic
 def record_step(applicant: Applicant, number: int, data: dict, *, by) -> tuple[StepRecord, list[dict]]:
     """Record step `number` with `data` (on, handled_by, document_no, notes, and per step: people, vote
@@ -296,6 +328,7 @@ def record_step(applicant: Applicant, number: int, data: dict, *, by) -> tuple[S
     if last is not None and on < last:
         raise ValidationError({"on": f"日期（{on}）早于上一步骤的日期（{last}），发展党员各步骤应依次进行"
                                      f"（依据：{ORDER_SOURCE}）"})
+    uploads = check_uploads(data.get("files"))
     record = StepRecord(applicant=a, number=number, on=on, recorded_by=by,
                         handled_by=(data.get("handled_by") or "").strip()[:100],
                         document_no=(data.get("document_no") or "").strip()[:60],
@@ -382,9 +415,15 @@ def record_step(applicant: Applicant, number: int, data: dict, *, by) -> tuple[S
         effect(a, record, by)
     _set_next_due(a)
     a.save()
+    # Files last: every check and effect has passed, so a refused step leaves nothing in storage.
+    for upload, name, content_type in uploads:
+        att = StepAttachment(step=record, name=name, content_type=content_type, size=upload.size, uploaded_by=by)
+        att.file.save(name, upload, save=False)
+        att.save()
     audit.record("recruitment.step", actor=by, obj=a, detail={
         "step": number, "name": STEP_NAMES[number], "on": on.isoformat(), "record": record.pk,
         "outcome": record.outcome, "warnings": [w["message"] for w in record.warnings],
+        "attachments": [name for _u, name, _c in uploads],
     })
     return record, record.warnings
 

@@ -46,6 +46,24 @@ class ApplicantForm(BootstrapMixin, forms.Form):
         return {k: self.cleaned_data.get(k) for k in self.PERSON}
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several scans at once; the checks of type and size are actions.check_uploads'."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.webp"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
 class StepForm(BootstrapMixin, forms.Form):
     """One step; which of the optional fields are shown depends on the step (see FIELDS_BY_STEP)."""
 
@@ -67,6 +85,9 @@ class StepForm(BootstrapMixin, forms.Form):
     abstain = _count("弃权")
     written_yes = _count("书面赞成意见")
     notes = forms.CharField(label="情况说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    files = MultipleFileField(label="附件（扫描件或照片）", required=False,
+                              help_text="PDF、JPG、PNG、WEBP，可多选",
+                              error_messages={"invalid": "附件上传失败，请重新选择文件"})
 
     VOTE = ("eligible", "present", "yes", "no", "abstain", "written_yes")
     FIELDS_BY_STEP = {5: ("people",), 9: ("people",), 11: ("training_days", "training_hours"),

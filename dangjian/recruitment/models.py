@@ -162,6 +162,39 @@ class StepRecord(models.Model):
         return f"{self.applicant} 第{self.number}步"
 
 
+def attachment_path(instance, filename):
+    # The stored name never carries the uploader's file name (scans are often named after the person).
+    import uuid
+    from pathlib import Path
+
+    return f"recruitment/{instance.step.applicant_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class StepAttachment(models.Model):
+    """A scan of the step's document (申请书, 谈话记录, 政审材料, 入党志愿书 …). Served only through the scoped
+    view in views.attachment, never from a public media URL."""
+
+    step = models.ForeignKey(StepRecord, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField("文件", upload_to=attachment_path)
+    name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "发展党员材料附件"
+        ordering = ["step", "id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
 class RecruitmentPlan(models.Model):
     """发展计划: how many new 预备党员 an organization plans to admit in a year (its whole subtree)."""
 

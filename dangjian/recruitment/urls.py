@@ -9,4 +9,5 @@ urlpatterns = [
     path("new/", views.new, name="new"),
     path("plans/", views.plans, name="plans"),
     path("<int:pk>/", views.file, name="file"),
+    path("<int:pk>/attachments/<int:att_pk>/", views.attachment, name="attachment"),
 ]

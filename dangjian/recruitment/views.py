@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -25,7 +25,7 @@ from dangjian.rules import recruitment as rules
 
 from . import actions, queries
 from .forms import ApplicantForm, PlanForm, StepForm
-from .models import ACT, Applicant, Stage
+from .models import ACT, Applicant, Stage, StepAttachment
 
 PER_PAGE = 30
 CHILDREN_LIMIT = 100
@@ -95,6 +95,9 @@ def new(request):
                 messages.success(request, f"已为{a.name}建立发展党员档案（第1步：递交入党申请书）")
                 return redirect("recruitment:file", pk=a.pk)
             except ValidationError as e:
+                if hasattr(e, "error_dict") and "birth_date" in e.error_dict:
+                    # The form takes the birth date from the ID number: say it there.
+                    e = ValidationError({"id_number": e.error_dict.pop("birth_date"), **e.error_dict})
                 add_action_error(form, e)
             except PermissionDenied as e:
                 form.add_error("org", str(e))
@@ -149,12 +152,19 @@ def file(request, pk):
     if request.method == "POST":
         if not manages:
             raise Http404("档案不存在")
+        if raw and raw.isdigit() and int(raw) != step:
+            # A step that is not due (a stale page, a crafted post): the action says which one is.
+            try:
+                actions.record_step(a, int(raw), {}, by=user)
+            except (ValidationError, PermissionDenied) as e:
+                messages.error(request, "；".join(e.messages) if isinstance(e, ValidationError) else str(e))
+            return redirect("recruitment:file", pk=a.pk)
         if not can_step:
             messages.error(request, f"{actions.step_label(step)}由{approver.name if approver else '上级党委'}办理"
                            if step else "该档案没有可办理的步骤")
             return redirect("recruitment:file", pk=a.pk)
         people = _people_choices(a) if step in (5, 9) else []
-        form = StepForm(request.POST, step=step, people=people)
+        form = StepForm(request.POST, request.FILES, step=step, people=people)
         if form.is_valid():
             try:
                 _record, warnings = actions.record_step(a, step, form.data_for_action(), by=user)
@@ -173,7 +183,7 @@ def file(request, pk):
     elif can_step:
         form = StepForm(step=step, people=_people_choices(a) if step in (5, 9) else [],
                         initial={"on": timezone.localdate()})
-    steps = list(a.steps.select_related("recorded_by").prefetch_related("people").order_by("on", "id"))
+    steps = list(a.steps.select_related("recorded_by").prefetch_related("people", "attachments").order_by("on", "id"))
     return render(request, "recruitment/file.html", {
         "a": a, "id_masked": _mask(a.id_number), "timeline": _timeline(a, steps), "allowed": allowed,
         "allowed_labels": [(n, actions.STEP_NAMES[n]) for n in allowed], "step": step,
@@ -183,6 +193,24 @@ def file(request, pk):
                                      extension_months=a.extension_months),
         "today": timezone.localdate(),
     })
+
+
+@never_cache
+@login_required
+@require_GET
+def attachment(request, pk, att_pk):
+    """A step's scan, to whoever may see the file: never from a public media URL."""
+    a = get_object_or_404(queries.files(request.user), pk=pk)
+    att = get_object_or_404(StepAttachment, pk=att_pk, step__applicant=a)
+    try:
+        fh = att.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("附件文件不存在") from None
+    resp = FileResponse(fh, content_type=att.content_type, filename=att.name,
+                        as_attachment=not (att.is_image or att.content_type == "application/pdf"))
+    resp["Content-Security-Policy"] = "sandbox"  # even a PDF with scripts cannot act as this site
+    resp["X-Content-Type-Options"] = "nosniff"
+    return resp
 
 
 @never_cache

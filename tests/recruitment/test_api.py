@@ -148,3 +148,13 @@ def test_board_of_the_branch_for_its_secretary(cast, file_b1):
     assert api(cast.secretary1).get(URL + "board/?org=CA1B1").json()["open_total"] == 1
     assert api(cast.secretary2).get(URL + "board/?org=CA1B1").status_code == 404
     assert api(cast.secretary1).get(URL + "board/").status_code == 400
+
+
+def test_list_query_count_does_not_grow_with_the_files(cast, django_assert_max_num_queries):
+    for n in range(5):
+        person = {**PERSON, "name": f"申请人{n}", "id_number": idcard.make("370102", D(1999, 1, n + 1), 41 + 2 * n)}
+        actions.open_file(person, org=cast.tree.b1, by=cast.secretary1, applied_on=D(2022, 3, 1))
+    c = api(cast.town_admin)
+    with django_assert_max_num_queries(4):  # user/grants, count, page
+        r = c.get(URL + "applicants/?org=CA1")
+    assert r.json()["count"] == 5

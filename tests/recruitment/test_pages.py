@@ -63,7 +63,16 @@ def test_under_age_applicant_is_refused_next_to_the_birth_date(cast):
                                                            "applied_on": "2022-03-01", "gender": ""})
     html = r.content.decode()
     assert r.status_code == 200 and "须年满18周岁" in html and "党章 第一条" in html
+    field = html.split('id="id_id_number"')[0].rsplit("<input", 1)[1] + html.split('id="id_id_number"')[1][:300]
+    assert "is-invalid" in field and "须年满18周岁" in html.split('id="id_id_number"')[1][:600]
     assert not Applicant.objects.exists()
+
+
+def test_a_step_out_of_order_posted_from_a_stale_page_is_refused(cast, file_b1):
+    r = client(cast.secretary1).post(f"/recruitment/{file_b1.pk}/", {"step": "5", "on": "2022-03-20"}, follow=True)
+    assert "现在应办理第2步“党组织派人谈话”，不能办理第5步" in r.content.decode()
+    file_b1.refresh_from_db()
+    assert file_b1.last_step == 1 and file_b1.steps.count() == 1
 
 
 def test_new_file_form_is_not_for_viewers(cast):

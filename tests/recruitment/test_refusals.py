@@ -66,7 +66,7 @@ def test_only_a_branch_takes_applications(cast, new_file):
 
 
 def test_future_application_date_is_refused(cast, new_file):
-    assert "不能晚于今天" in refused(lambda: new_file(applied_on=dt.date.today() + dt.timedelta(days=3)), "on")
+    assert "不能晚于今天" in refused(lambda: new_file(applied_on=dt.date.today() + dt.timedelta(days=3)), "applied_on")
 
 
 def test_secretary_cannot_open_a_file_in_another_branch(cast, new_file):
