@@ -581,6 +581,7 @@ def ask(item: DisclosureItem, *, kind: str, body: str, phone: str) -> Question:
     """A villager's question or objection on a published item (no login; the view checks the form token
     and rate limits). The phone is kept for the reply only."""
     errors: dict[str, list[str]] = {}
+    item = DisclosureItem.objects.get(pk=item.pk)
     if item.status != Status.PUBLISHED:
         raise ValidationError("只能对正在公开的内容留言")
     if kind not in QuestionKind.values:
