@@ -2,8 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from dangjian.disclosure.api import DisclosureViewSet
-from dangjian.disclosure.api import CatalogEntryViewSet, QuestionViewSet, ReviewViewSet
+from dangjian.disclosure.api import CatalogEntryViewSet, DisclosureViewSet, QuestionViewSet, ReviewViewSet
 from dangjian.dues.api import DuesBaseViewSet, DuesPaymentViewSet, DuesReportViewSet
 from dangjian.io.api import ImportJobViewSet, MemberExportView
 from dangjian.members.api import MemberViewSet

@@ -18,7 +18,16 @@ from dangjian.core.scope import scope_for
 from dangjian.orgs.models import Org
 
 from . import actions, queries
-from .models import WRITE_ACTION, CatalogEntry, Category, DisclosureItem, LineKind, Question, ReviewStep, Status
+from .models import (
+    WRITE_ACTION,
+    CatalogEntry,
+    Category,
+    DisclosureItem,
+    LineKind,
+    Question,
+    ReviewStep,
+    Status,
+)
 
 
 class LineSerializer(serializers.Serializer):
