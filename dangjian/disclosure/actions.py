@@ -626,6 +626,7 @@ def answer(question: Question, *, text: str, public: bool = False, by=None) -> Q
     question.answered_at = timezone.now()
     question.answered_by = _user(by)
     question.save(update_fields=["answer", "answered_at", "answered_by"])
+    DisclosureItem.objects.filter(pk=question.item_id).update(updated_at=timezone.now())  # see set_public
     audit.record("disclosure.answer", actor=by, obj=question.item, detail={"question": question.pk})
     return set_public(question, public, by=by) if public != question.public else question
 
@@ -638,6 +639,8 @@ def set_public(question: Question, public: bool, *, by=None) -> Question:
     question.public = public
     question.public_body = mask_numbers(question.body) if public else ""
     question.save(update_fields=["public", "public_body"])
+    # The public item page shows public answers: its stamp (views._stamp) must change.
+    DisclosureItem.objects.filter(pk=question.item_id).update(updated_at=timezone.now())
     audit.record("disclosure.question_public", actor=by, obj=question.item,
                  detail={"question": question.pk, "public": public})
     return question

@@ -42,7 +42,8 @@ from .models import (
 PER_PAGE = 50
 PUBLIC_PER_PAGE = 20
 PUBLIC_PREVIEW = 5  # items per category on the overview of /gk/{code}/
-PUBLIC_MAX_AGE = 60  # seconds: a withdrawal reaches every cache within a minute
+PUBLIC_MAX_AGE = 60  # seconds: attachments (immutable once published) may be cached this long
+PUBLIC_CACHE_SECONDS = 300  # rendered /gk/ pages kept server-side; keyed by _stamp, so never stale
 VERB_LABELS = {
     "disclosure.create": "新建草稿", "disclosure.update": "修改草稿", "disclosure.publish": "公开",
     "disclosure.correct": "发布更正", "disclosure.withdraw": "撤回", "disclosure.delete": "删除草稿",
@@ -347,6 +348,42 @@ def _public(template: str, context: dict) -> HttpResponse:
     return resp
 
 
+def _stamp(org) -> str:
+    """What the public pages of `org` depend on: its name and the newest change to any of its items (every write
+    touches updated_at: publish, correct, withdraw, a question made public) or 小微权力 cases. Two indexed queries,
+    shared by every worker process through the database, so a withdrawal changes the stamp everywhere at once."""
+    from django.db.models import Count, Max
+
+    from dangjian.micropower.models import Case
+
+    a = DisclosureItem.objects.filter(org=org).aggregate(m=Max("updated_at"), n=Count("id"))
+    b = Case.objects.filter(org=org).aggregate(m=Max("updated_at"), n=Count("id"))
+    return f"{org.pk}|{org.name}|{a['m']}|{a['n']}|{b['m']}|{b['n']}"
+
+
+def _cached_public(request, org, render):
+    """The page from the cache when nothing of `org` changed since it was rendered, else `render()` (and keep it).
+    Browsers and proxies revalidate every time (no-cache + ETag: 304 while unchanged), so no cache anywhere can
+    show an item after it was withdrawn."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    etag = '"' + hashlib.sha1(f"{_stamp(org)}|{request.get_full_path()}".encode()).hexdigest()[:32] + '"'
+    if etag in request.headers.get("If-None-Match", ""):
+        resp = HttpResponse(status=304)
+    else:
+        key = f"gk-page:{etag.strip(chr(34))}"
+        html = cache.get(key)
+        if html is None:
+            html = render()
+            cache.set(key, html, PUBLIC_CACHE_SECONDS)
+        resp = HttpResponse(html)
+    resp["ETag"] = etag
+    patch_cache_control(resp, public=True, no_cache=True, max_age=0)
+    return resp
+
+
 def _parent(org: Org):
     if org.depth <= 1:
         return None
@@ -373,6 +410,10 @@ def _public_cases(org):
 @require_GET
 def public_org(request, code):
     org = queries.public_org(code)
+    return _cached_public(request, org, lambda: _render_public_org(request, org))
+
+
+def _render_public_org(request, org) -> str:
     counts = queries.public_counts(org)
     items = _with_totals(queries.public_items(org))
     chosen = request.GET.get("c") or ""
@@ -390,7 +431,7 @@ def public_org(request, code):
                                  "count": counts[value]})
     tabs = [{"value": v, "label": CATEGORY_SHORT[v], "count": counts.get(v, 0)} for v in Category.values]
     cases = [] if chosen else _public_cases(org)
-    return _public("disclosure/public_org.html", {
+    return render_to_string("disclosure/public_org.html", {
         "cases": cases,
         "org": org, "parent": _parent(org), "sections": sections, "tabs": tabs, "chosen": chosen,
         "page": page, "total": sum(counts.values()),
@@ -400,6 +441,10 @@ def public_org(request, code):
 @require_GET
 def public_item(request, code, pk):
     org = queries.public_org(code)
+    return _cached_public(request, org, lambda: _render_public_item(request, org, pk))
+
+
+def _render_public_item(request, org, pk) -> str:
     item, head = queries.public_item(org, pk)
     versions = []
     v = head
@@ -408,7 +453,7 @@ def public_item(request, code, pk):
             break
         v = v.supersedes
         versions.append(v)
-    return _public("disclosure/public_item.html", {
+    return render_to_string("disclosure/public_item.html", {
         "org": org, "parent": _parent(org), "item": item, "head": head, "versions": versions,
         "lines": list(item.lines.all()), "totals": item.totals(), "attachments": list(item.attachments.all()),
         # Only what the organization made public, and only the masked text and the answer: never the phone.
