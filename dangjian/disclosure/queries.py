@@ -60,9 +60,24 @@ def staff_list(user, params) -> tuple:
 # ---------------------------------------------------------------- public side
 
 def public_org(code: str) -> Org:
-    org = Org.objects.filter(code=code).only("id", "path", "depth", "code", "name", "org_type").first()
+    """The organization of a /gk/ page, with `stamp`: what its public pages depend on (its name, the newest change
+    to any of its items or 小微权力 cases, and their counts), read in the same single query. Every write touches
+    updated_at (publish, correct, withdraw, a question answered or made public), so a withdrawal changes the stamp
+    for every worker at once."""
+    from django.db.models import Count, Max, OuterRef, Subquery
+
+    from dangjian.micropower.models import Case
+
+    def agg(model, fn, field):
+        return Subquery(model.objects.filter(org=OuterRef("pk")).order_by().values("org")
+                        .annotate(v=fn(field)).values("v")[:1])
+
+    org = (Org.objects.filter(code=code).only("id", "path", "depth", "code", "name", "org_type")
+           .annotate(items_m=agg(DisclosureItem, Max, "updated_at"), items_n=agg(DisclosureItem, Count, "id"),
+                     cases_m=agg(Case, Max, "updated_at"), cases_n=agg(Case, Count, "id")).first())
     if org is None:
         raise Http404("没有这个党组织")
+    org.stamp = f"{org.pk}|{org.name}|{org.items_m}|{org.items_n}|{org.cases_m}|{org.cases_n}"
     return org
 
 

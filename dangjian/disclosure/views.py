@@ -43,7 +43,7 @@ PER_PAGE = 50
 PUBLIC_PER_PAGE = 20
 PUBLIC_PREVIEW = 5  # items per category on the overview of /gk/{code}/
 PUBLIC_MAX_AGE = 60  # seconds: attachments (immutable once published) may be cached this long
-PUBLIC_CACHE_SECONDS = 300  # rendered /gk/ pages kept server-side; keyed by _stamp, so never stale
+PUBLIC_CACHE_SECONDS = 300  # rendered /gk/ pages kept server-side; keyed by queries.public_org's stamp, so never stale
 VERB_LABELS = {
     "disclosure.create": "新建草稿", "disclosure.update": "修改草稿", "disclosure.publish": "公开",
     "disclosure.correct": "发布更正", "disclosure.withdraw": "撤回", "disclosure.delete": "删除草稿",
@@ -348,19 +348,6 @@ def _public(template: str, context: dict) -> HttpResponse:
     return resp
 
 
-def _stamp(org) -> str:
-    """What the public pages of `org` depend on: its name and the newest change to any of its items (every write
-    touches updated_at: publish, correct, withdraw, a question made public) or 小微权力 cases. Two indexed queries,
-    shared by every worker process through the database, so a withdrawal changes the stamp everywhere at once."""
-    from django.db.models import Count, Max
-
-    from dangjian.micropower.models import Case
-
-    a = DisclosureItem.objects.filter(org=org).aggregate(m=Max("updated_at"), n=Count("id"))
-    b = Case.objects.filter(org=org).aggregate(m=Max("updated_at"), n=Count("id"))
-    return f"{org.pk}|{org.name}|{a['m']}|{a['n']}|{b['m']}|{b['n']}"
-
-
 def _cached_public(request, org, render):
     """The page from the cache when nothing of `org` changed since it was rendered, else `render()` (and keep it).
     Browsers and proxies revalidate every time (no-cache + ETag: 304 while unchanged), so no cache anywhere can
@@ -369,7 +356,7 @@ def _cached_public(request, org, render):
 
     from django.core.cache import cache
 
-    etag = '"' + hashlib.sha1(f"{_stamp(org)}|{request.get_full_path()}".encode()).hexdigest()[:32] + '"'
+    etag = '"' + hashlib.sha1(f"{org.stamp}|{request.get_full_path()}".encode()).hexdigest()[:32] + '"'
     if etag in request.headers.get("If-None-Match", ""):
         resp = HttpResponse(status=304)
     else:
