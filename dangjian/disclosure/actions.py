@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from dangjian.core import audit
 
-from . import pii
+from . import pii, public_cache
 from .models import (
     EDITABLE,
     Attachment,
@@ -289,6 +289,7 @@ def publish(item: DisclosureItem, *, by=None) -> DisclosureItem:
     item.published_at = timezone.now()
     item.save(update_fields=["status", "published_at", "updated_at"])
     audit.record("disclosure.publish", actor=by, obj=item, detail={"version": item.version})
+    public_cache.changed(item.org)
     return item
 
 
@@ -321,6 +322,7 @@ def correct(item: DisclosureItem, data: dict, *, lines: list[dict] | None = None
         Attachment(disclosure=new, file=a.file.name, name=a.name, content_type=a.content_type, size=a.size)
         for a in item.attachments.all()
     ])
+    public_cache.changed(item.org)
     audit.record("disclosure.correct", actor=by, obj=new, detail={
         "supersedes": item.pk, "version": new.version, "note": note,
     })
@@ -343,6 +345,7 @@ def withdraw(item: DisclosureItem, *, reason: str, by=None) -> DisclosureItem:
     item.withdraw_reason = reason
     item.save(update_fields=["status", "withdrawn_at", "withdraw_reason", "updated_at"])
     audit.record("disclosure.withdraw", actor=by, obj=item, detail={"reason": reason})
+    public_cache.changed(item.org)
     return item
 
 
@@ -627,6 +630,7 @@ def answer(question: Question, *, text: str, public: bool = False, by=None) -> Q
     question.answered_by = _user(by)
     question.save(update_fields=["answer", "answered_at", "answered_by"])
     DisclosureItem.objects.filter(pk=question.item_id).update(updated_at=timezone.now())  # see set_public
+    public_cache.changed(question.org)
     audit.record("disclosure.answer", actor=by, obj=question.item, detail={"question": question.pk})
     return set_public(question, public, by=by) if public != question.public else question
 
@@ -641,6 +645,7 @@ def set_public(question: Question, public: bool, *, by=None) -> Question:
     question.save(update_fields=["public", "public_body"])
     # The public item page shows public answers: its stamp (views._stamp) must change.
     DisclosureItem.objects.filter(pk=question.item_id).update(updated_at=timezone.now())
+    public_cache.changed(question.org)
     audit.record("disclosure.question_public", actor=by, obj=question.item,
                  detail={"question": question.pk, "public": public})
     return question

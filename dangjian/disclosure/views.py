@@ -43,7 +43,6 @@ PER_PAGE = 50
 PUBLIC_PER_PAGE = 20
 PUBLIC_PREVIEW = 5  # items per category on the overview of /gk/{code}/
 PUBLIC_MAX_AGE = 60  # seconds: attachments (immutable once published) may be cached this long
-PUBLIC_CACHE_SECONDS = 300  # rendered /gk/ pages kept server-side; keyed by queries.public_org's stamp, so never stale
 VERB_LABELS = {
     "disclosure.create": "新建草稿", "disclosure.update": "修改草稿", "disclosure.publish": "公开",
     "disclosure.correct": "发布更正", "disclosure.withdraw": "撤回", "disclosure.delete": "删除草稿",
@@ -348,23 +347,31 @@ def _public(template: str, context: dict) -> HttpResponse:
     return resp
 
 
-def _cached_public(request, org, render):
-    """The page from the cache when nothing of `org` changed since it was rendered, else `render()` (and keep it).
-    Browsers and proxies revalidate every time (no-cache + ETag: 304 while unchanged), so no cache anywhere can
-    show an item after it was withdrawn."""
+def _cached_public(request, code: str, render):
+    """The page from the server-side cache while nothing public of the organization changed, else `render(org)`
+    (and keep it); see public_cache. Browsers and proxies revalidate every time (no-cache + ETag: 304 while
+    unchanged), so no cache anywhere shows an item after it was withdrawn."""
     import hashlib
 
     from django.core.cache import cache
 
-    etag = '"' + hashlib.sha1(f"{org.stamp}|{request.get_full_path()}".encode()).hexdigest()[:32] + '"'
+    from . import public_cache
+
+    org = None
+    if public_cache.shared():
+        stamp = f"{code}|{public_cache.version(code)}"
+    else:
+        org = queries.public_org(code)
+        stamp = org.stamp
+    etag = '"' + hashlib.sha1(f"{stamp}|{request.get_full_path()}".encode()).hexdigest()[:32] + '"'
     if etag in request.headers.get("If-None-Match", ""):
         resp = HttpResponse(status=304)
     else:
         key = f"gk-page:{etag.strip(chr(34))}"
         html = cache.get(key)
         if html is None:
-            html = render()
-            cache.set(key, html, PUBLIC_CACHE_SECONDS)
+            html = render(org or queries.public_org(code))
+            cache.set(key, html, public_cache.PAGE_SECONDS)
         resp = HttpResponse(html)
     resp["ETag"] = etag
     patch_cache_control(resp, public=True, no_cache=True, max_age=0)
@@ -396,8 +403,7 @@ def _public_cases(org):
 
 @require_GET
 def public_org(request, code):
-    org = queries.public_org(code)
-    return _cached_public(request, org, lambda: _render_public_org(request, org))
+    return _cached_public(request, code, lambda org: _render_public_org(request, org))
 
 
 def _render_public_org(request, org) -> str:
@@ -427,8 +433,7 @@ def _render_public_org(request, org) -> str:
 
 @require_GET
 def public_item(request, code, pk):
-    org = queries.public_org(code)
-    return _cached_public(request, org, lambda: _render_public_item(request, org, pk))
+    return _cached_public(request, code, lambda org: _render_public_item(request, org, pk))
 
 
 def _render_public_item(request, org, pk) -> str:

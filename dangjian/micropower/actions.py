@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from dangjian.core import audit
-from dangjian.disclosure import pii
+from dangjian.disclosure import pii, public_cache
 
 from .defaults import DEFAULT_POWERS
 from .models import Case, CaseStatus, CaseStep, Power, PowerStep
@@ -142,6 +142,7 @@ def open_case(org, power: Power, data: dict, *, by=None) -> Case:
     CaseStep.objects.bulk_create([CaseStep(case=case, position=s.position, name=s.name, responsible=s.responsible,
                                            days=s.days) for s in power.steps.all()])
     audit.record("micropower.open", actor=by, obj=case, detail={"power": power.name, "org": org.code})
+    public_cache.changed(org)
     return case
 
 
@@ -171,8 +172,9 @@ def record_step(case: Case, position: int, *, done_on, responsible: str, note: s
     if len(pending) == 1:
         case.status = CaseStatus.DONE
         case.closed_on = day
-        case.save(update_fields=["status", "closed_on", "updated_at"])
+    case.save(update_fields=["status", "closed_on", "updated_at"])  # updated_at: the public page's stamp
     audit.record("micropower.step", actor=by, obj=case, detail={"step": step.name, "done_on": day.isoformat()})
+    public_cache.changed(case.org)
     return step
 
 
@@ -186,4 +188,5 @@ def refuse(case: Case, *, reason: str, on=None, by=None) -> Case:
     case.status = CaseStatus.REFUSED
     case.save(update_fields=["outcome", "closed_on", "status", "updated_at"])
     audit.record("micropower.refuse", actor=by, obj=case, detail={"reason": case.outcome})
+    public_cache.changed(case.org)
     return case

@@ -171,3 +171,22 @@ def crawl(cast, todo: list[str], *, secrets: tuple[str, ...] = ()) -> dict[str, 
             if path.startswith("/gk/"):
                 todo.append(path + ("?" + urlparse(link).query if urlparse(link).query else ""))
     return pages
+
+
+def test_with_a_shared_cache_pages_are_served_without_queries_and_a_withdrawal_replaces_them(
+        items, monkeypatch, django_assert_max_num_queries, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from dangjian.disclosure import public_cache
+
+    monkeypatch.setattr(public_cache, "shared", lambda: True)
+    cache.clear()
+    first = PUBLIC.get("/gk/CA1B1/")
+    assert "发展党员情况公示" in first.content.decode()
+    with django_assert_max_num_queries(0):
+        assert PUBLIC.get("/gk/CA1B1/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.withdraw(items.party, reason="内容有误")
+    again = PUBLIC.get("/gk/CA1B1/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200 and "发展党员情况公示" not in again.content.decode()
+    assert PUBLIC.get(f"/gk/CA1B1/{items.party.pk}/").status_code == 404
