@@ -142,7 +142,7 @@ def generate(villages: int, items: int) -> dict:
 
 
 def baseline(paths: list[str], runs: int = 60) -> dict:
-    """One reader, nothing cached: the render cost the cache saves."""
+    """One reader, nothing cached: the render cost the cache saves (the shared cache is emptied before each)."""
     from django.core.cache import cache
     from django.test import Client
 
@@ -255,13 +255,17 @@ def main(argv=None):
     args = parse_args(argv)
     create_db()
     var_dir = tempfile.mkdtemp(prefix="dj-bench-disclosure-")
+    # The bench process writes too (the withdrawal half-way): it must share the servers' cache, as every process
+    # of a deployment does.
+    redis = start_redis()
+    if redis is not None:
+        os.environ["DANGJIAN_REDIS_URL"] = f"redis://127.0.0.1:{REDIS_PORT}/0"
     setup_django(var_dir)
-    proc = redis = None
+    proc = None
     try:
         info = generate(args.villages, args.items)
         paths, hidden = info["paths"], info["hidden"]
         base = baseline(paths)
-        redis = start_redis()
         proc = serve(args.workers, var_dir, redis is not None)
         problems = check_hidden(paths, hidden)
         midway: dict = {}
