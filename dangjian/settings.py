@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "dangjian.dues",
     "dangjian.disclosure",
     "dangjian.recruitment",
+    "dangjian.micropower",
     "dangjian.web",
 ]
 

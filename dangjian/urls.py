@@ -18,6 +18,7 @@ urlpatterns = [
     path("recruitment/", include("dangjian.recruitment.urls")),
     # Public disclosure pages: readable without logging in.
     path("gk/", include("dangjian.disclosure.public_urls")),
+    path("micropower/", include("dangjian.micropower.urls")),
     path("", include("dangjian.web.urls")),
 ]
 

@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from dangjian.disclosure.api import DisclosureViewSet
+from dangjian.disclosure.api import CatalogEntryViewSet, DisclosureViewSet, QuestionViewSet, ReviewViewSet
 from dangjian.dues.api import DuesBaseViewSet, DuesPaymentViewSet, DuesReportViewSet
 from dangjian.io.api import ImportJobViewSet, MemberExportView
 from dangjian.members.api import MemberViewSet
@@ -12,6 +12,7 @@ from dangjian.members.api_life import (
     MobileMembershipViewSet,
     StatusCaseViewSet,
 )
+from dangjian.micropower.api import CaseViewSet, PowerViewSet
 from dangjian.orglife.api import ComplianceViewSet, FilingViewSet, MeetingViewSet, PlanViewSet
 from dangjian.orgs.api import OrgViewSet
 from dangjian.recruitment.api import ApplicantViewSet, BoardViewSet, RecruitmentPlanViewSet
@@ -37,6 +38,11 @@ router.register("disposal-cases", DisposalCaseViewSet, basename="disposal-case")
 router.register("recruitment/applicants", ApplicantViewSet, basename="recruitment-applicant")
 router.register("recruitment/plans", RecruitmentPlanViewSet, basename="recruitment-plan")
 router.register("recruitment/board", BoardViewSet, basename="recruitment-board")
+router.register("disclosure-catalog", CatalogEntryViewSet, basename="disclosure-catalog")
+router.register("disclosure-reviews", ReviewViewSet, basename="disclosure-review")
+router.register("disclosure-questions", QuestionViewSet, basename="disclosure-question")
+router.register("micropower/powers", PowerViewSet, basename="micropower-power")
+router.register("micropower/cases", CaseViewSet, basename="micropower-case")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -191,6 +191,12 @@ def load(city: City) -> dict:
 
     dues = load_dues(city.seed, city.today, [m for m in members if m.status == Status.NORMAL] + recruited["admitted"])
     root = org_of[city.root.code]
+    # 6. The default 三务公开目录 and 小微权力清单, kept by the city (its admins edit them).
+    from dangjian.disclosure.actions import install_default_catalog
+    from dangjian.micropower.actions import install_defaults
+
+    install_default_catalog(root, effective_from=city.today.replace(month=1, day=1))
+    install_defaults(root)
     active = sum(1 for s in city.members if s.status == Status.NORMAL)
     summary = {
         "seed": city.seed, "size": city.size, "today": city.today.isoformat(), "orgs": len(objs),

@@ -9,6 +9,7 @@ WRITE_ACTION)` / `Org.objects.restrict(user, WRITE_ACTION)`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -18,8 +19,23 @@ from django.utils import timezone
 
 from dangjian.core import audit
 
-from . import pii
-from .models import Attachment, Category, DisclosureItem, FinanceLine, LineKind, Status
+from . import pii, public_cache
+from .models import (
+    EDITABLE,
+    Attachment,
+    CatalogEntry,
+    Category,
+    DisclosureItem,
+    FinanceLine,
+    Frequency,
+    LineKind,
+    Question,
+    QuestionKind,
+    Review,
+    ReviewStep,
+    Status,
+    SupervisorSeat,
+)
 from .sanitize import sanitize, text_of
 
 FIELDS = ("category", "title", "body", "period_label", "period_start", "period_end",
@@ -181,9 +197,48 @@ def _write_lines(item: DisclosureItem, lines: list[dict]) -> None:
     FinanceLine.objects.bulk_create([FinanceLine(disclosure=item, **ln) for ln in lines])
 
 
+def _catalog(org, data: dict, category: str) -> dict:
+    """{"catalog_entry": entry | None, "period": label} from data["catalog_entry"] (an entry or its id) and
+    data["period"]; the entry must bind `org`, match the category, and the period its frequency."""
+    raw = data.get("catalog_entry")
+    period = (data.get("period") or "").strip()
+    if raw in (None, ""):
+        if period:
+            raise ValidationError({"period": "只有公开目录中的事项需要填写目录期间"})
+        return {"catalog_entry": None, "period": ""}
+    entry_id = raw.pk if isinstance(raw, CatalogEntry) else raw
+    entry = CatalogEntry.objects.applying_to(org).filter(pk=entry_id).first() if str(entry_id).isdigit() else None
+    if entry is None:
+        raise ValidationError({"catalog_entry": f"公开目录事项“{raw}”不适用于{org.name}"})
+    if category and category != entry.category:
+        raise ValidationError({"category": f"公开目录事项“{entry.title}”属于{entry.get_category_display()}"})
+    if entry.frequency == Frequency.IMMEDIATE:
+        if period:
+            raise ValidationError({"period": "随时公开的事项不填写目录期间"})
+        return {"catalog_entry": entry, "period": ""}
+    from dangjian.rules import disclosure as rules
+    from dangjian.rules.meetings import period_bounds
+
+    want = rules.FREQUENCY_PERIOD[entry.frequency]
+    examples = {"month": "2025-07", "quarter": "2025-Q3", "year": "2025"}
+    try:
+        period_bounds(period)
+        ok = (len(period) == 4) == (want == "year") and ("Q" in period) == (want == "quarter")
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValidationError({"period": f"“{entry.title}”{entry.get_frequency_display()}公开，"
+                                         f"目录期间应写成{examples[want]}这样的格式"})
+    return {"catalog_entry": entry, "period": period}
+
+
 @transaction.atomic
 def create_draft(org, data: dict, *, lines: list[dict] | None = None, by=None) -> DisclosureItem:
+    if data.get("catalog_entry") not in (None, "") and not data.get("category"):
+        entry = CatalogEntry.objects.filter(pk=getattr(data["catalog_entry"], "pk", data["catalog_entry"])).first()
+        data = {**data, "category": entry.category if entry else ""}
     values, clean_lines = _clean(data, lines if lines is not None else [])
+    values.update(_catalog(org, data, values["category"]))
     item = DisclosureItem.objects.create(org=org, org_path=org.path, created_by=_user(by), **values)
     if clean_lines:
         _write_lines(item, clean_lines)
@@ -194,13 +249,21 @@ def create_draft(org, data: dict, *, lines: list[dict] | None = None, by=None) -
 @transaction.atomic
 def update_draft(item: DisclosureItem, data: dict, *, lines: list[dict] | None = None, by=None) -> DisclosureItem:
     item = DisclosureItem.objects.select_for_update().get(pk=item.pk)
-    if item.status != Status.DRAFT:
-        raise ValidationError("只有草稿可以修改；已公开的内容请用“更正”发布新版本")
+    if item.status not in EDITABLE:
+        raise ValidationError("只有草稿或被退回的内容可以修改；已公开的内容请用“更正”发布新版本")
     merged = {f: data.get(f, getattr(item, f)) for f in FIELDS}
     values, clean_lines = _clean(merged, lines if lines is not None else _saved_lines(item))
-    changed = [f for f in FIELDS if values[f] != getattr(item, f)]
+    if "catalog_entry" in data or "period" in data:
+        values.update(_catalog(item.org, {"catalog_entry": data.get("catalog_entry", item.catalog_entry_id),
+                                          "period": data.get("period", item.period)}, values["category"]))
+    else:
+        values.update(_catalog(item.org, {"catalog_entry": item.catalog_entry_id, "period": item.period},
+                               values["category"]))
+    fields = (*FIELDS, "catalog_entry", "period")
+    changed = [f for f in fields if values[f] != getattr(item, f)]
     for f in changed:
         setattr(item, f, values[f])
+    item.status = Status.DRAFT  # a returned item edited is a draft again, to be submitted anew
     item.save()
     if lines is not None:
         _write_lines(item, clean_lines)
@@ -211,8 +274,12 @@ def update_draft(item: DisclosureItem, data: dict, *, lines: list[dict] | None =
 
 @transaction.atomic
 def publish(item: DisclosureItem, *, by=None) -> DisclosureItem:
-    item = DisclosureItem.objects.select_for_update().get(pk=item.pk)
-    if item.status != Status.DRAFT:
+    item = DisclosureItem.objects.select_for_update(of=("self",)).select_related("catalog_entry").get(pk=item.pk)
+    review = item.catalog_entry.review if item.catalog_entry else Review.NONE
+    if review != Review.NONE and item.status != Status.APPROVED:
+        raise ValidationError(f"“{item.title}”按公开目录须经{item.catalog_entry.get_review_display()}，"
+                              f"审核通过后才能公开（当前状态：{item.get_status_display()}）")
+    if review == Review.NONE and item.status not in (Status.DRAFT, Status.APPROVED):
         raise ValidationError(f"“{item.title}”当前状态为{item.get_status_display()}，只有草稿可以公开")
     # Re-check the saved content: rules (totals, personal numbers) may be stricter than when drafted.
     _clean({f: getattr(item, f) for f in FIELDS}, _saved_lines(item))
@@ -222,6 +289,7 @@ def publish(item: DisclosureItem, *, by=None) -> DisclosureItem:
     item.published_at = timezone.now()
     item.save(update_fields=["status", "published_at", "updated_at"])
     audit.record("disclosure.publish", actor=by, obj=item, detail={"version": item.version})
+    public_cache.changed(item.org)
     return item
 
 
@@ -246,6 +314,7 @@ def correct(item: DisclosureItem, data: dict, *, lines: list[dict] | None = None
     item.save(update_fields=["status", "updated_at"])
     new = DisclosureItem.objects.create(
         org=item.org, org_path=item.org_path, created_by=_user(by), supersedes=item, version=item.version + 1,
+        catalog_entry=item.catalog_entry, period=item.period,
         correction_note=note, status=Status.PUBLISHED, published_at=now, **values,
     )
     _write_lines(new, clean_lines)
@@ -253,6 +322,7 @@ def correct(item: DisclosureItem, data: dict, *, lines: list[dict] | None = None
         Attachment(disclosure=new, file=a.file.name, name=a.name, content_type=a.content_type, size=a.size)
         for a in item.attachments.all()
     ])
+    public_cache.changed(item.org)
     audit.record("disclosure.correct", actor=by, obj=new, detail={
         "supersedes": item.pk, "version": new.version, "note": note,
     })
@@ -275,14 +345,15 @@ def withdraw(item: DisclosureItem, *, reason: str, by=None) -> DisclosureItem:
     item.withdraw_reason = reason
     item.save(update_fields=["status", "withdrawn_at", "withdraw_reason", "updated_at"])
     audit.record("disclosure.withdraw", actor=by, obj=item, detail={"reason": reason})
+    public_cache.changed(item.org)
     return item
 
 
 @transaction.atomic
 def delete_draft(item: DisclosureItem, *, by=None) -> None:
     item = DisclosureItem.objects.select_for_update().get(pk=item.pk)
-    if item.status != Status.DRAFT:
-        raise ValidationError("只有草稿可以删除；已公开的内容请撤回")
+    if item.status not in EDITABLE:
+        raise ValidationError("只有草稿或被退回的内容可以删除；已公开的内容请撤回")
     audit.record("disclosure.delete", actor=by, obj=item, detail={"title": item.title})
     item.delete()
 
@@ -291,7 +362,7 @@ def delete_draft(item: DisclosureItem, *, by=None) -> None:
 def add_attachment(item: DisclosureItem, upload, *, by=None) -> Attachment:
     """Attach an image or PDF (≤ 10 MB) to a draft."""
     item = DisclosureItem.objects.select_for_update().get(pk=item.pk)
-    if item.status != Status.DRAFT:
+    if item.status not in EDITABLE:
         raise ValidationError("只能给草稿添加附件；已公开的内容请用“更正”")
     name = Path(upload.name or "").name[:200] or "附件"
     ext = Path(name).suffix.lower()
@@ -317,8 +388,8 @@ def add_attachment(item: DisclosureItem, upload, *, by=None) -> Attachment:
 @transaction.atomic
 def remove_attachment(att: Attachment, *, by=None) -> None:
     item = DisclosureItem.objects.select_for_update().get(pk=att.disclosure_id)
-    if item.status != Status.DRAFT:
-        raise ValidationError("已公开内容的附件不能删除；请用“更正”")
+    if item.status not in EDITABLE:
+        raise ValidationError("已提交或已公开内容的附件不能删除；请用“更正”")
     audit.record("disclosure.detach", actor=by, obj=item, detail={"attachment": att.pk, "name": att.name})
     # The file stays in storage: the audit log names it, and nothing public links to it any more.
     att.delete()
@@ -326,3 +397,255 @@ def remove_attachment(att: Attachment, *, by=None) -> None:
 
 def _user(by):
     return by if by is not None and getattr(by, "is_authenticated", False) else None
+
+
+# ---------------------------------------------------------------- review (审核)
+
+def _note(raw, label: str, *, required: bool) -> str:
+    note = " ".join((raw or "").split())
+    if required and not note:
+        raise ValidationError({"note": f"请填写{label}"})
+    if len(note) > 300:
+        raise ValidationError({"note": f"{label}不能超过300个字"})
+    return note
+
+
+def _name(by) -> str:
+    user = _user(by)
+    return (getattr(user, "display_name", "") or getattr(user, "username", "")) if user else ""
+
+
+@transaction.atomic
+def submit(item: DisclosureItem, *, by=None) -> DisclosureItem:
+    """Submit an item whose catalogue entry requires review (draft or returned → submitted)."""
+    item = DisclosureItem.objects.select_for_update(of=("self",)).select_related("catalog_entry").get(pk=item.pk)
+    if item.catalog_entry is None or item.catalog_entry.review == Review.NONE:
+        raise ValidationError("此内容不需要审核，可直接公开")
+    if item.status not in EDITABLE:
+        raise ValidationError(f"只有草稿或被退回的内容可以提交审核（当前状态：{item.get_status_display()}）")
+    _clean({f: getattr(item, f) for f in FIELDS}, _saved_lines(item))
+    item.status = Status.SUBMITTED
+    item.submitted_at = timezone.now()
+    item.save(update_fields=["status", "submitted_at", "updated_at"])
+    ReviewStep.objects.create(item=item, kind=ReviewStep.Kind.SUBMIT, by=_user(by), by_name=_name(by))
+    audit.record("disclosure.submit", actor=by, obj=item, detail={"review": item.catalog_entry.review})
+    return item
+
+
+def _reviewing(item, by) -> DisclosureItem:
+    item = DisclosureItem.objects.select_for_update(of=("self",)).select_related("catalog_entry").get(pk=item.pk)
+    if item.status != Status.SUBMITTED:
+        raise ValidationError(f"只有待审核的内容可以审核（当前状态：{item.get_status_display()}）")
+    submitter = item.review_steps.filter(kind=ReviewStep.Kind.SUBMIT).order_by("-at", "-id").values_list(
+        "by_id", flat=True).first()
+    user = _user(by)
+    if user is not None and submitter == user.pk:
+        raise ValidationError("不能审核自己提交的内容（提出与审核应由不同的人完成，党务公开条例 第十五条）")
+    return item
+
+
+@transaction.atomic
+def approve(item: DisclosureItem, *, note: str = "", by=None, publish_now: bool = False) -> DisclosureItem:
+    item = _reviewing(item, by)
+    note = _note(note, "审核意见", required=False)
+    item.status = Status.APPROVED
+    item.save(update_fields=["status", "updated_at"])
+    ReviewStep.objects.create(item=item, kind=ReviewStep.Kind.APPROVE, by=_user(by), by_name=_name(by), note=note)
+    audit.record("disclosure.approve", actor=by, obj=item, detail={"note": note})
+    if publish_now:
+        item = publish(item, by=by)
+    return item
+
+
+@transaction.atomic
+def return_item(item: DisclosureItem, *, reason: str, by=None) -> DisclosureItem:
+    """退回修改: back to the author with the reason."""
+    item = _reviewing(item, by)
+    reason = _note(reason, "退回原因", required=True)
+    item.status = Status.RETURNED
+    item.save(update_fields=["status", "updated_at"])
+    ReviewStep.objects.create(item=item, kind=ReviewStep.Kind.RETURN, by=_user(by), by_name=_name(by), note=reason)
+    audit.record("disclosure.return", actor=by, obj=item, detail={"reason": reason})
+    return item
+
+
+# ---------------------------------------------------------------- catalogue (公开目录)
+
+CATALOG_FIELDS = ("domain", "org_type", "category", "title", "frequency", "publisher", "review", "source",
+                  "position", "active", "effective_from")
+
+
+def _clean_entry(data: dict) -> dict:
+    from dangjian.orgs.models import Domain, OrgType
+
+    errors: dict[str, list[str]] = {}
+    out: dict = {}
+
+    def pick(field, choices, label):
+        v = data.get(field) or ""
+        if v not in choices:
+            errors[field] = [f"请选择{label}"]
+        out[field] = v
+
+    pick("domain", Domain.values, "适用领域")
+    pick("category", Category.values, "公开类别（党务、村务或财务）")
+    pick("frequency", Frequency.values, "公开频次（每月、每季度、每年或随时）")
+    pick("review", Review.values, "审核方式")
+    org_type = data.get("org_type") or ""
+    if org_type and org_type not in OrgType.values:
+        errors["org_type"] = ["适用组织类别无效"]
+    out["org_type"] = org_type
+    for field, label, n in (("title", "公开事项", 200), ("publisher", "公开责任主体", 100), ("source", "依据", 200)):
+        v = " ".join(str(data.get(field) or "").split())
+        if field != "source" and not v:
+            errors[field] = [f"请填写{label}"]
+        elif len(v) > n:
+            errors[field] = [f"{label}不能超过{n}个字"]
+        out[field] = v
+    try:
+        out["position"] = int(data.get("position") or 0)
+        if out["position"] < 0:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["position"] = ["顺序应为不小于0的整数"]
+    out["active"] = bool(data.get("active", True))
+    try:
+        out["effective_from"] = _date(data.get("effective_from"), "起始日期") or timezone.localdate()
+    except ValidationError as e:
+        errors["effective_from"] = e.messages
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+@transaction.atomic
+def create_entry(owner, data: dict, *, by=None) -> CatalogEntry:
+    values = _clean_entry(data)
+    entry = CatalogEntry.objects.create(owner=owner, owner_path=owner.path, **values)
+    audit.record("disclosure.catalog_create", actor=by, obj=entry, detail={"owner": owner.code, "title": entry.title})
+    return entry
+
+
+@transaction.atomic
+def update_entry(entry: CatalogEntry, data: dict, *, by=None) -> CatalogEntry:
+    entry = CatalogEntry.objects.select_for_update().get(pk=entry.pk)
+    merged = {f: data.get(f, getattr(entry, f)) for f in CATALOG_FIELDS}
+    values = _clean_entry(merged)
+    changed = [f for f in CATALOG_FIELDS if values[f] != getattr(entry, f)]
+    for f in changed:
+        setattr(entry, f, values[f])
+    entry.save()
+    audit.record("disclosure.catalog_update", actor=by, obj=entry, detail={"fields": changed})
+    return entry
+
+
+@transaction.atomic
+def install_default_catalog(owner, *, by=None, effective_from: dt.date | None = None) -> int:
+    """Copy the default 农村/社区 catalogue (rules.disclosure.default_catalog) into `owner`'s catalogue, once:
+    entries it already has (same domain and title) are left alone. Answers how many were added."""
+    from dangjian.rules.disclosure import default_catalog
+
+    have = set(CatalogEntry.objects.filter(owner=owner).values_list("domain", "title"))
+    start = effective_from or timezone.localdate()
+    new = [CatalogEntry(owner=owner, owner_path=owner.path, position=n, effective_from=start, **row)
+           for n, row in enumerate(default_catalog(), start=1) if (row["domain"], row["title"]) not in have]
+    CatalogEntry.objects.bulk_create(new)
+    audit.record("disclosure.catalog_install", actor=by, obj=owner, detail={"added": len(new)})
+    return len(new)
+
+
+@transaction.atomic
+def add_seat(org, user, *, title: str = "村务监督委员会成员", by=None) -> SupervisorSeat:
+    title = " ".join((title or "").split())[:50] or "村务监督委员会成员"
+    if SupervisorSeat.objects.filter(org=org, user=user).exists():
+        raise ValidationError({"user": f"{user.display_name or user.username}已是{org.name}的监督委员会成员"})
+    seat = SupervisorSeat.objects.create(org=org, user=user, title=title)
+    audit.record("disclosure.seat_add", actor=by, obj=org, detail={"user": user.username, "title": title})
+    return seat
+
+
+@transaction.atomic
+def remove_seat(seat: SupervisorSeat, *, by=None) -> None:
+    audit.record("disclosure.seat_remove", actor=by, obj=seat.org, detail={"user": seat.user.username})
+    seat.delete()
+
+
+# ---------------------------------------------------------------- villagers' questions (群众留言)
+
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def normalize_phone(raw: str) -> str:
+    return "".join(ch for ch in (raw or "") if ch.isdigit())[-11:] if raw else ""
+
+
+@transaction.atomic
+def ask(item: DisclosureItem, *, kind: str, body: str, phone: str) -> Question:
+    """A villager's question or objection on a published item (no login; the view checks the form token
+    and rate limits). The phone is kept for the reply only."""
+    errors: dict[str, list[str]] = {}
+    item = DisclosureItem.objects.get(pk=item.pk)
+    if item.status != Status.PUBLISHED:
+        raise ValidationError("只能对正在公开的内容留言")
+    if kind not in QuestionKind.values:
+        errors["kind"] = ["请选择询问或异议"]
+    body = (body or "").strip()
+    if len(body) < 5:
+        errors["body"] = ["请写下您的问题或异议（至少5个字）"]
+    elif len(body) > 1000:
+        errors["body"] = ["留言不能超过1000个字"]
+    digits = normalize_phone(phone)
+    if not PHONE_RE.match(digits) or len("".join(ch for ch in phone if ch.isdigit())) not in (11, 13):
+        errors["phone"] = ["请填写11位手机号码，用于答复您（不会公开）"]
+    if errors:
+        raise ValidationError(errors)
+    q = Question.objects.create(item=item, org_id=item.org_id, org_path=item.org_path, kind=kind, body=body,
+                                phone=digits)
+    # The audit detail carries no phone number: the log is readable by more people than the inbox.
+    audit.record("disclosure.question", actor=None, obj=item, detail={"question": q.pk, "kind": kind})
+    return q
+
+
+def mask_numbers(text: str) -> str:
+    """The text with every ID or mobile number masked (138****1234, 3701**********1234)."""
+    out = pii.ID_NUMBER.sub(lambda m: m.group()[:4] + "*" * 10 + m.group()[-4:], text or "")
+    return pii.MOBILE.sub(lambda m: (d := "".join(c for c in m.group() if c.isdigit()))[:3] + "****" + d[-4:], out)
+
+
+@transaction.atomic
+def answer(question: Question, *, text: str, public: bool = False, by=None) -> Question:
+    """The responsible organization answers; `public` shows question and answer on the item's public page
+    (the question masked, never the phone)."""
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"answer": "请填写答复内容"})
+    if len(text) > 2000:
+        raise ValidationError({"answer": "答复不能超过2000个字"})
+    msg = _pii_message("答复", text)
+    if msg:
+        raise ValidationError({"answer": msg})
+    question.answer = text
+    question.answered_at = timezone.now()
+    question.answered_by = _user(by)
+    question.save(update_fields=["answer", "answered_at", "answered_by"])
+    DisclosureItem.objects.filter(pk=question.item_id).update(updated_at=timezone.now())  # see set_public
+    public_cache.changed(question.org)
+    audit.record("disclosure.answer", actor=by, obj=question.item, detail={"question": question.pk})
+    return set_public(question, public, by=by) if public != question.public else question
+
+
+@transaction.atomic
+def set_public(question: Question, public: bool, *, by=None) -> Question:
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if public and question.answered_at is None:
+        raise ValidationError({"public": "答复后才能在公开页显示"})
+    question.public = public
+    question.public_body = mask_numbers(question.body) if public else ""
+    question.save(update_fields=["public", "public_body"])
+    # The public item page shows public answers: its stamp (views._stamp) must change.
+    DisclosureItem.objects.filter(pk=question.item_id).update(updated_at=timezone.now())
+    public_cache.changed(question.org)
+    audit.record("disclosure.question_public", actor=by, obj=question.item,
+                 detail={"question": question.pk, "public": public})
+    return question

@@ -18,7 +18,16 @@ from dangjian.core.scope import scope_for
 from dangjian.orgs.models import Org
 
 from . import actions, queries
-from .models import WRITE_ACTION, Category, DisclosureItem, LineKind, Status
+from .models import (
+    WRITE_ACTION,
+    CatalogEntry,
+    Category,
+    DisclosureItem,
+    LineKind,
+    Question,
+    ReviewStep,
+    Status,
+)
 
 
 class LineSerializer(serializers.Serializer):
@@ -165,3 +174,156 @@ class DisclosureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         s = WithdrawSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         return self._out(actions.withdraw(item, reason=s.validated_data["reason"], by=request.user))
+
+
+# ---------------------------------------------------------------- catalogue, review, questions
+
+class CatalogEntrySerializer(serializers.ModelSerializer):
+    owner = serializers.CharField(source="owner.code", read_only=True)
+
+    class Meta:
+        model = CatalogEntry
+        fields = ["id", "owner", "domain", "org_type", "category", "title", "frequency", "publisher", "review",
+                  "source", "position", "active", "effective_from"]
+        read_only_fields = ["id", "owner"]
+        extra_kwargs = {"effective_from": {"required": False}}
+
+
+class CatalogCreateSerializer(CatalogEntrySerializer):
+    owner_code = serializers.CharField(write_only=True, help_text="制定目录的党组织编码（其下级适用）")
+
+    class Meta(CatalogEntrySerializer.Meta):
+        fields = [*CatalogEntrySerializer.Meta.fields, "owner_code"]
+
+
+@extend_schema(parameters=[OpenApiParameter("org", str, description="党组织编码：适用于该组织的目录（含上级制定的）")])
+class CatalogEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """公开目录. Read: entries in or above the caller's scope; write: admins (change_org) of the owner."""
+
+    serializer_class = CatalogEntrySerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        qs = CatalogEntry.objects.restrict(self.request.user).select_related("owner").order_by("owner_path", "id")
+        code = self.request.query_params.get("org")
+        if code:
+            org = Org.objects.restrict(self.request.user).filter(code=code).first()
+            qs = qs.filter(pk__in=CatalogEntry.objects.applying_to(org).values("pk")) if org else qs.none()
+        return qs
+
+    @extend_schema(request=CatalogCreateSerializer, responses={201: CatalogEntrySerializer})
+    def create(self, request):
+        scope = scope_for(request.user)
+        if not (scope.everything or scope.prefixes("change_org")):
+            raise PermissionDenied("您没有制定公开目录的权限")
+        s = CatalogCreateSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        owner = Org.objects.restrict(request.user, "change_org").filter(code=s.validated_data["owner_code"]).first()
+        if owner is None:
+            raise ValidationError({"owner_code": ["没有这个党组织，或您无权为其制定公开目录"]})
+        data = {k: v for k, v in s.validated_data.items() if k != "owner_code"}
+        entry = actions.create_entry(owner, data, by=request.user)
+        return Response(CatalogEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CatalogEntrySerializer, responses={200: CatalogEntrySerializer})
+    def partial_update(self, request, pk=None):
+        entry = get_object_or_404(CatalogEntry.objects.restrict(request.user, "change_org"), pk=pk)
+        s = CatalogEntrySerializer(entry, data=request.data, partial=True)
+        s.is_valid(raise_exception=True)
+        entry = actions.update_entry(entry, dict(s.validated_data), by=request.user)
+        return Response(CatalogEntrySerializer(entry).data)
+
+
+class ReviewStepSerializer(serializers.ModelSerializer):
+    item = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = ReviewStep
+        fields = ["id", "item", "kind", "by_name", "note", "at"]
+        read_only_fields = fields
+
+
+class ReviewDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[("approve", "通过"), ("return", "退回修改")])
+    note = serializers.CharField(required=False, allow_blank=True, default="", help_text="退回时必填")
+
+
+class ReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """待我审核: submitted items the caller may review; POST {id}/decide/ approves or returns; GET {id}/steps/
+    of any item the caller can see."""
+
+    serializer_class = DisclosureSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return (queries.reviewable(self.request.user).select_related("org").prefetch_related("lines")
+                .order_by("submitted_at", "id"))
+
+    @extend_schema(request=ReviewDecisionSerializer, responses={200: DisclosureSerializer})
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        item = get_object_or_404(self.get_queryset(), pk=pk)
+        s = ReviewDecisionSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        if s.validated_data["decision"] == "approve":
+            item = actions.approve(item, note=s.validated_data["note"], by=request.user)
+        else:
+            item = actions.return_item(item, reason=s.validated_data["note"], by=request.user)
+        item = DisclosureItem.objects.select_related("org").prefetch_related("lines").get(pk=item.pk)
+        return Response(DisclosureSerializer(item).data)
+
+    @extend_schema(responses={200: ReviewStepSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def steps(self, request, pk=None):
+        item = get_object_or_404(DisclosureItem.objects.restrict(request.user, "view"), pk=pk)
+        return Response(ReviewStepSerializer(item.review_steps.all(), many=True).data)
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    org = serializers.CharField(source="org.code", read_only=True)
+    item = serializers.PrimaryKeyRelatedField(read_only=True)
+    phone = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Question
+        fields = ["id", "item", "org", "kind", "body", "phone", "created_at", "answer", "answered_at", "public"]
+        read_only_fields = fields
+
+    def get_phone(self, obj) -> str:
+        # Those who answer (view_sensitive over the org) see the number; viewers see it masked.
+        scope = self.context.get("scope")
+        if scope is not None and scope.covers(obj.org_path, "view_sensitive"):
+            return obj.phone
+        return obj.phone[:3] + "****" + obj.phone[-4:]
+
+
+class AnswerSerializer(serializers.Serializer):
+    answer = serializers.CharField()
+    public = serializers.BooleanField(default=False, help_text="true：在公开页显示问题（隐去号码）和答复")
+
+
+@extend_schema(parameters=[OpenApiParameter("answered", bool, description="true 已答复 / false 待答复")])
+class QuestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """群众留言 (staff side). Villagers submit on the public page, not through the API."""
+
+    serializer_class = QuestionSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        qs = Question.objects.filter(scope_for(self.request.user).path_q("org_path", "view")).select_related("org")
+        answered = self.request.query_params.get("answered")
+        if answered in ("true", "false"):
+            qs = qs.filter(answered_at__isnull=(answered == "false"))
+        return qs.order_by("-created_at", "-id")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "scope": scope_for(self.request.user)}
+
+    @extend_schema(request=AnswerSerializer, responses={200: QuestionSerializer})
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        q = get_object_or_404(Question.objects.filter(scope_for(request.user).path_q("org_path", WRITE_ACTION)), pk=pk)
+        s = AnswerSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        q = actions.answer(q, text=s.validated_data["answer"], public=s.validated_data["public"], by=request.user)
+        return Response(QuestionSerializer(q, context=self.get_serializer_context()).data)

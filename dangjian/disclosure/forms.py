@@ -4,8 +4,9 @@ ValidationErrors are put back onto the form (orgs.forms.add_action_error)."""
 from django import forms
 
 from dangjian.orgs.forms import BootstrapMixin, date_field
+from dangjian.orgs.models import Domain
 
-from .models import Category, LineKind
+from .models import Category, Frequency, LineKind, QuestionKind, Review
 
 BODY_HELP = ("可直接输入文字（空行分段），也可粘贴简单格式：段落、加粗、列表、表格、链接。"
              "脚本、样式、图片标签等会被自动去除。不得包含身份证号、手机号码。")
@@ -25,6 +26,10 @@ class DisclosureForm(BootstrapMixin, forms.Form):
                                       help_text="仅财务公开：须等于下表各项收入之和；不填则自动合计")
     declared_expense = forms.CharField(label="支出合计（元）", required=False,
                                        help_text="仅财务公开：须等于下表各项支出之和；不填则自动合计")
+    catalog_entry = forms.CharField(label="公开目录事项", required=False,
+                                    help_text="按公开目录应公开的事项；需审核的事项先提交审核，通过后公开")
+    period = forms.CharField(label="目录期间", max_length=10, required=False,
+                             help_text="每月如 2025-07，每季度如 2025-Q3，每年如 2025；随时公开的事项不填")
 
 
 class CorrectionForm(DisclosureForm):
@@ -64,3 +69,50 @@ class WithdrawForm(BootstrapMixin, forms.Form):
 class AttachmentForm(BootstrapMixin, forms.Form):
     file = forms.FileField(label="附件", error_messages={"required": "请选择要上传的文件"},
                            help_text="图片（JPG、PNG、GIF、WEBP）或 PDF，不超过10MB；如收据扫描件")
+
+
+class CatalogEntryForm(BootstrapMixin, forms.Form):
+    domain = forms.ChoiceField(label="适用领域", choices=Domain.choices)
+    category = forms.ChoiceField(label="公开类别", choices=Category.choices)
+    title = forms.CharField(label="公开事项", max_length=200, error_messages={"required": "请填写公开事项"})
+    frequency = forms.ChoiceField(label="公开频次", choices=Frequency.choices)
+    publisher = forms.CharField(label="公开责任主体", max_length=100, help_text="如 村民委员会、村党组织",
+                                error_messages={"required": "请填写公开责任主体"})
+    review = forms.ChoiceField(label="审核", choices=Review.choices)
+    source = forms.CharField(label="依据", max_length=200, required=False)
+    position = forms.IntegerField(label="顺序", min_value=0, required=False)
+    effective_from = date_field("起始日期", required=False)
+    active = forms.BooleanField(label="启用", required=False, initial=True)
+
+
+class SeatForm(BootstrapMixin, forms.Form):
+    username = forms.CharField(label="用户名", max_length=150, error_messages={"required": "请填写用户名"})
+    title = forms.CharField(label="职务", max_length=50, required=False, initial="村务监督委员会成员")
+
+
+class ReviewForm(BootstrapMixin, forms.Form):
+    decision = forms.ChoiceField(label="审核结果", choices=[("approve", "通过"), ("return", "退回修改")])
+    note = forms.CharField(label="意见（退回时必填）", max_length=300, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AnswerForm(BootstrapMixin, forms.Form):
+    answer = forms.CharField(label="答复", widget=forms.Textarea(attrs={"rows": 4}),
+                             error_messages={"required": "请填写答复内容"})
+    public = forms.BooleanField(label="在公开页显示问题和答复（不显示电话）", required=False)
+
+
+class AskForm(forms.Form):
+    """The villager's form on /gk/: `website` is a honeypot (hidden; bots fill it), `token` a signed
+    timestamp of when the form was served."""
+
+    kind = forms.ChoiceField(label="类型", choices=QuestionKind.choices, widget=forms.RadioSelect,
+                             initial=QuestionKind.QUESTION)
+    body = forms.CharField(label="您的问题或异议", widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
+                           error_messages={"required": "请写下您的问题或异议"})
+    phone = forms.CharField(label="手机号码（仅用于答复您，不会公开）", max_length=20,
+                            widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "tel",
+                                                          "autocomplete": "tel"}),
+                            error_messages={"required": "请填写手机号码，用于答复您"})
+    website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+    token = forms.CharField(required=False, widget=forms.HiddenInput)

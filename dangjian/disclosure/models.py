@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q, Sum
 
 from dangjian.core.scope import scope_for
+from dangjian.orgs.models import Domain
 
 
 class Category(models.TextChoices):
@@ -26,9 +27,31 @@ CATEGORY_SHORT = {Category.PARTY: "党务", Category.VILLAGE: "村务", Category
 
 class Status(models.TextChoices):
     DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "待审核"
+    RETURNED = "returned", "已退回"
+    APPROVED = "approved", "已审核待公开"
     PUBLISHED = "published", "已公开"
     SUPERSEDED = "superseded", "已更正（旧版本）"
     WITHDRAWN = "withdrawn", "已撤回"
+
+
+# Statuses in which the author may still edit the item (a returned one goes back to draft when edited).
+EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
+# Statuses that count as "published" for the catalogue: a corrected item was published, in a later version.
+PUBLISHED_STATES = (Status.PUBLISHED, Status.SUPERSEDED)
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", "每月"
+    QUARTERLY = "quarterly", "每季度"
+    YEARLY = "yearly", "每年"
+    IMMEDIATE = "immediate", "随时（重大事项即时公开）"
+
+
+class Review(models.TextChoices):
+    NONE = "none", "无需审核"
+    ABOVE = "above", "上级党组织审核"
+    SUPERVISION = "supervision", "村务监督委员会审核"
 
 
 # Staff may write items of an organization where they hold change_member: admins of the subtree and
@@ -68,6 +91,12 @@ class DisclosureItem(models.Model):
     # Finance: the totals the village declares; each must equal the sum of its lines.
     declared_income = models.DecimalField("收入合计", max_digits=14, decimal_places=2, null=True, blank=True)
     declared_expense = models.DecimalField("支出合计", max_digits=14, decimal_places=2, null=True, blank=True)
+    # The catalogue entry this item fulfils and its period label ("2025-Q3", "2025-07", "2025"; empty for an
+    # immediate matter). The entry's review decides whether it must be approved before publication.
+    catalog_entry = models.ForeignKey("CatalogEntry", verbose_name="公开目录事项", null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="items")
+    period = models.CharField("目录期间", max_length=10, blank=True)
+    submitted_at = models.DateTimeField("提交审核时间", null=True, blank=True)
     # Version chain: a correction points to the version it replaces.
     supersedes = models.OneToOneField("self", verbose_name="更正的原版本", null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="superseded_by")
@@ -87,6 +116,10 @@ class DisclosureItem(models.Model):
             models.Index(fields=["org", "status", "-published_at"], name="disclosure_public_idx"),
             # staff lists over a subtree (org_path prefix range)
             models.Index(fields=["org_path", "-id"], name="disclosure_orgpath_idx"),
+            # overdue detection: has this org published this catalogue entry for this period?
+            models.Index(fields=["catalog_entry", "period", "org", "status"], name="disclosure_catalog_idx"),
+            # the review queue: submitted items over a subtree
+            models.Index(fields=["status", "org_path"], name="disclosure_status_path_idx"),
         ]
 
     def __str__(self):
@@ -172,3 +205,145 @@ class Attachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+class CatalogEntryQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view"):
+        """`view`: entries owned in the user's subtrees or above them (the catalogue that applies to
+        them). Any other action: entries owned inside the subtrees where the user holds `action`."""
+        scope = scope_for(user)
+        if scope.everything:
+            return self.all()
+        if action != "view":
+            return self.filter(scope.path_q("owner_path", action))
+        q = scope.path_q("owner_path", "view")
+        ancestors = {p[:k] for p in scope.prefixes("view") for k in range(4, len(p), 4)}
+        if ancestors:
+            q |= Q(owner_path__in=ancestors)
+        return self.filter(q)
+
+    def applying_to(self, org):
+        """Active entries that bind `org`: owned by it or an organization above it, for its domain and type."""
+        owners = [org.path[:k] for k in range(4, len(org.path) + 1, 4)]
+        q = Q(org_type=org.org_type)
+        if org.org_type in BASIC_ORG_TYPES:
+            q |= Q(org_type="")
+        return self.filter(active=True, owner_path__in=owners, domain=org.domain).filter(q)
+
+
+# The organizations a catalogue entry with no org type binds: the 村/社区 level party organizations.
+BASIC_ORG_TYPES = ("branch", "joint_branch", "general_branch")
+
+
+class CatalogEntry(models.Model):
+    """One line of a 公开目录: what an organization of a domain must publish, how often, who publishes it
+    and whether it is reviewed first. Owned by the committee whose admins keep it; it binds the owner's
+    subtree (党务公开条例 第十五条: items of the catalogue go 提出 → 审核 → 审批 → 实施)."""
+
+    owner = models.ForeignKey("orgs.Org", verbose_name="制定单位", on_delete=models.PROTECT, related_name="+")
+    owner_path = models.CharField(max_length=255, editable=False)
+    domain = models.CharField("适用领域", max_length=20, choices=Domain.choices)
+    org_type = models.CharField("适用组织类别", max_length=20, blank=True,
+                                help_text="留空：村、社区一级的党支部、党总支")
+    category = models.CharField("公开类别", max_length=20, choices=Category.choices)
+    title = models.CharField("公开事项", max_length=200)
+    frequency = models.CharField("公开频次", max_length=20, choices=Frequency.choices)
+    publisher = models.CharField("公开责任主体", max_length=100)
+    review = models.CharField("审核", max_length=20, choices=Review.choices, default=Review.NONE)
+    source = models.CharField("依据", max_length=200, blank=True)
+    position = models.PositiveIntegerField("顺序", default=0)
+    active = models.BooleanField("启用", default=True)
+    effective_from = models.DateField("起始日期", help_text="此日期以前结束的期间不检查")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CatalogEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "公开目录事项"
+        ordering = ["owner_path", "domain", "position", "id"]
+        indexes = [
+            # the entries binding one org: owner_path IN (its ancestors) AND domain
+            models.Index(fields=["owner_path", "domain", "active"], name="catalog_owner_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class SupervisorSeat(models.Model):
+    """A user who sits on an organization's 村务监督委员会 (or 三务公开监督小组) and reviews its items where
+    the catalogue says so. Designated by the admins above (村委会组织法 第三十二条: elected by the villagers)."""
+
+    org = models.ForeignKey("orgs.Org", verbose_name="村（社区）党组织", on_delete=models.CASCADE,
+                            related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="监督委员会成员", on_delete=models.CASCADE,
+                             related_name="supervisor_seats")
+    title = models.CharField("职务", max_length=50, default="村务监督委员会成员")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "村务监督委员会成员"
+        constraints = [models.UniqueConstraint(fields=["org", "user"], name="supervisor_seat_once")]
+
+    def __str__(self):
+        return f"{self.org} {self.title}"
+
+
+class ReviewStep(models.Model):
+    """One step of an item's review: submitted, approved or returned (with the reason)."""
+
+    class Kind(models.TextChoices):
+        SUBMIT = "submit", "提交审核"
+        APPROVE = "approve", "审核通过"
+        RETURN = "return", "退回修改"
+
+    item = models.ForeignKey(DisclosureItem, on_delete=models.CASCADE, related_name="review_steps")
+    kind = models.CharField("步骤", max_length=10, choices=Kind.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    by_name = models.CharField("经办人", max_length=100, blank=True)
+    note = models.CharField("意见", max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审核记录"
+        ordering = ["at", "id"]
+
+
+class QuestionKind(models.TextChoices):
+    QUESTION = "question", "询问"
+    OBJECTION = "objection", "异议"
+
+
+class Question(models.Model):
+    """A villager's question or objection about a published item. The phone number is for the reply and
+    is never shown on a public page; only an answered question the organization makes public is shown,
+    with the text as masked when it was made public."""
+
+    item = models.ForeignKey(DisclosureItem, on_delete=models.CASCADE, related_name="questions")
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
+    org_path = models.CharField(max_length=255, editable=False)
+    kind = models.CharField("类型", max_length=10, choices=QuestionKind.choices, default=QuestionKind.QUESTION)
+    body = models.TextField("内容")
+    phone = models.CharField("联系电话", max_length=20)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    answer = models.TextField("答复", blank=True)
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    public = models.BooleanField("在公开页显示", default=False)
+    public_body = models.TextField("公开显示的内容", blank=True, help_text="隐去号码后的问题")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "群众留言"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # the inbox over a subtree, unanswered first
+            models.Index(fields=["org_path", "answered_at"], name="question_inbox_idx"),
+            # the public item page: its public answered questions
+            models.Index(fields=["item", "public"], name="question_public_idx"),
+        ]
+
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<str:code>/poster/", views.poster, name="poster"),
     path("<str:code>/<int:pk>/", views.public_item, name="item"),
     path("<str:code>/<int:pk>/files/<int:att>/", views.public_attachment, name="attachment"),
+    path("<str:code>/<int:pk>/ask/", views.ask, name="ask"),
 ]

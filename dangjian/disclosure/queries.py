@@ -7,12 +7,26 @@ withdrawn item.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count, F, Q
 from django.http import Http404
 
+from dangjian.core.scope import scope_for
 from dangjian.orgs.models import Org
+from dangjian.rules import disclosure as rules
 
-from .models import Category, DisclosureItem, Status
+from .models import (
+    BASIC_ORG_TYPES,
+    CATEGORY_SHORT,
+    CatalogEntry,
+    Category,
+    DisclosureItem,
+    Frequency,
+    Review,
+    Status,
+    SupervisorSeat,
+)
 
 STATUS_FILTERS = {s.value for s in Status}
 MAX_CHAIN = 50  # versions followed to find the current one; a real chain has a handful
@@ -46,9 +60,24 @@ def staff_list(user, params) -> tuple:
 # ---------------------------------------------------------------- public side
 
 def public_org(code: str) -> Org:
-    org = Org.objects.filter(code=code).only("id", "path", "depth", "code", "name", "org_type").first()
+    """The organization of a /gk/ page, with `stamp`: what its public pages depend on (its name, the newest change
+    to any of its items or 小微权力 cases, and their counts), read in the same single query. Every write touches
+    updated_at (publish, correct, withdraw, a question answered or made public), so a withdrawal changes the stamp
+    for every worker at once."""
+    from django.db.models import Count, Max, OuterRef, Subquery
+
+    from dangjian.micropower.models import Case
+
+    def agg(model, fn, field):
+        return Subquery(model.objects.filter(org=OuterRef("pk")).order_by().values("org")
+                        .annotate(v=fn(field)).values("v")[:1])
+
+    org = (Org.objects.filter(code=code).only("id", "path", "depth", "code", "name", "org_type")
+           .annotate(items_m=agg(DisclosureItem, Max, "updated_at"), items_n=agg(DisclosureItem, Count, "id"),
+                     cases_m=agg(Case, Max, "updated_at"), cases_n=agg(Case, Count, "id")).first())
     if org is None:
         raise Http404("没有这个党组织")
+    org.stamp = f"{org.pk}|{org.name}|{org.items_m}|{org.items_n}|{org.cases_m}|{org.cases_n}"
     return org
 
 
@@ -81,3 +110,102 @@ def public_item(org: Org, pk: int) -> tuple[DisclosureItem, DisclosureItem]:
     if head.status != Status.PUBLISHED:
         raise Http404("没有这条公开内容")
     return item, head
+
+
+# ---------------------------------------------------------------- review and catalogue
+
+def reviewable(user):
+    """Submitted items `user` may review: where the entry asks the committee above, items of organizations
+    strictly below an organization the user administers (WRITE_ACTION over its parent); where it asks the
+    村务监督委员会, items of the organizations the user has a seat for."""
+    scope = scope_for(user)
+    qs = DisclosureItem.objects.filter(status=Status.SUBMITTED)
+    above = Q()
+    if scope.everything:
+        above = Q(catalog_entry__review=Review.ABOVE)
+    else:
+        for p in scope.prefixes("change_org") if scope.paths else []:
+            above |= Q(org_path__startswith=p) & ~Q(org_path=p)
+        above = (Q(catalog_entry__review=Review.ABOVE) & above) if above else Q(pk__in=[])
+    seats = Q(catalog_entry__review=Review.SUPERVISION,
+              org_id__in=SupervisorSeat.objects.filter(user_id=getattr(user, "pk", None)).values("org_id"))
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(above | seats)
+
+
+def catalog_for(org):
+    """The entries binding `org` (its own and those of every organization above it)."""
+    return CatalogEntry.objects.applying_to(org).select_related("owner").order_by("category", "position", "id")
+
+
+OVERDUE_LIMIT = 500
+
+
+def _periods(year: int, today: dt.date, *, due_within: int | None = None) -> list[tuple[str, str, dt.date]]:
+    """(frequency, period, period end) of the year. Overdue: deadline passed. `due_within`: deadline in
+    [today, today + n days], the periods reminders warn about."""
+    from dangjian.rules.meetings import period_bounds, periods_in
+
+    out = []
+    for freq, period in rules.FREQUENCY_PERIOD.items():
+        for label in periods_in(year, period):
+            last = period_bounds(label)[1]
+            dl = rules.deadline(label)
+            if due_within is None:
+                ok = dl < today
+            else:
+                ok = today <= dl <= today + dt.timedelta(days=due_within) and last < today
+            if ok:
+                out.append((freq, label, last))
+    return out
+
+
+MISSING_SQL = """
+WITH p(frequency, period, period_end) AS (VALUES {values})
+SELECT o.id, o.code, o.name, o.path, e.id, e.title, e.category, e.frequency, p.period
+FROM orgs_org o
+JOIN disclosure_catalogentry e
+  ON e.active AND e.domain = o.domain
+ AND substr(o.path, 1, length(e.owner_path)) = e.owner_path
+ AND (e.org_type = o.org_type OR (e.org_type = '' AND o.org_type IN ({basic})))
+JOIN p ON p.frequency = e.frequency AND p.period_end >= e.effective_from
+WHERE o.path LIKE %s
+  AND NOT EXISTS (
+      SELECT 1 FROM disclosure_disclosureitem d
+      WHERE d.org_id = o.id AND d.catalog_entry_id = e.id AND d.period = p.period
+        AND d.status IN ('published', 'superseded'))
+ORDER BY o.path, p.period, e.position, e.id
+"""
+
+
+def missing(root, periods: list[tuple[str, str, dt.date]], *, limit: int | None = OVERDUE_LIMIT) -> tuple[list, int]:
+    """([row, …], total) of (organization, catalogue entry, period) in the subtree of `root` with no
+    published item, for the given periods: one statement joining organizations, the entries that bind them
+    and the periods, minus what was published; a second one counts. Rows are dicts."""
+    from django.db import connection
+
+    if not periods:
+        return [], 0
+    values = ", ".join(["(%s, %s, %s)"] * len(periods))
+    flat = [x for row in periods for x in row]
+    basic = ", ".join(["%s"] * len(BASIC_ORG_TYPES))
+    sql = MISSING_SQL.format(values=values, basic=basic)
+    params = [*flat, *BASIC_ORG_TYPES, root.path + "%"]
+    with connection.cursor() as c:
+        c.execute(f"SELECT COUNT(*) FROM ({sql}) AS m", params)
+        total = c.fetchone()[0]
+        c.execute(sql + (f" LIMIT {int(limit)}" if limit else ""), params)
+        cols = ("org_id", "org_code", "org_name", "org_path", "entry_id", "entry_title", "category", "frequency",
+                "period")
+        rows = [dict(zip(cols, r, strict=True)) for r in c.fetchall()]
+    for r in rows:
+        r["deadline"] = rules.deadline(r["period"])
+        r["category_label"] = CATEGORY_SHORT.get(r["category"], "")
+        r["frequency_label"] = Frequency(r["frequency"]).label
+    return rows, total
+
+
+def overdue(root, year: int, today: dt.date, *, limit: int | None = OVERDUE_LIMIT) -> tuple[list, int]:
+    """What the organizations under `root` should have published for `year` by `today` and have not."""
+    return missing(root, _periods(year, today), limit=limit)

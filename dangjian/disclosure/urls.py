@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_staff
 
 app_name = "disclosure"
 urlpatterns = [
@@ -15,4 +15,16 @@ urlpatterns = [
     path("<int:pk>/attachments/", views.attach, name="attach"),
     path("<int:pk>/attachments/<int:att>/", views.attachment, name="attachment"),
     path("<int:pk>/attachments/<int:att>/delete/", views.detach, name="detach"),
+    path("<int:pk>/submit/", views_staff.submit, name="submit"),
+    path("catalog/", views_staff.catalog, name="catalog"),
+    path("catalog/new/", views_staff.catalog_entry, name="catalog_new"),
+    path("catalog/<int:pk>/", views_staff.catalog_entry, name="catalog_edit"),
+    path("catalog/install/", views_staff.catalog_install, name="catalog_install"),
+    path("catalog/seats/", views_staff.seat_add, name="seat_add"),
+    path("catalog/seats/<int:pk>/delete/", views_staff.seat_remove, name="seat_remove"),
+    path("reviews/", views_staff.reviews, name="reviews"),
+    path("reviews/<int:pk>/", views_staff.review, name="review"),
+    path("overdue/", views_staff.overdue, name="overdue"),
+    path("questions/", views_staff.questions, name="questions"),
+    path("questions/<int:pk>/", views_staff.question, name="question"),
 ]

@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangjian.core.models import Event
@@ -25,21 +26,35 @@ from dangjian.orgs.models import Org
 
 from . import actions, queries
 from .forms import AttachmentForm, CorrectionForm, DisclosureForm, LineFormSet, WithdrawForm
-from .models import CATEGORY_SHORT, WRITE_ACTION, Attachment, Category, DisclosureItem, LineKind, Status
+from .models import (
+    CATEGORY_SHORT,
+    EDITABLE,
+    WRITE_ACTION,
+    Attachment,
+    Category,
+    DisclosureItem,
+    LineKind,
+    Question,
+    Review,
+    Status,
+)
 
 PER_PAGE = 50
 PUBLIC_PER_PAGE = 20
 PUBLIC_PREVIEW = 5  # items per category on the overview of /gk/{code}/
-PUBLIC_MAX_AGE = 60  # seconds: a withdrawal reaches every cache within a minute
+PUBLIC_MAX_AGE = 60  # seconds: attachments (immutable once published) may be cached this long
 VERB_LABELS = {
     "disclosure.create": "新建草稿", "disclosure.update": "修改草稿", "disclosure.publish": "公开",
     "disclosure.correct": "发布更正", "disclosure.withdraw": "撤回", "disclosure.delete": "删除草稿",
-    "disclosure.attach": "上传附件", "disclosure.detach": "删除附件",
+    "disclosure.attach": "上传附件", "disclosure.detach": "删除附件", "disclosure.submit": "提交审核",
+    "disclosure.approve": "审核通过", "disclosure.return": "退回修改", "disclosure.question": "群众留言",
+    "disclosure.answer": "答复留言", "disclosure.question_public": "留言公开设置",
 }
 
 
 def _item(request, pk, action="view") -> DisclosureItem:
-    return get_object_or_404(DisclosureItem.objects.restrict(request.user, action).select_related("org"), pk=pk)
+    return get_object_or_404(DisclosureItem.objects.restrict(request.user, action)
+                             .select_related("org", "catalog_entry"), pk=pk)
 
 
 def _can_write_somewhere(user) -> bool:
@@ -85,12 +100,16 @@ def _initial(item) -> dict:
         "period_start": item.period_start, "period_end": item.period_end, "body": item.body,
         "declared_income": f"{item.declared_income:.2f}" if item.declared_income is not None else "",
         "declared_expense": f"{item.declared_expense:.2f}" if item.declared_expense is not None else "",
+        "catalog_entry": item.catalog_entry_id or "", "period": item.period,
     }
 
 
 def _data(form) -> dict:
     d = dict(form.cleaned_data)
     d.pop("correction_note", None)
+    if isinstance(form, CorrectionForm):  # a correction keeps the item's catalogue entry and period
+        d.pop("catalog_entry", None)
+        d.pop("period", None)
     return d
 
 
@@ -124,10 +143,13 @@ def create(request):
                 if hasattr(e, "error_dict") and "lines" in e.error_dict:
                     lines.line_errors = [m for err in e.error_dict["lines"] for m in err.messages]
     else:
-        form = DisclosureForm(initial={"category": request.GET.get("category") or ""})
+        form = DisclosureForm(initial={"category": request.GET.get("category") or "",
+                                       "catalog_entry": request.GET.get("entry") or "",
+                                       "period": request.GET.get("period") or ""})
         lines = LineFormSet(prefix="lines")
     return render(request, "disclosure/form.html", {
         "form": form, "lines": lines, "org": org, "org_errors": org_errors, "mode": "create",
+        "entries": list(queries.catalog_for(org)) if org else [],
     })
 
 
@@ -151,7 +173,10 @@ def detail(request, pk):
         for e in Event.objects.filter(object_type="disclosure.disclosureitem", object_id=str(item.pk))
         .select_related("actor")[:50]
     ]
+    steps = list(item.review_steps.all())
     return render(request, "disclosure/detail.html", {
+        "needs_review": bool(item.catalog_entry_id and item.catalog_entry.review != Review.NONE),
+        "steps": steps, "last_step": steps[-1] if steps else None, "question_count": item.questions.count(),
         "item": item, "lines": list(item.lines.all()), "totals": item.totals(),
         "attachments": list(item.attachments.all()), "can_write": can_write, "versions": versions,
         "newer": newer, "events": events, "attach_form": AttachmentForm(),
@@ -164,8 +189,8 @@ def detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
     item = _item(request, pk, WRITE_ACTION)
-    if item.status != Status.DRAFT:
-        messages.error(request, "只有草稿可以修改；已公开的内容请用“更正”发布新版本")
+    if item.status not in EDITABLE:
+        messages.error(request, "只有草稿或被退回的内容可以修改；已公开的内容请用“更正”发布新版本")
         return redirect("disclosure:detail", pk=item.pk)
     if request.method == "POST":
         form = DisclosureForm(request.POST)
@@ -187,7 +212,8 @@ def edit(request, pk):
         form = DisclosureForm(initial=_initial(item))
         lines = LineFormSet(prefix="lines", initial=_initial_lines(item))
     return render(request, "disclosure/form.html", {"form": form, "lines": lines, "org": item.org,
-                                                    "item": item, "mode": "edit"})
+                                                    "item": item, "mode": "edit",
+                                                    "entries": list(queries.catalog_for(item.org))})
 
 
 @never_cache
@@ -321,15 +347,66 @@ def _public(template: str, context: dict) -> HttpResponse:
     return resp
 
 
+def _cached_public(request, code: str, render):
+    """The page from the server-side cache while nothing public of the organization changed, else `render(org)`
+    (and keep it); see public_cache. Browsers and proxies revalidate every time (no-cache + ETag: 304 while
+    unchanged), so no cache anywhere shows an item after it was withdrawn."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    from . import public_cache
+
+    org = None
+    if public_cache.shared():
+        stamp = f"{code}|{public_cache.version(code)}"
+    else:
+        org = queries.public_org(code)
+        stamp = org.stamp
+    etag = '"' + hashlib.sha1(f"{stamp}|{request.get_full_path()}".encode()).hexdigest()[:32] + '"'
+    if etag in request.headers.get("If-None-Match", ""):
+        resp = HttpResponse(status=304)
+    else:
+        key = f"gk-page:{etag.strip(chr(34))}"
+        html = cache.get(key)
+        if html is None:
+            html = render(org or queries.public_org(code))
+            cache.set(key, html, public_cache.PAGE_SECONDS)
+        resp = HttpResponse(html)
+    resp["ETag"] = etag
+    patch_cache_control(resp, public=True, no_cache=True, max_age=0)
+    return resp
+
+
 def _parent(org: Org):
     if org.depth <= 1:
         return None
     return Org.objects.filter(path=org.path[: -Org.steplen]).only("code", "name").first()
 
 
+PUBLIC_CASES = 10
+
+
+def _public_cases(org):
+    """The organization's latest public 小微权力 cases with their steps (two queries)."""
+    from django.db.models import Prefetch
+
+    from dangjian.micropower.models import Case, CaseStep
+
+    cases = list(Case.objects.filter(org=org, public=True).select_related("power")
+                 .prefetch_related(Prefetch("steps", queryset=CaseStep.objects.order_by("position")))
+                 .order_by("-opened_on", "-id")[:PUBLIC_CASES])
+    for c in cases:
+        c.current = next((s for s in c.steps.all() if s.done_on is None), None) if c.status == "open" else None
+    return cases
+
+
 @require_GET
 def public_org(request, code):
-    org = queries.public_org(code)
+    return _cached_public(request, code, lambda org: _render_public_org(request, org))
+
+
+def _render_public_org(request, org) -> str:
     counts = queries.public_counts(org)
     items = _with_totals(queries.public_items(org))
     chosen = request.GET.get("c") or ""
@@ -346,7 +423,9 @@ def public_org(request, code):
                                  "items": list(items.filter(category=value)[:PUBLIC_PREVIEW]),
                                  "count": counts[value]})
     tabs = [{"value": v, "label": CATEGORY_SHORT[v], "count": counts.get(v, 0)} for v in Category.values]
-    return _public("disclosure/public_org.html", {
+    cases = [] if chosen else _public_cases(org)
+    return render_to_string("disclosure/public_org.html", {
+        "cases": cases,
         "org": org, "parent": _parent(org), "sections": sections, "tabs": tabs, "chosen": chosen,
         "page": page, "total": sum(counts.values()),
     })
@@ -354,7 +433,10 @@ def public_org(request, code):
 
 @require_GET
 def public_item(request, code, pk):
-    org = queries.public_org(code)
+    return _cached_public(request, code, lambda org: _render_public_item(request, org, pk))
+
+
+def _render_public_item(request, org, pk) -> str:
     item, head = queries.public_item(org, pk)
     versions = []
     v = head
@@ -363,9 +445,13 @@ def public_item(request, code, pk):
             break
         v = v.supersedes
         versions.append(v)
-    return _public("disclosure/public_item.html", {
+    return render_to_string("disclosure/public_item.html", {
         "org": org, "parent": _parent(org), "item": item, "head": head, "versions": versions,
         "lines": list(item.lines.all()), "totals": item.totals(), "attachments": list(item.attachments.all()),
+        # Only what the organization made public, and only the masked text and the answer: never the phone.
+        "answers": list(Question.objects.filter(item__in=[item, head], public=True, answered_at__isnull=False)
+                        .order_by("-answered_at").values("kind", "public_body", "answer", "answered_at", "created_at")),
+        "can_ask": item.pk == head.pk,
     })
 
 
@@ -388,3 +474,96 @@ def poster(request, code):
         "org": org, "parent": _parent(org), "url": url,
         "qr_svg": qr.svg_inline(scale=10, border=2, dark="#000", omitsize=True),
     })
+
+
+# ---------------------------------------------------------------- villagers' questions (public)
+
+ASK_SALT = "dangjian.disclosure.ask"
+ASK_TOKEN_MAX_AGE = 24 * 3600
+
+
+def _ask_token(item_pk: int) -> str:
+    import time
+
+    from django.core import signing
+
+    return signing.dumps({"i": item_pk, "t": int(time.time())}, salt=ASK_SALT)
+
+
+def _check_ask(request, item, form) -> str | None:
+    """None when the submission may go on, else the reason (shown in Chinese). Spam resistance without a
+    CAPTCHA service: a honeypot field, a signed token that proves the form was served (and not too
+    recently), and per-IP and per-phone limits in the cache."""
+    import time
+
+    from django.core import signing
+    from django.core.cache import cache
+
+    from dangjian.rules import disclosure as rules
+    from dangjian.rules.base import value
+
+    if form.cleaned_data.get("website"):
+        return "提交失败，请刷新页面后重试"
+    try:
+        data = signing.loads(form.cleaned_data.get("token") or "", salt=ASK_SALT, max_age=ASK_TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return "页面已过期，请刷新页面后重新填写"
+    if data.get("i") != item.pk:
+        return "页面已过期，请刷新页面后重新填写"
+    if time.time() - data.get("t", 0) < int(value(rules.QUESTION_MIN_SECONDS)):
+        return "提交过快，请稍候再提交"
+    limit = int(value(rules.QUESTIONS_PER_HOUR))
+    phone = actions.normalize_phone(form.cleaned_data.get("phone") or "")
+    keys = [f"gk-ask:ip:{request.META.get('REMOTE_ADDR', '')}"] + ([f"gk-ask:phone:{phone}"] if phone else [])
+    for key in keys:
+        cache.add(key, 0, 3600)
+        try:
+            n = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, 3600)
+            n = 1
+        if n > limit:
+            return f"留言过于频繁：同一网络或手机号每小时最多{limit}条，请稍后再试"
+    return None
+
+
+@csrf_exempt  # anonymous and sessionless: the signed form token stands in for the CSRF cookie
+@never_cache
+@require_http_methods(["GET", "POST"])
+def ask(request, code, pk):
+    """The villager's question form (no login, no session, no cookie): GET serves it with a fresh token;
+    POST checks it and stores the question. Not cached: every form carries its own token."""
+    from .forms import AskForm
+
+    org = queries.public_org(code)
+    item, head = queries.public_item(org, pk)
+    if item.pk != head.pk:
+        return redirect("gk:ask", code=org.code, pk=head.pk)
+    done = False
+    if request.method == "POST":
+        form = AskForm(request.POST)
+        if form.is_valid():
+            problem = _check_ask(request, item, form)
+            if problem:
+                form.add_error(None, problem)
+            else:
+                try:
+                    actions.ask(item, kind=form.cleaned_data["kind"], body=form.cleaned_data["body"],
+                                phone=form.cleaned_data["phone"])
+                    done = True
+                except ValidationError as e:
+                    add_action_error(form, e)
+        form = form if not done else None
+    else:
+        form = AskForm()
+    if form is not None:
+        form.fields["token"].initial = _ask_token(item.pk)
+        form.data = form.data.copy() if form.is_bound else form.data
+        if form.is_bound:
+            form.data["token"] = form.fields["token"].initial
+            form.data["website"] = ""
+    resp = HttpResponse(render_to_string("disclosure/public_ask.html", {
+        "org": org, "parent": _parent(org), "item": item, "form": form, "done": done,
+    }), status=200)
+    patch_cache_control(resp, private=True, no_store=True)
+    return resp

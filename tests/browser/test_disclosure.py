@@ -61,3 +61,34 @@ def test_staff_creates_a_draft_on_desktop(page, live_server, cast, login, shot):
     page.click("button:has-text('公开')")
     assert "已公开" in page.locator(".alert-success").inner_text()
     shot(page, "disclosure-detail")
+
+
+def test_villager_asks_on_a_phone_and_reads_the_public_answer(phone, live_server, cast, shot):
+    """A villager opens an item on a phone, asks a question with a phone number, the secretary answers and makes
+    it public, and the villager sees the answer on the item page — without the phone number."""
+    from dangjian.disclosure.models import Question
+
+    item = actions.publish(actions.create_draft(cast.tree.b1, {
+        "category": "village", "title": "东村村道硬化工程建设情况公示", "body": "工程总投资12万元，由镇农经站审核。"}))
+    phone.goto(f"{live_server.url}/gk/CA1B1/{item.pk}/")
+    phone.click("text=对此内容提问或提出异议")
+    phone.check("input[value=objection]")
+    phone.fill("#id_body", "工程款12万元包括哪些项目？能否公开预算明细？")
+    phone.fill("#id_phone", "139 1234 5678")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "disclosure-ask-phone")
+    phone.wait_for_timeout(3100)  # the form refuses submissions faster than a person types
+    phone.click("button[type=submit]")
+    assert "已收到您的留言" in phone.locator("h1").inner_text()
+    shot(phone, "disclosure-ask-done-phone")
+    q = Question.objects.get()
+    assert q.phone == "13912345678" and q.kind == "objection"
+    actions.answer(q, text="预算明细已作为附件补充公开：路基12,000元、混凝土86,000元、人工22,000元。", public=True,
+                   by=cast.secretary1)
+    phone.goto(f"{live_server.url}/gk/CA1B1/{item.pk}/")
+    answers = phone.locator("#answers").inner_text()
+    assert "能否公开预算明细" in answers and "路基12,000元" in answers
+    assert "13912345678" not in phone.content() and "139 1234 5678" not in phone.content()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.locator("#answers").scroll_into_view_if_needed()
+    shot(phone, "disclosure-answer-phone")

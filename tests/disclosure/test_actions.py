@@ -84,7 +84,7 @@ def test_masked_numbers_and_money_are_fine(tree):
 
 
 def test_only_drafts_are_edited(items):
-    with pytest.raises(ValidationError, match="只有草稿可以修改"):
+    with pytest.raises(ValidationError, match="只有草稿或被退回的内容可以修改"):
         actions.update_draft(items.party, {"title": "偷偷改标题"})
     actions.update_draft(items.draft, {"title": "新标题"})
     items.draft.refresh_from_db()

@@ -132,7 +132,7 @@ def test_patch_edits_drafts_only(items, cast):
     c = client(cast.secretary1)
     assert c.patch(f"{URL}{items.draft.pk}/", {"title": "改过的草稿"}, format="json").json()["title"] == "改过的草稿"
     r = c.patch(f"{URL}{items.party.pk}/", {"title": "改已公开"}, format="json")
-    assert r.status_code == 400 and "只有草稿可以修改" in r.json()["detail"]
+    assert r.status_code == 400 and "只有草稿或被退回的内容可以修改" in r.json()["detail"]
 
 
 def test_list_query_count_is_bounded(items, cast, django_assert_max_num_queries):

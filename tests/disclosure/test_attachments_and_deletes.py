@@ -79,7 +79,7 @@ def test_secretary_deletes_a_draft_but_not_a_published_item(items, cast):
     assert c.post(f"/disclosure/{items.draft.pk}/delete/").status_code == 302
     assert not DisclosureItem.objects.filter(pk=items.draft.pk).exists()
     r = c.post(f"/disclosure/{items.party.pk}/delete/", follow=True)
-    assert "只有草稿可以删除" in r.content.decode()
+    assert "只有草稿或被退回的内容可以删除" in r.content.decode()
     assert DisclosureItem.objects.filter(pk=items.party.pk).exists()
 
 
