@@ -183,27 +183,41 @@ def approve_exemption(ex: DuesExemption, *, by) -> DuesExemption:
 
 # ---------------------------------------------------------------- ledger
 
-def _ledger_sql(where: str) -> str:
+def _ledger_sql(where: str, members: str) -> str:
+    """`where` narrows the members (`m`); `members` is the same narrowing as a predicate on a `member_id`
+    column, so the bases and exemptions read are only those of the members written."""
     m, b, x, led = (Member._meta.db_table, DuesBase._meta.db_table, DuesExemption._meta.db_table,
                     DuesLedger._meta.db_table)
-    # One INSERT … SELECT per month: the confirmed base in force (latest effective_from <= month) and
-    # the approved exemption covering the month are picked by index lookups per member; the upsert
-    # keeps a row's org (a past month stays with the branch it was owed to) and refreshes the money.
+    # One INSERT … SELECT per month, set-based: the confirmed base in force for each member (latest
+    # effective_from <= month) and the approved exemption covering the month are ranked in one pass each
+    # (ROW_NUMBER over the candidates, then hash joins), not looked up by a correlated subquery per member
+    # (that was 2 index probes and an exemption scan per member: 86 s a month at 1,000,000 members; see
+    # bench/README.md). The upsert keeps a row's org (a past month stays with the branch it was owed to)
+    # and refreshes the money.
     return f"""
         INSERT INTO {led} (member_id, month, org_id, org_path, base_id, exemption_id, due, generated_at)
-        SELECT m.id, %(month)s, m.org_id, m.org_path, b.id, x.id,
-               CASE WHEN x.id IS NULL THEN b.monthly_amount WHEN x.kind = 'exempt' THEN 0 ELSE x.amount END,
+        WITH bf AS (
+            SELECT id, member_id, monthly_amount FROM (
+                SELECT b2.id, b2.member_id, b2.monthly_amount,
+                       ROW_NUMBER() OVER (PARTITION BY b2.member_id
+                                          ORDER BY b2.effective_from DESC, b2.id DESC) AS rn
+                FROM {b} b2
+                WHERE b2.confirmed_at IS NOT NULL AND b2.effective_from <= %(month)s {members.format(col="b2.member_id")}
+            ) ranked WHERE rn = 1),
+        xf AS (
+            SELECT id, member_id, kind, amount FROM (
+                SELECT x2.id, x2.member_id, x2.kind, x2.amount,
+                       ROW_NUMBER() OVER (PARTITION BY x2.member_id ORDER BY x2.id DESC) AS rn
+                FROM {x} x2
+                WHERE x2.approved_at IS NOT NULL AND x2.start_month <= %(month)s AND x2.end_month >= %(month)s
+                      {members.format(col="x2.member_id")}
+            ) ranked WHERE rn = 1)
+        SELECT m.id, %(month)s, m.org_id, m.org_path, bf.id, xf.id,
+               CASE WHEN xf.id IS NULL THEN bf.monthly_amount WHEN xf.kind = 'exempt' THEN 0 ELSE xf.amount END,
                %(now)s
         FROM {m} m
-        JOIN {b} b ON b.id = (
-            SELECT b2.id FROM {b} b2
-            WHERE b2.member_id = m.id AND b2.confirmed_at IS NOT NULL AND b2.effective_from <= %(month)s
-            ORDER BY b2.effective_from DESC, b2.id DESC LIMIT 1)
-        LEFT JOIN {x} x ON x.id = (
-            SELECT x2.id FROM {x} x2
-            WHERE x2.member_id = m.id AND x2.approved_at IS NOT NULL
-              AND x2.start_month <= %(month)s AND x2.end_month >= %(month)s
-            ORDER BY x2.id DESC LIMIT 1)
+        JOIN bf ON bf.member_id = m.id
+        LEFT JOIN xf ON xf.member_id = m.id
         WHERE m.joined_on < %(next)s
           AND (m.status = 'normal' OR m.status_changed_on >= %(month)s)
           {where}
@@ -218,15 +232,16 @@ def generate_ledger(months, *, org=None, member: Member | None = None, now=None)
     INSERT … SELECT per month, no Python loop over members. Idempotent. Returns the rows written."""
     ops = connection.ops
     now = now or timezone.now()
-    where, extra = "", {}
+    where, members, extra = "", "", {}
     if member is not None:
-        where, extra = "AND m.id = %(member)s", {"member": member.pk}
+        where, members, extra = "AND m.id = %(member)s", "AND {col} = %(member)s", {"member": member.pk}
     elif org is not None:
         where, extra = "AND m.org_path LIKE %(prefix)s", {"prefix": org.path + "%"}
+        members = f"AND {{col}} IN (SELECT id FROM {Member._meta.db_table} WHERE org_path LIKE %(prefix)s)"
     total = 0
     with transaction.atomic(), connection.cursor() as cur:
         for month in sorted({first_of(m) for m in months}):
-            cur.execute(_ledger_sql(where), {
+            cur.execute(_ledger_sql(where, members), {
                 "month": ops.adapt_datefield_value(month), "next": ops.adapt_datefield_value(next_month(month)),
                 "now": ops.adapt_datetimefield_value(now), **extra,
             })

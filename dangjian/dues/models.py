@@ -147,13 +147,17 @@ class DuesLedger(models.Model):
     past months stay with the branch they were owed to.
     """
 
+    # The monthly run inserts a row per member, so every index here costs a million inserts a month:
+    # member is covered by the unique (member, month) below; bases and exemptions are never deleted, so
+    # their PROTECT checks (the only query by base_id / exemption_id) need no index of their own.
     member = models.ForeignKey("members.Member", verbose_name="党员", on_delete=models.PROTECT,
-                               related_name="dues_ledger")
+                               related_name="dues_ledger", db_index=False)
     month = models.DateField("月份")
     org = models.ForeignKey("orgs.Org", verbose_name="党支部", on_delete=models.PROTECT, related_name="+")
     org_path = models.CharField(max_length=255, editable=False)
-    base = models.ForeignKey(DuesBase, null=True, on_delete=models.PROTECT, related_name="+")
-    exemption = models.ForeignKey(DuesExemption, null=True, on_delete=models.PROTECT, related_name="+")
+    base = models.ForeignKey(DuesBase, null=True, on_delete=models.PROTECT, related_name="+", db_index=False)
+    exemption = models.ForeignKey(DuesExemption, null=True, on_delete=models.PROTECT, related_name="+",
+                                  db_index=False)
     due = models.DecimalField("应交（元）", **MONEY)
     generated_at = models.DateTimeField("生成时间")
 
@@ -178,8 +182,9 @@ class DuesPayment(models.Model):
     original `is_reversed`; the money of a row never changes.
     """
 
+    # member's own index would duplicate dues_pay_member_month_idx below (a row per member-month is written)
     member = models.ForeignKey("members.Member", verbose_name="党员", on_delete=models.PROTECT,
-                               related_name="dues_payments")
+                               related_name="dues_payments", db_index=False)
     org = models.ForeignKey("orgs.Org", verbose_name="收缴党组织", on_delete=models.PROTECT, related_name="+")
     # Copy of the org's path at payment time (rewritten by move_org with the org, like members').
     org_path = models.CharField(max_length=255, editable=False)
