@@ -8,7 +8,7 @@ has to pick the base in force. About 0.2 % of members have an approved exemption
 reason. The ledger is written by the app's own dues.actions.generate_ledger (one INSERT … SELECT per
 month); payments and meetings by one INSERT … SELECT per month from the ledger and the branches, with
 decisions taken by integer hashes of (seed, id, month) in SQL, so they are deterministic for a seed and
-the same on every backend. Attendance is not generated.
+the same on every backend; then the report totals (dues.totals) once. Attendance is not generated.
 """
 
 from __future__ import annotations
@@ -189,6 +189,7 @@ def write_activity(rows: DuesRows, seed: int, say) -> dict:
     """After the members are in: bases and exemptions, then ledger, payments and meetings set-based."""
     import time
 
+    from dangjian.dues import totals as dues_totals
     from dangjian.dues.actions import generate_ledger
     from dangjian.dues.months import month_range
 
@@ -197,11 +198,15 @@ def write_activity(rows: DuesRows, seed: int, say) -> dict:
     _load(DuesExemption, rows.EXEMPTION_COLUMNS, rows.exemptions)
     say(f"党费基数：{len(rows.bases)}条，减免：{len(rows.exemptions)}条（用时{time.monotonic() - t0:.1f}秒）")
     t0 = time.monotonic()
-    ledger = generate_ledger(month_range(rows.start, rows.end), now=rows.now)
+    months = month_range(rows.start, rows.end)
+    ledger = generate_ledger(months, now=rows.now, totals=False)
     say(f"应交台账：{ledger}条（用时{time.monotonic() - t0:.1f}秒）")
     t0 = time.monotonic()
     payments = write_payments(seed, rows.start, rows.end, rows.now)
     say(f"交纳记录：{payments}条（用时{time.monotonic() - t0:.1f}秒）")
+    t0 = time.monotonic()
+    dues_totals.refresh(months)
+    say(f"党费月度汇总（用时{time.monotonic() - t0:.1f}秒）")
     t0 = time.monotonic()
     meetings = write_meetings(seed, rows.start, rows.end, rows.now)
     say(f"组织生活记录：{meetings}条（用时{time.monotonic() - t0:.1f}秒）")

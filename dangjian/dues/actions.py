@@ -22,6 +22,7 @@ from dangjian.members.choices import Status
 from dangjian.members.models import Member
 from dangjian.rules import dues as rules
 
+from . import totals as dues_totals
 from .models import (
     WRITE_ACTION,
     DuesBase,
@@ -227,9 +228,10 @@ def _ledger_sql(where: str, members: str) -> str:
     """
 
 
-def generate_ledger(months, *, org=None, member: Member | None = None, now=None) -> int:
+def generate_ledger(months, *, org=None, member: Member | None = None, now=None, totals: bool = True) -> int:
     """Writes the 应交 rows of `months` for everyone under `org` (or one member, or everyone): one
-    INSERT … SELECT per month, no Python loop over members. Idempotent. Returns the rows written."""
+    INSERT … SELECT per month, no Python loop over members. Idempotent. Returns the rows written.
+    Then recomputes the report totals of the cells written (unless the caller does it: `totals=False`)."""
     ops = connection.ops
     now = now or timezone.now()
     where, members, extra = "", "", {}
@@ -246,6 +248,16 @@ def generate_ledger(months, *, org=None, member: Member | None = None, now=None)
                 "now": ops.adapt_datetimefield_value(now), **extra,
             })
             total += max(cur.rowcount, 0)
+        if totals:
+            months = sorted({first_of(m) for m in months})
+            if member is not None:
+                dues_totals.refresh_member(member.pk, months)
+            elif org is not None:
+                dues_totals.refresh(months, set(
+                    DuesLedger.objects.filter(month__in=months, member__org_path__startswith=org.path)
+                    .values_list("org_id", flat=True).distinct()))
+            else:
+                dues_totals.refresh(months)
     return total
 
 
@@ -257,8 +269,11 @@ def _regenerate_member(member: Member, start: dt.date, end: dt.date | None = Non
     end = max(d for d in (end, first_of(_today()), last) if d is not None)
     months = month_range(start, end)
     now = timezone.now()
-    generate_ledger(months, member=member, now=now)
-    DuesLedger.objects.filter(member=member, month__gte=start, month__lte=end).exclude(generated_at=now).delete()
+    generate_ledger(months, member=member, now=now, totals=False)
+    stale = DuesLedger.objects.filter(member=member, month__gte=start, month__lte=end).exclude(generated_at=now)
+    stale_orgs = set(stale.values_list("org_id", flat=True))
+    stale.delete()
+    dues_totals.refresh_member(member.pk, months, stale_orgs)
 
 
 def generate_ledger_for_month(month, *, org=None, by=None) -> int:
@@ -325,7 +340,7 @@ def record_payment(member: Member, *, months, paid_on, method: str, receipt: str
             p = paid[m]
             rec = f"，收据号{p.receipt}" if p.receipt else ""
             raise ValidationError({"months": f"{label(m)}的党费已于{p.paid_on}交纳{rec}，不能重复交纳"})
-        generate_ledger(ms, member=member)
+        generate_ledger(ms, member=member, totals=False)
         ledger = {row.month: row for row in DuesLedger.objects.filter(member=member, month__in=ms)}
         missing = [m for m in ms if m not in ledger]
         if missing:
@@ -351,6 +366,7 @@ def record_payment(member: Member, *, months, paid_on, method: str, receipt: str
                 DuesPayment.objects.bulk_create(rows)
         except IntegrityError:
             raise ValidationError({"months": "所选月份的党费已交纳，不能重复交纳"}) from None
+        dues_totals.refresh_member(member.pk, ms)
         audit.record("dues.payment", actor=by, obj=member, detail={
             "batch": str(batch), "months": [m.isoformat() for m in ms], "amount": str(total),
             "due": str(total_due), "paid_on": paid_on.isoformat(), "method": method, "receipt": receipt,
@@ -390,6 +406,7 @@ def reverse_payment(payment: DuesPayment, *, reason: str, by=None) -> DuesPaymen
         # The flag is not money; it lets the "one live payment per month" index ignore the pair.
         DuesPayment.objects.filter(pk=original.pk).update(is_reversed=True)
         payment.is_reversed = True
+        dues_totals.refresh_member(original.member_id, [original.month], [original.org_id])
         audit.record("dues.payment.reverse", actor=by, obj=entry, detail={
             "reverses": original.pk, "member": original.member_id, "month": original.month.isoformat(),
             "amount": str(entry.amount), "reason": entry.explanation,
