@@ -238,26 +238,35 @@ def arrears(org: Org, through: dt.date, *, min_months: int | None = None) -> lis
         FROM {led} l
         LEFT JOIN {pay} p ON p.member_id = l.member_id AND p.month = l.month
                          AND p.is_reversed = %(false)s AND p.reverses_id IS NULL
-        WHERE l.month <= %(through)s AND l.member_id IN (
-            -- candidates: owed in `through` here and not one paid or exempt month in the last `need` months
-            -- (a few percent of the subtree), so the whole history below is read for them only
-            SELECT w.member_id FROM {led} w
-            LEFT JOIN {pay} wp ON wp.member_id = w.member_id AND wp.month = w.month
-                              AND wp.is_reversed = %(false)s AND wp.reverses_id IS NULL
-            WHERE w.org_path LIKE %(prefix)s AND w.month >= %(first_cut)s AND w.month <= %(through)s
-            GROUP BY w.member_id
-            HAVING MAX(w.month) = %(through)s
-               AND SUM(CASE WHEN w.due = 0 OR wp.id IS NOT NULL THEN 1 ELSE 0 END) = 0)
+        WHERE l.month <= %(through)s AND {{members}}
         GROUP BY l.member_id
         HAVING MIN(l.month) <= %(first_cut)s
            AND (MAX(CASE WHEN {ok} THEN l.month END) IS NULL
                 OR MAX(CASE WHEN {ok} THEN l.month END) <= %(ok_cut)s)
     """
+    # Candidates: owed in `through` here and neither paid nor exempt in the first month of the last `need`
+    # ones — a few percent of the subtree, found from two month slices — so that the whole history above is
+    # read for them only, by index (a province's full history is millions of member-months).
+    candidates = f"""
+        SELECT w.member_id FROM {led} w
+        JOIN {led} f ON f.member_id = w.member_id AND f.month = %(first_cut)s AND f.due > 0
+        WHERE w.org_path LIKE %(prefix)s AND w.month = %(through)s
+          AND NOT EXISTS (SELECT 1 FROM {pay} fp WHERE fp.member_id = f.member_id AND fp.month = %(first_cut)s
+                          AND fp.is_reversed = %(false)s AND fp.reverses_id IS NULL)
+    """
     params = {"prefix": org.path + "%", "through": ops.adapt_datefield_value(through), "false": False,
               "first_cut": ops.adapt_datefield_value(add_months(through, -(need - 1))),
               "ok_cut": ops.adapt_datefield_value(add_months(through, -need))}
     with connection.cursor() as cur:
-        cur.execute(sql, params)
+        if connection.vendor == "postgresql":
+            # as a list: the planner then knows how few they are and reads their history by index
+            cur.execute(candidates, params)
+            params["ids"] = [r[0] for r in cur.fetchall()]
+            if not params["ids"]:
+                return []
+            cur.execute(sql.format(members="l.member_id = ANY(%(ids)s)"), params)
+        else:
+            cur.execute(sql.format(members=f"l.member_id IN ({candidates})"), params)
         found = cur.fetchall()
     if not found:
         return []
