@@ -240,3 +240,16 @@ LOGGING = {
 
 # Local rule parameters (see dangjian/rules/): overridable per deployment.
 DANGJIAN_RULES = {}
+
+# Read replicas (dangjian/core/db_router.py, docs/deployment.md): comma-separated URLs of hot standbys.
+DANGJIAN_REPLICA_PIN_SECONDS = int(os.environ.get("DANGJIAN_REPLICA_PIN_SECONDS", "10"))
+if os.environ.get("DANGJIAN_REPLICA_URLS", "").strip():
+    from dangjian.core.db_router import replica_databases
+
+    _replicas = replica_databases(os.environ["DANGJIAN_REPLICA_URLS"], DATABASES["default"],
+                                  conn_max_age=int(os.environ.get("DANGJIAN_CONN_MAX_AGE", "0")))
+    DATABASES.update(_replicas)
+    DANGJIAN_REPLICAS = list(_replicas)
+    DATABASE_ROUTERS = ["dangjian.core.db_router.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(MIDDLEWARE.index("dangjian.core.middleware.RequestIdMiddleware") + 1,
+                      "dangjian.core.db_router.ReplicaPinMiddleware")

@@ -14,6 +14,8 @@ from dangjian.settings import *  # noqa: E402,F401,F403
 if os.environ.get("DANGJIAN_TEST_ON_PG") == "1":
     DATABASES = {"default": dj_database_url.parse(
         os.environ.get("TEST_DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/dangjian_test")}
+    # The same test database under a second alias stands in for a read replica (tests/core/test_db_router.py).
+    DATABASES["replica1"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 

@@ -515,6 +515,7 @@ class MemberRows:
         self.ref = REFERENCE_DATE.toordinal()
         self.seq: dict[tuple[str, int], int] = {}  # (area, birth ordinal) -> numbers used: IDs stay unique
         self.next_id = 1
+        self.dues = None  # a scale_activity.DuesRows when dues are generated too
 
     def _id_number(self, area: str, birth_ord: int, male: bool) -> tuple[str, dt.date]:
         while True:
@@ -639,8 +640,12 @@ def existing_rows() -> tuple[int, int]:
     return Org.objects.count(), Member.objects.count()
 
 
-def generate(*, orgs: int, members: int, seed: int = 1, progress=None) -> dict:
-    """Write the synthetic tree and its members into an empty database. Returns a summary."""
+def generate(*, orgs: int, members: int, seed: int = 1, years: int = 0, progress=None) -> dict:
+    """Write the synthetic tree and its members into an empty database; with `years`, also their dues
+    (bases, exemptions, ledger, payments) and their branches' meetings over the last `years` calendar years
+    through the reference month (see scale_activity). Returns a summary."""
+    if years < 0 or years > 10:
+        raise ScaleError("--years 须在0至10之间")
     if orgs < 1:
         raise ScaleError("--orgs 至少为1")
     if members < 0:
@@ -659,6 +664,10 @@ def generate(*, orgs: int, members: int, seed: int = 1, progress=None) -> dict:
     sizes = allocate(rng, branches, members) if branches else []
     now = timezone.now()
     rows = MemberRows(rng, now)
+    if years:
+        from dangjian.core.scale_activity import DuesRows, period
+
+        rows.dues = DuesRows(seed, *period(years, REFERENCE_DATE), now)
     say = progress or (lambda msg: None)
     say(f"树：{len(nodes)}个党组织，其中{len(branches)}个党支部（用时{time.monotonic() - started:.1f}秒）")
     pg = connection.vendor == "postgresql"
@@ -667,12 +676,25 @@ def generate(*, orgs: int, members: int, seed: int = 1, progress=None) -> dict:
             _load_postgres(nodes, branches, sizes, rows, now, say)
         else:
             _load_bulk(nodes, branches, sizes, rows, now)
+        activity = {}
+        if years:
+            from dangjian.core.scale_activity import write_activity
+
+            if pg:
+                with connection.cursor() as cur:
+                    cur.execute(f"ANALYZE {Org._meta.db_table}, {Member._meta.db_table}")
+            activity = write_activity(rows.dues, seed, say)
         from dangjian.core import audit
 
-        audit.record("scale.generate", detail={"orgs": len(nodes), "members": members, "seed": seed})
+        audit.record("scale.generate", detail={"orgs": len(nodes), "members": members, "seed": seed,
+                                                "years": years})
     if pg:
+        from dangjian.dues.models import DuesBase, DuesExemption, DuesLedger, DuesPayment
+        from dangjian.orglife.models import Meeting
+
+        tables = [Org, Member] + ([DuesBase, DuesExemption, DuesLedger, DuesPayment, Meeting] if years else [])
         with connection.cursor() as cur:
-            cur.execute(f"ANALYZE {Org._meta.db_table}, {Member._meta.db_table}")
+            cur.execute("ANALYZE " + ", ".join(t._meta.db_table for t in tables))
     root = nodes[0]
     return {
         "orgs": len(nodes),
@@ -681,6 +703,8 @@ def generate(*, orgs: int, members: int, seed: int = 1, progress=None) -> dict:
         "seed": seed,
         "active_members": root.counts[2] + root.counts[3],
         "max_depth": max(n.depth for n in nodes),
+        "years": years,
+        **activity,
         "seconds": round(time.monotonic() - started, 1),
     }
 
@@ -697,9 +721,12 @@ def _load_postgres(nodes, branches, sizes, rows: MemberRows, now, say) -> None:
             f"COPY {q(Member._meta.db_table)} ({', '.join(map(q, mcols))}) FROM STDIN"
         ) as copy:
             write = copy.write_row
+            dues = rows.dues
             for node, n in zip(branches, sizes, strict=True):
                 for row in rows.for_branch(node, n):
                     write(row + mextra if mextra else row)
+                    if dues is not None:
+                        dues.add(row[0], row[1], row[2], node.domain, row[14], row[12], row[17], row[19])
         say(f"党员：{rows.next_id - 1}行（用时{time.monotonic() - t0:.1f}秒）")
         _subtree_counts(nodes)
         with cur.cursor.copy(f"COPY {q(Org._meta.db_table)} ({', '.join(map(q, ocols))}) FROM STDIN") as copy:
@@ -720,6 +747,8 @@ def _load_bulk(nodes, branches, sizes, rows: MemberRows, now) -> None:
     for node, n in zip(branches, sizes, strict=True):
         for row in rows.for_branch(node, n):
             batch.append(Member(**dict(zip(mcols, row + mextra, strict=True))))
+            if rows.dues is not None:
+                rows.dues.add(row[0], row[1], row[2], node.domain, row[14], row[12], row[17], row[19])
     _subtree_counts(nodes)
     Org.objects.bulk_create(
         [Org(**dict(zip(ocols, _org_row(n, now) + oextra, strict=True))) for n in nodes],

@@ -22,6 +22,7 @@ from dangjian.members.choices import Status
 from dangjian.members.models import Member
 from dangjian.rules import dues as rules
 
+from . import totals as dues_totals
 from .models import (
     WRITE_ACTION,
     DuesBase,
@@ -183,27 +184,41 @@ def approve_exemption(ex: DuesExemption, *, by) -> DuesExemption:
 
 # ---------------------------------------------------------------- ledger
 
-def _ledger_sql(where: str) -> str:
+def _ledger_sql(where: str, members: str) -> str:
+    """`where` narrows the members (`m`); `members` is the same narrowing as a predicate on a `member_id`
+    column, so the bases and exemptions read are only those of the members written."""
     m, b, x, led = (Member._meta.db_table, DuesBase._meta.db_table, DuesExemption._meta.db_table,
                     DuesLedger._meta.db_table)
-    # One INSERT … SELECT per month: the confirmed base in force (latest effective_from <= month) and
-    # the approved exemption covering the month are picked by index lookups per member; the upsert
-    # keeps a row's org (a past month stays with the branch it was owed to) and refreshes the money.
+    # One INSERT … SELECT per month, set-based: the confirmed base in force for each member (latest
+    # effective_from <= month) and the approved exemption covering the month are ranked in one pass each
+    # (ROW_NUMBER over the candidates, then hash joins), not looked up by a correlated subquery per member
+    # (that was 2 index probes and an exemption scan per member: 86 s a month at 1,000,000 members; see
+    # bench/README.md). The upsert keeps a row's org (a past month stays with the branch it was owed to)
+    # and refreshes the money.
     return f"""
         INSERT INTO {led} (member_id, month, org_id, org_path, base_id, exemption_id, due, generated_at)
-        SELECT m.id, %(month)s, m.org_id, m.org_path, b.id, x.id,
-               CASE WHEN x.id IS NULL THEN b.monthly_amount WHEN x.kind = 'exempt' THEN 0 ELSE x.amount END,
+        WITH bf AS (
+            SELECT id, member_id, monthly_amount FROM (
+                SELECT b2.id, b2.member_id, b2.monthly_amount,
+                       ROW_NUMBER() OVER (PARTITION BY b2.member_id
+                                          ORDER BY b2.effective_from DESC, b2.id DESC) AS rn
+                FROM {b} b2
+                WHERE b2.confirmed_at IS NOT NULL AND b2.effective_from <= %(month)s {members.format(col="b2.member_id")}
+            ) ranked WHERE rn = 1),
+        xf AS (
+            SELECT id, member_id, kind, amount FROM (
+                SELECT x2.id, x2.member_id, x2.kind, x2.amount,
+                       ROW_NUMBER() OVER (PARTITION BY x2.member_id ORDER BY x2.id DESC) AS rn
+                FROM {x} x2
+                WHERE x2.approved_at IS NOT NULL AND x2.start_month <= %(month)s AND x2.end_month >= %(month)s
+                      {members.format(col="x2.member_id")}
+            ) ranked WHERE rn = 1)
+        SELECT m.id, %(month)s, m.org_id, m.org_path, bf.id, xf.id,
+               CASE WHEN xf.id IS NULL THEN bf.monthly_amount WHEN xf.kind = 'exempt' THEN 0 ELSE xf.amount END,
                %(now)s
         FROM {m} m
-        JOIN {b} b ON b.id = (
-            SELECT b2.id FROM {b} b2
-            WHERE b2.member_id = m.id AND b2.confirmed_at IS NOT NULL AND b2.effective_from <= %(month)s
-            ORDER BY b2.effective_from DESC, b2.id DESC LIMIT 1)
-        LEFT JOIN {x} x ON x.id = (
-            SELECT x2.id FROM {x} x2
-            WHERE x2.member_id = m.id AND x2.approved_at IS NOT NULL
-              AND x2.start_month <= %(month)s AND x2.end_month >= %(month)s
-            ORDER BY x2.id DESC LIMIT 1)
+        JOIN bf ON bf.member_id = m.id
+        LEFT JOIN xf ON xf.member_id = m.id
         WHERE m.joined_on < %(next)s
           AND (m.status = 'normal' OR m.status_changed_on >= %(month)s)
           {where}
@@ -213,24 +228,36 @@ def _ledger_sql(where: str) -> str:
     """
 
 
-def generate_ledger(months, *, org=None, member: Member | None = None, now=None) -> int:
+def generate_ledger(months, *, org=None, member: Member | None = None, now=None, totals: bool = True) -> int:
     """Writes the 应交 rows of `months` for everyone under `org` (or one member, or everyone): one
-    INSERT … SELECT per month, no Python loop over members. Idempotent. Returns the rows written."""
+    INSERT … SELECT per month, no Python loop over members. Idempotent. Returns the rows written.
+    Then recomputes the report totals of the cells written (unless the caller does it: `totals=False`)."""
     ops = connection.ops
     now = now or timezone.now()
-    where, extra = "", {}
+    where, members, extra = "", "", {}
     if member is not None:
-        where, extra = "AND m.id = %(member)s", {"member": member.pk}
+        where, members, extra = "AND m.id = %(member)s", "AND {col} = %(member)s", {"member": member.pk}
     elif org is not None:
         where, extra = "AND m.org_path LIKE %(prefix)s", {"prefix": org.path + "%"}
+        members = f"AND {{col}} IN (SELECT id FROM {Member._meta.db_table} WHERE org_path LIKE %(prefix)s)"
     total = 0
     with transaction.atomic(), connection.cursor() as cur:
         for month in sorted({first_of(m) for m in months}):
-            cur.execute(_ledger_sql(where), {
+            cur.execute(_ledger_sql(where, members), {
                 "month": ops.adapt_datefield_value(month), "next": ops.adapt_datefield_value(next_month(month)),
                 "now": ops.adapt_datetimefield_value(now), **extra,
             })
             total += max(cur.rowcount, 0)
+        if totals:
+            months = sorted({first_of(m) for m in months})
+            if member is not None:
+                dues_totals.refresh_member(member.pk, months)
+            elif org is not None:
+                dues_totals.refresh(months, set(
+                    DuesLedger.objects.filter(month__in=months, member__org_path__startswith=org.path)
+                    .values_list("org_id", flat=True).distinct()))
+            else:
+                dues_totals.refresh(months)
     return total
 
 
@@ -242,8 +269,11 @@ def _regenerate_member(member: Member, start: dt.date, end: dt.date | None = Non
     end = max(d for d in (end, first_of(_today()), last) if d is not None)
     months = month_range(start, end)
     now = timezone.now()
-    generate_ledger(months, member=member, now=now)
-    DuesLedger.objects.filter(member=member, month__gte=start, month__lte=end).exclude(generated_at=now).delete()
+    generate_ledger(months, member=member, now=now, totals=False)
+    stale = DuesLedger.objects.filter(member=member, month__gte=start, month__lte=end).exclude(generated_at=now)
+    stale_orgs = set(stale.values_list("org_id", flat=True))
+    stale.delete()
+    dues_totals.refresh_member(member.pk, months, stale_orgs)
 
 
 def generate_ledger_for_month(month, *, org=None, by=None) -> int:
@@ -310,7 +340,7 @@ def record_payment(member: Member, *, months, paid_on, method: str, receipt: str
             p = paid[m]
             rec = f"，收据号{p.receipt}" if p.receipt else ""
             raise ValidationError({"months": f"{label(m)}的党费已于{p.paid_on}交纳{rec}，不能重复交纳"})
-        generate_ledger(ms, member=member)
+        generate_ledger(ms, member=member, totals=False)
         ledger = {row.month: row for row in DuesLedger.objects.filter(member=member, month__in=ms)}
         missing = [m for m in ms if m not in ledger]
         if missing:
@@ -336,6 +366,7 @@ def record_payment(member: Member, *, months, paid_on, method: str, receipt: str
                 DuesPayment.objects.bulk_create(rows)
         except IntegrityError:
             raise ValidationError({"months": "所选月份的党费已交纳，不能重复交纳"}) from None
+        dues_totals.refresh_member(member.pk, ms)
         audit.record("dues.payment", actor=by, obj=member, detail={
             "batch": str(batch), "months": [m.isoformat() for m in ms], "amount": str(total),
             "due": str(total_due), "paid_on": paid_on.isoformat(), "method": method, "receipt": receipt,
@@ -375,6 +406,7 @@ def reverse_payment(payment: DuesPayment, *, reason: str, by=None) -> DuesPaymen
         # The flag is not money; it lets the "one live payment per month" index ignore the pair.
         DuesPayment.objects.filter(pk=original.pk).update(is_reversed=True)
         payment.is_reversed = True
+        dues_totals.refresh_member(original.member_id, [original.month], [original.org_id])
         audit.record("dues.payment.reverse", actor=by, obj=entry, detail={
             "reverses": original.pk, "member": original.member_id, "month": original.month.isoformat(),
             "amount": str(entry.amount), "reason": entry.explanation,

@@ -147,13 +147,17 @@ class DuesLedger(models.Model):
     past months stay with the branch they were owed to.
     """
 
+    # The monthly run inserts a row per member, so every index here costs a million inserts a month:
+    # member is covered by the unique (member, month) below; bases and exemptions are never deleted, so
+    # their PROTECT checks (the only query by base_id / exemption_id) need no index of their own.
     member = models.ForeignKey("members.Member", verbose_name="党员", on_delete=models.PROTECT,
-                               related_name="dues_ledger")
+                               related_name="dues_ledger", db_index=False)
     month = models.DateField("月份")
     org = models.ForeignKey("orgs.Org", verbose_name="党支部", on_delete=models.PROTECT, related_name="+")
     org_path = models.CharField(max_length=255, editable=False)
-    base = models.ForeignKey(DuesBase, null=True, on_delete=models.PROTECT, related_name="+")
-    exemption = models.ForeignKey(DuesExemption, null=True, on_delete=models.PROTECT, related_name="+")
+    base = models.ForeignKey(DuesBase, null=True, on_delete=models.PROTECT, related_name="+", db_index=False)
+    exemption = models.ForeignKey(DuesExemption, null=True, on_delete=models.PROTECT, related_name="+",
+                                  db_index=False)
     due = models.DecimalField("应交（元）", **MONEY)
     generated_at = models.DateTimeField("生成时间")
 
@@ -178,8 +182,9 @@ class DuesPayment(models.Model):
     original `is_reversed`; the money of a row never changes.
     """
 
+    # member's own index would duplicate dues_pay_member_month_idx below (a row per member-month is written)
     member = models.ForeignKey("members.Member", verbose_name="党员", on_delete=models.PROTECT,
-                               related_name="dues_payments")
+                               related_name="dues_payments", db_index=False)
     org = models.ForeignKey("orgs.Org", verbose_name="收缴党组织", on_delete=models.PROTECT, related_name="+")
     # Copy of the org's path at payment time (rewritten by move_org with the org, like members').
     org_path = models.CharField(max_length=255, editable=False)
@@ -253,4 +258,34 @@ class DuesReminder(models.Model):
             # reminder history of the members on an arrears list
             models.Index(fields=["member", "reminded_on"], name="dues_remind_member_idx"),
             models.Index(fields=["org_path"], name="dues_remind_path_idx"),
+        ]
+
+
+class DuesMonthTotal(models.Model):
+    """应交 / 实交 / 欠交 of one organization and month, kept by the actions that write the ledger and the
+    payments (dues.totals.refresh), so that a report over a province reads one row per branch and month
+    instead of every member-month (6,000,000 ledger rows for a half-year of 1,000,000 members).
+
+    due, owed, member_months and settled sum the ledger rows owed to `org` (owed and settled net every
+    payment of that member-month, reversals included); paid sums the payments `org` collected.
+    """
+
+    org = models.ForeignKey("orgs.Org", verbose_name="党组织", on_delete=models.PROTECT, related_name="+",
+                            db_index=False)  # the unique (org, month) below serves org_id lookups
+    month = models.DateField("月份")
+    due = models.DecimalField("应交（元）", **MONEY)
+    paid = models.DecimalField("实交（元）", **MONEY)
+    owed = models.DecimalField("欠交（元）", **MONEY)
+    member_months = models.PositiveIntegerField("应交人次")
+    settled = models.PositiveIntegerField("已交清人次")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "党费月度汇总"
+        constraints = [
+            # one row per org and month; also the report's join from the subtree's orgs (org_id, month range)
+            models.UniqueConstraint(fields=["org", "month"], name="dues_total_org_month"),
+        ]
+        indexes = [
+            # the report of a large subtree: the months' rows first, hash-joined to the subtree's orgs
+            models.Index(fields=["month"], name="dues_total_month_idx"),
         ]

@@ -1,7 +1,10 @@
 """`dangjian dues_ledger [--month 2025-07 | --from 2025-01 --to 2025-07] [--org CODE] [--format json]`
+`dangjian dues_ledger --rebuild-totals [--from 2025-01 --to 2025-07]`
 
 Generates the monthly 应交 ledger set-based (one INSERT … SELECT per month) for everyone under the
 organization, or everyone. Idempotent: run it monthly (a job), or again after a mass change of bases.
+`--rebuild-totals` recomputes the per-organization monthly totals the reports read (dues.totals) from the
+ledger and the payments, e.g. after rows were loaded by hand.
 """
 
 import json
@@ -24,8 +27,12 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="end", help="截止月份")
         parser.add_argument("--org", help="党组织编码（默认全部）")
         parser.add_argument("--format", choices=["text", "json"], default="text")
+        parser.add_argument("--rebuild-totals", action="store_true", help="重算报表所用的党费月度汇总")
 
-    def handle(self, *args, month=None, start=None, end=None, org=None, format="text", **opts):
+    def handle(self, *args, month=None, start=None, end=None, org=None, format="text", rebuild_totals=False,
+               **opts):
+        if rebuild_totals:
+            return self._rebuild(start, end, format)
         try:
             if start or end:
                 months = month_range(parse_month(start or end), parse_month(end or start))
@@ -48,3 +55,24 @@ class Command(BaseCommand):
         else:
             for r in results:
                 self.stdout.write(f"{label(parse_month(r['month']))}：{r['rows']} 条（{r['seconds']} 秒）")
+
+    def _rebuild(self, start, end, format):
+        from django.db import transaction
+
+        from dangjian.core import audit
+        from dangjian.dues import totals
+
+        try:
+            first = parse_month(start) if start else None
+            last = parse_month(end) if end else None
+        except ValueError as e:
+            raise CommandError(str(e)) from None
+        t0 = time.monotonic()
+        with transaction.atomic():
+            n = totals.rebuild(first, last)
+            audit.record("dues.totals.rebuild", detail={"from": start, "to": end, "cells": n})
+        seconds = round(time.monotonic() - t0, 3)
+        if format == "json":
+            self.stdout.write(json.dumps({"cells": n, "seconds": seconds}))
+        else:
+            self.stdout.write(f"党费月度汇总：{n} 条（{seconds} 秒）")
