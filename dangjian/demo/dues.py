@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from dangjian.dues import totals
 from dangjian.dues.actions import generate_ledger
 from dangjian.dues.models import DuesBase, DuesLedger, DuesPayment, DuesReminder
 from dangjian.dues.months import first_of, month_range
@@ -108,4 +109,6 @@ def load_dues(seed: int, today: dt.date, members: list) -> dict:
                                               note="已当面提醒，本人表示近期补交" if k == 0 else "电话联系未接通"))
     DuesPayment.objects.bulk_create(payments, batch_size=_BATCH)
     DuesReminder.objects.bulk_create(reminders, batch_size=_BATCH)
+    # The payments went in bulk, past the actions: recompute the month totals the reports read.
+    totals.refresh(month_range(year_start, this_month))
     return {"bases": len(bases), "ledger": n_ledger, "payments": len(payments), "reminders": len(reminders)}
