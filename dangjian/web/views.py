@@ -6,6 +6,8 @@ from dangjian.core.scope import scope_for
 from dangjian.members.models import Member
 from dangjian.orgs import queries as org_queries
 
+from .todo import todo_items
+
 
 @login_required
 def home(request):
@@ -25,10 +27,12 @@ def home(request):
             o.path_names = places[o.pk]
             # A secretary or a viewer cannot record terms: tell them who does.
             o.can_change = scope.covers(o.path, "change_org")
+    todo = todo_items(user, timezone.localdate(), members_in_scope=sum(r.subtree_total for r in roots),
+                      can_view=manages)
     own = []
     if scope.self_members:
         own = list(Member.objects.restrict(user, "view").filter(user=user).select_related("org"))
     return render(request, "web/home.html", {
-        "manages": manages, "roots": roots, "warnings": warnings, "own": own,
+        "manages": manages, "roots": roots, "warnings": warnings, "own": own, "todo": todo,
         "can_change_org": scope.everything or bool(scope.prefixes("change_org")),
     })
