@@ -80,6 +80,11 @@ class MobileForm(BootstrapMixin, forms.Form):
     note = forms.CharField(label="备注", max_length=300, required=False)
 
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fixed_place"].widget.attrs["class"] = "form-check-input"
+
+
 class MobileEndForm(BootstrapMixin, forms.Form):
     ended_on = date_field("返回日期")
     end_reason = forms.CharField(label="结束原因", max_length=200, error_messages=_req("结束原因"),
