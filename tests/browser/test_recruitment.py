@@ -67,3 +67,28 @@ def test_secretary_records_steps_and_admits_a_probationary_member(request, devic
     row = b.locator("tr", has_text="周敏")
     assert "预备党员" in row.first.inner_text()
     shot(b, f"recruitment-members-{device}")
+
+
+def test_town_admin_sees_the_committee_board_and_sets_a_plan_on_a_phone(phone, live_server, cast, login, shot):
+    from dangjian.recruitment.models import RecruitmentPlan
+
+    sponsors = [cast.m1, make_member(cast.tree.b1, "孙丽", gender="F", birth=D(1980, 8, 8))]
+    walk_to(cast, actions.open_file(PERSON, org=cast.tree.b1, by=cast.secretary1, applied_on=D(2022, 3, 1)), 15,
+            sponsors)
+    login(phone, "town_admin")
+    phone.goto(f"{live_server.url}/recruitment/")
+    phone.wait_for_url(f"{live_server.url}/recruitment/org/CA1/")
+    assert "上级党委审批" in phone.content() and "城关镇东村党支部" in phone.content()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "recruitment-committee-board-phone")
+    phone.click("a:has-text('发展计划')")
+    phone.select_option("#id_org", "CA1")
+    phone.fill("#id_year", "2023")
+    phone.fill("#id_planned", "2")
+    phone.click("button:has-text('保存计划')")
+    assert "已保存" in phone.locator(".alert-success").inner_text()
+    row = phone.locator("tr", has_text="东县城关镇党委")
+    assert "50%" in row.first.inner_text()  # planned 2, admitted 1 (the 支部大会 of 2023-12-01)
+    assert RecruitmentPlan.objects.get().planned == 2
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "recruitment-plans-phone")

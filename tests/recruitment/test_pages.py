@@ -145,3 +145,12 @@ def test_plans_page(cast):
                                                                 "planned": "9"}).status_code == 404
     assert client(cast.outsider).get("/recruitment/plans/").status_code == 404
     assert client(cast.secretary2).get("/recruitment/plans/?org=CA1B1").status_code == 404
+
+
+def test_file_page_query_count_does_not_grow_with_the_steps(cast, file_b1, walk, django_assert_max_num_queries):
+    walk(file_b1, 25)
+    c = client(cast.secretary1)
+    c.get(f"/recruitment/{file_b1.pk}/")
+    with django_assert_max_num_queries(10):
+        r = c.get(f"/recruitment/{file_b1.pk}/")
+    assert "发展程序已全部完成" in r.content.decode() and r.content.decode().count("bi-check2 text-success") == 26
