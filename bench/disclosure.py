@@ -18,7 +18,6 @@ import csv
 import datetime as dt
 import json
 import os
-import platform
 import random
 import statistics
 import subprocess
