@@ -18,7 +18,6 @@ import csv
 import datetime as dt
 import json
 import os
-import platform
 import random
 import statistics
 import subprocess
@@ -44,7 +43,8 @@ def parse_args(argv=None):
     p.add_argument("--items", type=int, default=20, help="published items per village")
     p.add_argument("--users", type=int, default=100, help="concurrent locust readers")
     p.add_argument("--seconds", type=int, default=60)
-    p.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    p.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (one per core here)")
+    p.add_argument("--threads", type=int, default=1, help="threads per worker (more than 1: gthread)")
     p.add_argument("--keep", action="store_true")
     return p.parse_args(argv)
 
@@ -183,13 +183,14 @@ def start_redis() -> subprocess.Popen | None:
     return proc
 
 
-def serve(workers: int, var_dir: str, redis: bool) -> subprocess.Popen:
+def serve(workers: int, threads: int, var_dir: str, redis: bool) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": URL, "DANGJIAN_VAR_DIR": var_dir, "DANGJIAN_DEBUG": "0",
            "DANGJIAN_ALLOWED_HOSTS": "127.0.0.1,localhost", "DJANGO_SETTINGS_MODULE": "dangjian.settings",
            "DANGJIAN_CONN_MAX_AGE": "60",  # persistent connections, as a production deployment runs
            **({"DANGJIAN_REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/0"} if redis else {})}
     proc = subprocess.Popen([str(VENV_BIN / "gunicorn"), "dangjian.wsgi", "-b", f"127.0.0.1:{PORT}",
-                             "--workers", str(workers), "--log-level", "warning"], cwd=ROOT, env=env)
+                             "--workers", str(workers), "--threads", str(threads), "--log-level", "warning"],
+                            cwd=ROOT, env=env)
     for _ in range(100):
         try:
             if _get("/healthz")[0] == 200:
@@ -266,7 +267,7 @@ def main(argv=None):
         info = generate(args.villages, args.items)
         paths, hidden = info["paths"], info["hidden"]
         base = baseline(paths)
-        proc = serve(args.workers, var_dir, redis is not None)
+        proc = serve(args.workers, args.threads, var_dir, redis is not None)
         problems = check_hidden(paths, hidden)
         midway: dict = {}
         t = threading.Thread(target=withdraw_midway, args=(args.seconds / 2, info["withdraw"], midway))
@@ -284,7 +285,8 @@ def main(argv=None):
         result = {
             "name": "disclosure_public_page",
             "what": f"GET /gk/ pages (org pages and item pages) by {args.users} concurrent locust readers, "
-                    f"one request per reader per second, {args.seconds} s, gunicorn {args.workers} workers, loopback, "
+                    f"one request per reader per second, {args.seconds} s, gunicorn {args.workers} workers × {args.threads} "
+                    f"threads, loopback, "
                     f"shared cache: {'redis' if redis else 'per-process memory'}, DANGJIAN_CONN_MAX_AGE=60",
             "figure_ms": {"median": agg["median_ms"], "p95": agg["p95_ms"], "p99": agg["p99_ms"],
                           "requests": agg["requests"], "failures": agg["failures"], "rps": agg["rps"]},
@@ -297,6 +299,8 @@ def main(argv=None):
             "scale": {"villages": args.villages, "published_items_per_village": args.items,
                       "items": args.villages * (args.items + 4), "generated_s": info["seconds"]},
             "date": dt.date.today().isoformat(),
+            # The machine is shared: other processes' load shows in the figure (2 cores).
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
             "machine": machine(),
         }
         RESULTS.mkdir(exist_ok=True)

@@ -84,6 +84,17 @@ class CatalogEntryForm(BootstrapMixin, forms.Form):
     effective_from = date_field("起始日期", required=False)
     active = forms.BooleanField(label="启用", required=False, initial=True)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        checkboxes(self)
+
+
+def checkboxes(form):
+    """Bootstrap's check style for the boolean fields (BootstrapMixin gives every widget form-control)."""
+    for f in form.fields.values():
+        if isinstance(f.widget, forms.CheckboxInput):
+            f.widget.attrs["class"] = "form-check-input"
+
 
 class SeatForm(BootstrapMixin, forms.Form):
     username = forms.CharField(label="用户名", max_length=150, error_messages={"required": "请填写用户名"})
@@ -100,6 +111,10 @@ class AnswerForm(BootstrapMixin, forms.Form):
     answer = forms.CharField(label="答复", widget=forms.Textarea(attrs={"rows": 4}),
                              error_messages={"required": "请填写答复内容"})
     public = forms.BooleanField(label="在公开页显示问题和答复（不显示电话）", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        checkboxes(self)
 
 
 class AskForm(forms.Form):
