@@ -184,7 +184,7 @@ def approve_exemption(ex: DuesExemption, *, by) -> DuesExemption:
 
 # ---------------------------------------------------------------- ledger
 
-def _ledger_sql(where: str, members: str) -> str:
+def _ledger_sql(where: str, members: str, upsert: bool = True) -> str:
     """`where` narrows the members (`m`); `members` is the same narrowing as a predicate on a `member_id`
     column, so the bases and exemptions read are only those of the members written."""
     m, b, x, led = (Member._meta.db_table, DuesBase._meta.db_table, DuesExemption._meta.db_table,
@@ -205,7 +205,7 @@ def _ledger_sql(where: str, members: str) -> str:
                  WHERE x2.approved_at IS NOT NULL AND x2.start_month <= %(month)s AND x2.end_month >= %(month)s
                        {members.format(col="x2.member_id")}
                  ORDER BY x2.member_id, x2.id DESC"""
-        return _LEDGER_INSERT.format(led=led, m=m, bf=bf, xf=xf, where=where)
+        return _LEDGER_INSERT.format(led=led, m=m, bf=bf, xf=xf, where=where, upsert=_UPSERT if upsert else "")
     return f"""
         INSERT INTO {led} (member_id, month, org_id, org_path, base_id, exemption_id, due, generated_at)
         WITH bf AS (
@@ -250,10 +250,11 @@ _LEDGER_INSERT = """
         WHERE m.joined_on < %(next)s
           AND (m.status = 'normal' OR m.status_changed_on >= %(month)s)
           {where}
-        ON CONFLICT (member_id, month) DO UPDATE SET
-            base_id = excluded.base_id, exemption_id = excluded.exemption_id,
-            due = excluded.due, generated_at = excluded.generated_at
+        {upsert}
 """
+_UPSERT = """ON CONFLICT (member_id, month) DO UPDATE SET
+            base_id = excluded.base_id, exemption_id = excluded.exemption_id,
+            due = excluded.due, generated_at = excluded.generated_at"""
 
 
 def generate_ledger(months, *, org=None, member: Member | None = None, now=None, totals: bool = True) -> int:
@@ -271,10 +272,19 @@ def generate_ledger(months, *, org=None, member: Member | None = None, now=None,
     total = 0
     with transaction.atomic(), connection.cursor() as cur:
         for month in sorted({first_of(m) for m in months}):
-            cur.execute(_ledger_sql(where, members), {
+            # The monthly run's usual case, a month nobody has rows for yet: a plain INSERT (no speculative
+            # insertion through the unique index per row). Otherwise the idempotent upsert.
+            fresh = (connection.vendor == "postgresql" and member is None and org is None
+                     and not DuesLedger.objects.filter(month=month).exists())
+            params = {
                 "month": ops.adapt_datefield_value(month), "next": ops.adapt_datefield_value(next_month(month)),
                 "now": ops.adapt_datetimefield_value(now), **extra,
-            })
+            }
+            try:
+                with transaction.atomic():  # a savepoint: a concurrent run's rows turn this into the upsert
+                    cur.execute(_ledger_sql(where, members, upsert=not fresh), params)
+            except IntegrityError:
+                cur.execute(_ledger_sql(where, members), params)
             total += max(cur.rowcount, 0)
         if totals:
             months = sorted({first_of(m) for m in months})

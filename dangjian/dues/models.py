@@ -156,9 +156,13 @@ class DuesLedger(models.Model):
     org = models.ForeignKey("orgs.Org", verbose_name="党支部", on_delete=models.PROTECT, related_name="+",
                             db_index=False)  # served by dues_ledger_month_org_idx below
     org_path = models.CharField(max_length=255, editable=False)
-    base = models.ForeignKey(DuesBase, null=True, on_delete=models.PROTECT, related_name="+", db_index=False)
+    # Which base and exemption priced the row: derived data, rewritten by every run. No database constraint
+    # (a deferred check per member per month at commit; bases and exemptions are never deleted, and Django
+    # still refuses to delete one a row points to: PROTECT is enforced by the ORM).
+    base = models.ForeignKey(DuesBase, null=True, on_delete=models.PROTECT, related_name="+", db_index=False,
+                             db_constraint=False)
     exemption = models.ForeignKey(DuesExemption, null=True, on_delete=models.PROTECT, related_name="+",
-                                  db_index=False)
+                                  db_index=False, db_constraint=False)
     due = models.DecimalField("应交（元）", **MONEY)
     generated_at = models.DateTimeField("生成时间")
 
