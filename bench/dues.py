@@ -7,6 +7,7 @@ exemptions, ledger, payments); results in bench/results/dues_*.json.
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 import time
 
 from bench.run import explain, measure, raw
@@ -73,7 +74,7 @@ def _timed(fn, runs: int, before=None) -> dict:
         fn()
         times.append((time.perf_counter() - t) * 1000)
     times.sort()
-    return {"median": round(times[len(times) // 2], 1), "p95": round(times[-1], 1), "min": round(times[0], 1),
+    return {"median": round(statistics.median(times), 1), "p95": round(times[-1], 1), "min": round(times[0], 1),
             "runs": runs}
 
 

@@ -153,11 +153,16 @@ class DuesLedger(models.Model):
     member = models.ForeignKey("members.Member", verbose_name="党员", on_delete=models.PROTECT,
                                related_name="dues_ledger", db_index=False)
     month = models.DateField("月份")
-    org = models.ForeignKey("orgs.Org", verbose_name="党支部", on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey("orgs.Org", verbose_name="党支部", on_delete=models.PROTECT, related_name="+",
+                            db_index=False)  # served by dues_ledger_month_org_idx below
     org_path = models.CharField(max_length=255, editable=False)
-    base = models.ForeignKey(DuesBase, null=True, on_delete=models.PROTECT, related_name="+", db_index=False)
+    # Which base and exemption priced the row: derived data, rewritten by every run. No database constraint
+    # (a deferred check per member per month at commit; bases and exemptions are never deleted, and Django
+    # still refuses to delete one a row points to: PROTECT is enforced by the ORM).
+    base = models.ForeignKey(DuesBase, null=True, on_delete=models.PROTECT, related_name="+", db_index=False,
+                             db_constraint=False)
     exemption = models.ForeignKey(DuesExemption, null=True, on_delete=models.PROTECT, related_name="+",
-                                  db_index=False)
+                                  db_index=False, db_constraint=False)
     due = models.DecimalField("应交（元）", **MONEY)
     generated_at = models.DateTimeField("生成时间")
 
@@ -169,9 +174,14 @@ class DuesLedger(models.Model):
             # one owed amount per member-month; the generator upserts on it
             models.UniqueConstraint(fields=["member", "month"], name="dues_ledger_member_month"),
         ]
+        # Both lead with the month: the monthly run appends a whole new month, so its index entries land
+        # together at the right edge instead of next to each member's or branch's earlier months all over the
+        # index (with (org_path, month) the run spent most of its time reading and writing index pages).
         indexes = [
-            # reports: a subtree (org_path prefix) and a month range, grouped by org and month
-            models.Index(fields=["org_path", "month"], name="dues_ledger_path_month_idx"),
+            # one month of a subtree: arrears candidates (month = M AND org_path LIKE 'p%')
+            models.Index(fields=["month", "org_path"], name="dues_ledger_month_path_idx"),
+            # one month of some organizations: dues.totals.refresh, the branch page's count, PROTECT on org
+            models.Index(fields=["month", "org"], name="dues_ledger_month_org_idx"),
         ]
 
 

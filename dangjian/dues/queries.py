@@ -237,7 +237,7 @@ def arrears(org: Org, through: dt.date, *, min_months: int | None = None) -> lis
                SUM(CASE WHEN {ok} THEN 0 ELSE l.due END)
         FROM {led} l
         LEFT JOIN {pay} p ON p.member_id = l.member_id AND p.month = l.month
-                         AND p.is_reversed = %(false)s AND p.reverses_id IS NULL
+                         AND p.is_reversed = %(false)s AND p.reverses_id IS NULL AND {{paid_members}}
         WHERE l.month <= %(through)s AND {{members}}
         GROUP BY l.member_id
         HAVING MIN(l.month) <= %(first_cut)s
@@ -264,9 +264,11 @@ def arrears(org: Org, through: dt.date, *, min_months: int | None = None) -> lis
             params["ids"] = [r[0] for r in cur.fetchall()]
             if not params["ids"]:
                 return []
-            cur.execute(sql.format(members="l.member_id = ANY(%(ids)s)"), params)
+            # the candidates' payments by index too (else: a hash join over every payment of the province)
+            cur.execute(sql.format(members="l.member_id = ANY(%(ids)s)", paid_members="p.member_id = ANY(%(ids)s)"),
+                        params)
         else:
-            cur.execute(sql.format(members=f"l.member_id IN ({candidates})"), params)
+            cur.execute(sql.format(members=f"l.member_id IN ({candidates})", paid_members="1 = 1"), params)
         found = cur.fetchall()
     if not found:
         return []

@@ -150,7 +150,7 @@ def test_a_replica_serves_rows_the_primary_committed(settings):
     from dangjian.orgs.models import Org
 
     with db_router.pinned_to_primary():
-        Org.objects.add_root(code="R1", name="副本测试党委", org_type="committee")
+        Org.objects.create(code="R1", name="副本测试党委", org_type="committee", path="0009", depth=1)
     db_router._pinned.set(False)
     with CaptureQueriesContext(connections["replica1"]) as replica:
         assert Org.objects.get(code="R1").name == "副本测试党委"
