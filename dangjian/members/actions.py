@@ -178,6 +178,10 @@ def approves_for(user, member: Member) -> bool:
     return user is not None and bool(parent) and scope_for(user).covers(parent, ACT)
 
 
+DIRECT_STATUS_REFUSED = ("党籍状态变更须经上级党组织审批：请由党支部“申请党籍变更”，上级党委批准后自动生效"
+                         "（党员教育管理工作条例）")
+
+
 def _need_manager(member: Member, by) -> None:
     if not manages_member(by, member):
         raise PermissionDenied("您无权办理该党员的党籍事务")

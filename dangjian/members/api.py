@@ -20,7 +20,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers, viewsets
 from rest_framework import status as http
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from dangjian.api import history as api_history
@@ -232,6 +232,9 @@ class MemberViewSet(viewsets.GenericViewSet):
         user = request.user
         # change_member is the managers' scope: a member's own-record link does not reach status changes.
         member = self._get(pk, "change_member")
+        if not actions.approves_for(user, member):
+            # The branch's managers request a change (POST /api/v1/status-cases/); the committee above decides.
+            raise PermissionDenied(actions.DIRECT_STATUS_REFUSED)
         s = StatusSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data

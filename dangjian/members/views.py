@@ -255,6 +255,13 @@ def member_edit(request, pk):
 @login_required
 def member_status(request, pk):
     member = get_object_or_404(Member.objects.restrict(request.user, "change_member").select_related("org"), pk=pk)
+    # A status change is the committee above's decision (党员教育管理工作条例): the branch asks for it through a case;
+    # the committee above may record one directly (its own decision, or a correction).
+    may_record = actions.approves_for(request.user, member)
+    if not may_record:
+        if request.method == "POST":
+            messages.error(request, actions.DIRECT_STATUS_REFUSED)
+        return render(request, "members/status.html", {"m": member, "may_record": False})
     form = StatusForm(request.POST or None, initial={"status": member.status, "on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
@@ -265,7 +272,7 @@ def member_status(request, pk):
         else:
             messages.success(request, f"{member.name} 的党籍状态已改为“{member.get_status_display()}”")
             return redirect("members:detail", pk=pk)
-    return render(request, "members/status.html", {"form": form, "m": member})
+    return render(request, "members/status.html", {"form": form, "m": member, "may_record": True})
 
 
 def _display(field, value):

@@ -121,8 +121,15 @@ def test_move_a_member_between_branches_in_scope(cast, api):
     assert r.status_code == 400 and "不存在或您无权" in r.json()["org"][0]
 
 
+def test_the_branch_requests_a_status_change_instead_of_making_it(cast, api):
+    r = api(cast.secretary1).post(f"/api/v1/members/{cast.m1.pk}/status/",
+                                  {"status": "deceased", "reason": "病故"}, format="json")
+    assert r.status_code == 403 and "上级党组织审批" in r.json()["detail"]
+    assert Member.objects.get(pk=cast.m1.pk).status == "normal"
+
+
 def test_status_change_needs_a_reason_and_updates_counters(cast, api):
-    c = api(cast.secretary1)
+    c = api(cast.town_admin)  # the committee above records its decision
     url = f"/api/v1/members/{cast.m1.pk}/status/"
     r = c.post(url, {"status": "deceased", "reason": " "}, format="json")
     assert r.status_code == 400 and r.json() == {"reason": ["请填写状态变更原因"]}

@@ -200,8 +200,19 @@ def test_member_edits_only_own_contact(client, cast):
     assert cast.m1.phone == "13700000000" and cast.m1.name == "张伟"
 
 
-def test_status_change_needs_reason(client, cast):
+def test_the_branch_is_sent_to_request_a_status_change(client, cast):
     c = as_user(client, cast.secretary1)
+    page = c.get(reverse("members:status", args=[cast.m1.pk])).content.decode()
+    assert "须经上级党组织审批" in page and reverse("members:case_new", args=[cast.m1.pk]) in page
+    assert 'name="reason"' not in page
+    r = c.post(reverse("members:status", args=[cast.m1.pk]), {"status": "deceased", "reason": "病故", "on": "2025-01-02"})
+    assert r.status_code == 200 and "须经上级党组织审批" in r.content.decode()
+    cast.m1.refresh_from_db()
+    assert cast.m1.status == "normal"
+
+
+def test_status_change_needs_reason(client, cast):
+    c = as_user(client, cast.town_admin)  # the committee above records its decision directly
     r = c.post(reverse("members:status", args=[cast.m1.pk]), {"status": "deceased", "reason": "", "on": "2025-01-02"})
     assert r.status_code == 200 and "请填写原因" in r.content.decode()
     r = c.post(reverse("members:status", args=[cast.m1.pk]), {"status": "deceased", "reason": "病故", "on": "2025-01-02"})
