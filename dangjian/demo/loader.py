@@ -197,13 +197,17 @@ def load(city: City) -> dict:
 
     install_default_catalog(root, effective_from=city.today.replace(month=1, day=1))
     install_defaults(root)
+    from .disclosure import load_disclosure  # this year's published items in many villages, questions, cases
+
+    disclosure = load_disclosure(city.seed, city.today, org_of[next(
+        lg.org.code for lg in city.logins if lg.username == "secretary1")], users)
     active = sum(1 for s in city.members if s.status == Status.NORMAL)
     summary = {
         "seed": city.seed, "size": city.size, "today": city.today.isoformat(), "orgs": len(objs),
         "members": len(members) + recruited["members"], "active_members": active + recruited["members"],
         "terms": len(terms), "committee_members": len(seats),
         "vacant_secretaries": [o.code for o in city.vacant], "users": [lg.username for lg in city.logins],
-        "meetings": n_meetings, "dues": dues, "recruitment_files": recruited["files"],
+        "meetings": n_meetings, "dues": dues, "recruitment_files": recruited["files"], "disclosure": disclosure,
     }
     from .members_life import load_member_life  # issue 6: mobile members, status and disposal cases
     summary.update(load_member_life(city.today))
