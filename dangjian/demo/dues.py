@@ -60,7 +60,7 @@ def load_dues(seed: int, today: dt.date, members: list) -> dict:
                               note="农民党员，按支部确定的标准" if farmer is not None else "",
                               confirmed_at=now))
     DuesBase.objects.bulk_create(bases, batch_size=_BATCH)
-    n_ledger = generate_ledger(month_range(year_start, this_month), now=now)
+    n_ledger = generate_ledger(month_range(year_start, this_month), now=now, totals=False)  # refreshed below
 
     # Payments against the ledger: each member has a habit; the secretary of their branch records them.
     owed: dict[int, list] = {}
