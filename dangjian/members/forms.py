@@ -27,15 +27,11 @@ class MemberForm(BootstrapMixin, forms.Form):
     job = forms.CharField(label="工作岗位", max_length=100, required=False)
     phone = forms.CharField(label="联系电话", max_length=30, required=False)
     address = forms.CharField(label="家庭住址", max_length=200, required=False)
-    is_mobile = forms.BooleanField(label="流动党员", required=False)
-    mobile_destination = forms.CharField(label="外出流向", max_length=100, required=False)
-    lost_contact = forms.BooleanField(label="失去联系", required=False)
-    lost_contact_on = date_field("失去联系日期", required=False)
+    # 流动 and 失联 are not typed here: the outflow registration and the follow-ups keep them (members.actions), so the
+    # flags on the record never disagree with those records.
 
     def __init__(self, *args, branch_groups=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("is_mobile", "lost_contact"):
-            self.fields[name].widget.attrs["class"] = "form-check-input"
         if branch_groups is not None:
             # [(parent name, [(code, branch name), ...]), ...] -> one <optgroup> per parent organization.
             self.fields["org"] = forms.ChoiceField(

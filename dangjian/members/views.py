@@ -177,11 +177,10 @@ def _branch_groups(user):
 
 def _form_data(cd: dict, org) -> dict:
     data = {k: cd.get(k) for k in ("name", "id_number", "birth_date", "ethnicity", "education", "category",
-                                   "joined_on", "confirmed_on", "job", "phone", "address", "is_mobile",
-                                   "mobile_destination", "lost_contact", "lost_contact_on")}
+                                   "joined_on", "confirmed_on", "job", "phone", "address")}
     data["gender"] = cd.get("gender") or None
     data["org"] = org
-    for k in ("job", "phone", "address", "mobile_destination"):
+    for k in ("job", "phone", "address"):
         data[k] = data[k] or ""
     return data
 
@@ -237,8 +236,7 @@ def member_edit(request, pk):
                 return redirect("members:detail", pk=pk)
         return render(request, "members/self_form.html", {"form": form, "m": member})
     initial = {f: getattr(member, f) for f in ("name", "id_number", "gender", "birth_date", "ethnicity", "education",
-                                                 "category", "joined_on", "confirmed_on", "job", "phone", "address",
-                                                 "is_mobile", "mobile_destination", "lost_contact", "lost_contact_on")}
+                                                 "category", "joined_on", "confirmed_on", "job", "phone", "address")}
     form = MemberForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

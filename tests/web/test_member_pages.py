@@ -192,6 +192,22 @@ def test_edit_records_history_with_labels(client, cast):
     assert "学历" in page and "研究生" in page and "页面修改" in page
 
 
+def test_editing_a_mobile_member_keeps_the_outflow_record_and_flags(client, cast):
+    from dangjian.members import actions
+
+    actions.register_mobile(cast.m1, destination="浙江省宁波市", since=dt.date(2025, 3, 1), contact="13800001111",
+                            by=cast.secretary1)
+    c = as_user(client, cast.secretary1)
+    page = c.get(reverse("members:edit", args=[cast.m1.pk])).content.decode()
+    assert 'name="is_mobile"' not in page and "登记外出流动" in page
+    data = form_data("CA1B1", name=cast.m1.name, id_number=cast.m1.id_number, job="个体经营",
+                     joined_on="2010-07-01", confirmed_on="2011-07-01", birth_date="1985-03-12", gender="M")
+    assert c.post(reverse("members:edit", args=[cast.m1.pk]), data).status_code == 302
+    m = Member.objects.get(pk=cast.m1.pk)
+    assert m.job == "个体经营" and m.is_mobile and m.mobile_destination == "浙江省宁波市"
+    assert m.mobile_records.filter(ended_on__isnull=True).exists()
+
+
 def test_member_edits_only_own_contact(client, cast):
     c = as_user(client, cast.member_user)
     r = c.post(reverse("members:edit", args=[cast.m1.pk]), {"phone": "13700000000", "address": "东村3组", "name": "改名"})
