@@ -8,42 +8,14 @@ kept by hand because they are Secure and the hop from the proxy to gunicorn is p
 import json
 import re
 import sys
-import urllib.error
 import urllib.parse
-import urllib.request
+
+from smoke_http import Session
 
 base, username, password, token = sys.argv[1:5]
 org = sys.argv[5] if len(sys.argv) > 5 else ""
-cookies: dict[str, str] = {}
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-opener = urllib.request.build_opener(NoRedirect)
-
-
-def call(path, *, data=None, headers=None):
-    h = {"X-Forwarded-Proto": "https", "Referer": base.replace("http://", "https://", 1) + "/login/"}
-    if cookies:
-        h["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
-    h.update(headers or {})
-    req = urllib.request.Request(base + path, data=data, headers=h)
-    try:
-        resp = opener.open(req, timeout=20)
-    except urllib.error.HTTPError as e:  # 3xx (not followed) and 4xx/5xx
-        resp = e
-    for raw in resp.headers.get_all("Set-Cookie") or []:
-        name, _, rest = raw.partition("=")
-        cookies[name.strip()] = rest.split(";", 1)[0]
-    return resp.status, resp.headers, resp.read().decode()
-
-
-def fail(msg):
-    print(f"冒烟测试失败 (smoke test failed): {msg}")
-    sys.exit(1)
+session = Session(base, referer_path="/login/", timeout=20, failure="冒烟测试失败 (smoke test failed)")
+call, fail, cookies = session.call, session.fail, session.cookies
 
 
 status, _, body = call("/readyz")

@@ -14,45 +14,17 @@ import json
 import re
 import sys
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
+
+from smoke_http import Session
 
 from dangjian.core import idcard
 
 base, username, password, token, branch, roster = sys.argv[1:7]
 rows = int(sys.argv[7]) if len(sys.argv) > 7 else 40
-cookies: dict[str, str] = {}
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-opener = urllib.request.build_opener(NoRedirect)
-
-
-def call(path, *, data=None, headers=None):
-    h = {"X-Forwarded-Proto": "https", "Referer": base.replace("http://", "https://", 1) + "/io/"}
-    if cookies:
-        h["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
-    h.update(headers or {})
-    req = urllib.request.Request(base + path, data=data, headers=h)
-    try:
-        resp = opener.open(req, timeout=30)
-    except urllib.error.HTTPError as e:
-        resp = e
-    for raw in resp.headers.get_all("Set-Cookie") or []:
-        name, _, rest = raw.partition("=")
-        cookies[name.strip()] = rest.split(";", 1)[0]
-    return resp.status, resp.headers, resp.read().decode()
-
-
-def fail(msg):
-    print(f"后台任务冒烟测试失败 (job smoke test failed): {msg}")
-    sys.exit(1)
+session = Session(base, referer_path="/io/", timeout=30, failure="后台任务冒烟测试失败 (job smoke test failed)")
+call, fail, cookies = session.call, session.fail, session.cookies
 
 
 def csrf(path):
