@@ -7,16 +7,14 @@ masked there (the preview never holds full ID numbers).
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import xlsxwriter
 from django.http import FileResponse
 
+from .download import XLSX, temp_file_response
 from .models import ImportJob
 from .result import KIND_LABELS
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def write(job: ImportJob, path) -> None:
@@ -60,14 +58,7 @@ def write(job: ImportJob, path) -> None:
 
 
 def response(job: ImportJob) -> FileResponse:
-    from .views import attachment
-
-    tmp = tempfile.NamedTemporaryFile(suffix=".xlsx", prefix="import-result-")  # noqa: SIM115 - a path for xlsxwriter
-    tmp.close()
-    write(job, tmp.name)
-    handle = open(tmp.name, "rb")  # noqa: SIM115 - FileResponse closes it
-    Path(tmp.name).unlink()
     stem = Path(job.file_name).stem or "导入"
-    r = FileResponse(handle, content_type=XLSX)
-    r["Content-Disposition"] = attachment(f"{stem}-导入结果.xlsx")
+    r, _ = temp_file_response(lambda path: write(job, path), suffix=".xlsx", prefix="import-result-",
+                              content_type=XLSX, name=f"{stem}-导入结果.xlsx")
     return r

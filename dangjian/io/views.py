@@ -7,9 +7,6 @@ larger ones are queued (django-tasks, `dangjian db_worker`) and the job page pol
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,6 +23,7 @@ from dangjian.orgs.models import Org
 
 from . import actions, results
 from . import export as exporter
+from .download import XLSX, attachment, temp_file_response
 from .models import ImportJob
 from .readers import SUPPORTED_SUFFIXES, suffix_of
 from .result import KIND_LABELS
@@ -33,7 +31,6 @@ from .template import KINDS, build_template
 
 MAX_UPLOAD = 100 * 1024 * 1024
 PAGE_SIZE = 100
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _can(user, action: str) -> bool:
@@ -168,12 +165,6 @@ def template(request, kind: str):
     return response
 
 
-def attachment(name: str) -> str:
-    from urllib.parse import quote
-
-    return f"attachment; filename=\"export.{name.rsplit('.', 1)[-1]}\"; filename*=UTF-8''{quote(name)}"
-
-
 class ExportError(ValueError):
     """A bad format or filter of an export request (a Chinese message)."""
 
@@ -198,18 +189,14 @@ def export_response(request, params, *, source: str) -> FileResponse:
         shown["full" if ok else "masked"] += 1
         return ok
 
-    tmp = tempfile.NamedTemporaryFile(suffix=f".{fmt}", prefix="export-")  # noqa: SIM115 - a path for xlsxwriter
-    tmp.close()
-    rows = exporter.export_to_path(qs, tmp.name, full=full)
+    name = f"{f.org.name if f.org else '党员'}名册{timezone.localdate():%Y%m%d}.{fmt}"
+    response, rows = temp_file_response(lambda path: exporter.export_to_path(qs, path, full=full), suffix=f".{fmt}",
+                                        prefix="export-", name=name,
+                                        content_type=XLSX if fmt == "xlsx" else "text/csv; charset=utf-8")
     used = {k: params.get(k) for k in FILTER_PARAMS if params.get(k)}
     audit.record("member.export", actor=request.user, org_path=f.org.path if f.org else "", detail={
         "source": source, "filter": used, "rows": rows, "format": fmt, "full_numbers": shown["full"],
         "masked": shown["masked"]})
-    name = f"{f.org.name if f.org else '党员'}名册{timezone.localdate():%Y%m%d}.{fmt}"
-    handle = open(tmp.name, "rb")  # noqa: SIM115 - FileResponse closes it
-    Path(tmp.name).unlink()  # the open handle keeps the data readable until the response is sent
-    response = FileResponse(handle, content_type=XLSX if fmt == "xlsx" else "text/csv; charset=utf-8")
-    response["Content-Disposition"] = attachment(name)
     return response
 
 
