@@ -36,7 +36,7 @@ DECISIONS = ["村道硬化工程实施方案（经村民代表会议表决通过
 APPLICANTS = ["张建国", "李秀英", "王德福", "刘桂兰", "陈志强", "杨春梅"]
 
 
-def _villages(today: dt.date, focus: Org) -> list[Org]:
+def _villages(focus: Org) -> list[Org]:
     """Village- and community-level organizations (directly under a township or street committee): all of the
     focus township's and a deterministic third of the others."""
     committees = set(Org.objects.filter(org_type="committee").values_list("path", flat=True))
@@ -134,7 +134,7 @@ def load_disclosure(seed: int, today: dt.date, focus: Org, users: dict) -> dict:
     months = [dt.date(year, m, 1) for m in range(max(1, today.month - 3), today.month)]
     n_items = 0
     finance_items = {}
-    for org in _villages(today, focus):
+    for org in _villages(focus):
         by = secretary if org.pk == focus.pk else None
         seats = CommitteeMember.objects.filter(term__org=org, ended_on__isnull=True).order_by("position", "id")
         roster = "".join(f"<li>{cm.get_position_display()}：{cm.name}{('（' + cm.duty + '）') if cm.duty else ''}</li>"

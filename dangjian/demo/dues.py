@@ -25,19 +25,19 @@ _BATCH = 2000
 FARMER_AMOUNTS = [Decimal("0.20"), Decimal("0.50"), Decimal("1.00")]  # what a village branch decides
 
 
-def _category(rng, job: str) -> tuple[str, Decimal | None, Decimal | None]:
-    """(category, monthly base, farmer amount) for a member by their job."""
-    if job.startswith("退休") or job == "退休":
-        return "retired", Decimal(rng.randrange(2600, 8200, 50)), None
+def _category(rng, job: str) -> tuple[str, Decimal | None]:
+    """(category, monthly base) for a member by their job (the farmer amount is the branch's, chosen below)."""
+    if job.startswith("退休"):
+        return "retired", Decimal(rng.randrange(2600, 8200, 50))
     if job == "学生":
-        return "student", None, None
+        return "student", None
     if job in ("农民", "外出务工"):
-        return "farmer", None, None
+        return "farmer", None
     # 税后工资: most between 3,000 and 9,000 yuan, a few higher (so every bracket appears).
     base = Decimal(rng.choice([rng.randrange(2400, 3000, 50), rng.randrange(3000, 5000, 50),
                                rng.randrange(5000, 9000, 50), rng.randrange(5000, 9000, 50),
                                rng.randrange(10000, 16000, 100)]))
-    return "in_service", base, None
+    return "in_service", base
 
 
 def load_dues(seed: int, today: dt.date, members: list) -> dict:
@@ -49,7 +49,7 @@ def load_dues(seed: int, today: dt.date, members: list) -> dict:
     branch_farmer: dict[int, Decimal] = {}
     bases = []
     for m in members:
-        category, base, _ = _category(rng, m.job or "")
+        category, base = _category(rng, m.job or "")
         start = max(year_start, first_of(m.joined_on))
         farmer = None
         if category == "farmer":
