@@ -189,6 +189,7 @@ def write_activity(rows: DuesRows, seed: int, say) -> dict:
     """After the members are in: bases and exemptions, then ledger, payments and meetings set-based."""
     import time
 
+    from dangjian.dues import arrears as dues_arrears
     from dangjian.dues import totals as dues_totals
     from dangjian.dues.actions import generate_ledger
     from dangjian.dues.months import month_range
@@ -207,6 +208,9 @@ def write_activity(rows: DuesRows, seed: int, say) -> dict:
     t0 = time.monotonic()
     dues_totals.refresh(months)
     say(f"党费月度汇总（用时{time.monotonic() - t0:.1f}秒）")
+    t0 = time.monotonic()
+    listed = dues_arrears.snapshot(rows.end)
+    say(f"欠交党员名单：{listed}人（用时{time.monotonic() - t0:.1f}秒）")
     t0 = time.monotonic()
     meetings = write_meetings(seed, rows.start, rows.end, rows.now)
     say(f"组织生活记录：{meetings}条（用时{time.monotonic() - t0:.1f}秒）")

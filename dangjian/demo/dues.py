@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from dangjian.dues import totals
+from dangjian.dues import arrears, totals
 from dangjian.dues.actions import generate_ledger
 from dangjian.dues.models import DuesBase, DuesLedger, DuesPayment, DuesReminder
 from dangjian.dues.months import first_of, month_range
@@ -111,4 +111,5 @@ def load_dues(seed: int, today: dt.date, members: list) -> dict:
     DuesReminder.objects.bulk_create(reminders, batch_size=_BATCH)
     # The payments went in bulk, past the actions: recompute the month totals the reports read.
     totals.refresh(month_range(year_start, this_month))
+    arrears.snapshot(this_month)  # as the monthly run leaves it
     return {"bases": len(bases), "ledger": n_ledger, "payments": len(payments), "reminders": len(reminders)}

@@ -22,6 +22,7 @@ from dangjian.members.choices import Status
 from dangjian.members.models import Member
 from dangjian.rules import dues as rules
 
+from . import arrears as dues_arrears
 from . import totals as dues_totals
 from .models import (
     WRITE_ACTION,
@@ -296,6 +297,13 @@ def generate_ledger(months, *, org=None, member: Member | None = None, now=None,
                     .values_list("org_id", flat=True).distinct()))
             else:
                 dues_totals.refresh(months)
+        months = sorted({first_of(m) for m in months})
+        if member is not None:
+            dues_arrears.sync(months, member_ids=[member.pk])
+        elif org is not None:
+            dues_arrears.sync(months, member_prefix=org.path)
+        else:
+            dues_arrears.invalidate(months)  # the monthly run takes a new snapshot (command dues_ledger)
     return total
 
 
@@ -312,6 +320,7 @@ def _regenerate_member(member: Member, start: dt.date, end: dt.date | None = Non
     stale_orgs = set(stale.values_list("org_id", flat=True))
     stale.delete()
     dues_totals.refresh_member(member.pk, months, stale_orgs)
+    dues_arrears.sync(months, member_ids=[member.pk])
 
 
 def generate_ledger_for_month(month, *, org=None, by=None) -> int:
@@ -405,6 +414,7 @@ def record_payment(member: Member, *, months, paid_on, method: str, receipt: str
         except IntegrityError:
             raise ValidationError({"months": "所选月份的党费已交纳，不能重复交纳"}) from None
         dues_totals.refresh_member(member.pk, ms)
+        dues_arrears.sync(ms, member_ids=[member.pk])
         audit.record("dues.payment", actor=by, obj=member, detail={
             "batch": str(batch), "months": [m.isoformat() for m in ms], "amount": str(total),
             "due": str(total_due), "paid_on": paid_on.isoformat(), "method": method, "receipt": receipt,
@@ -445,6 +455,7 @@ def reverse_payment(payment: DuesPayment, *, reason: str, by=None) -> DuesPaymen
         DuesPayment.objects.filter(pk=original.pk).update(is_reversed=True)
         payment.is_reversed = True
         dues_totals.refresh_member(original.member_id, [original.month], [original.org_id])
+        dues_arrears.sync([original.month], member_ids=[original.member_id])
         audit.record("dues.payment.reverse", actor=by, obj=entry, detail={
             "reverses": original.pk, "member": original.member_id, "month": original.month.isoformat(),
             "amount": str(entry.amount), "reason": entry.explanation,

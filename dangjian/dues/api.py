@@ -22,6 +22,7 @@ from dangjian.orgs.models import Org
 from dangjian.rules.dues import CATEGORIES
 
 from . import actions, queries
+from . import arrears as dues_arrears
 from .models import WRITE_ACTION, DuesBase, DuesPayment, PayMethod
 from .months import first_of, parse_month
 
@@ -205,9 +206,12 @@ class DuesReportViewSet(viewsets.ViewSet):
             raise ValidationError({"end": ["截止月不能早于起始月"]})
         rep = queries.report(org, first, last)
         through = min(last, first_of(today))
-        arrears = queries.arrears(org, through)
+        listed = dues_arrears.listing(org, through)
+        arrears = listed.items
         return Response({
             "org": org.code, "year": year, "start": start, "end": end, "total": _row(rep.total),
+            "arrears_through": through.strftime("%Y-%m"), "arrears_count": listed.count,
+            "lapse_count": listed.lapse_count,
             "by_org": [_row(r) for r in rep.by_org], "by_month": [_row(r) for r in rep.by_month],
             "rows": [_row(r) for r in rep.rows],
             "arrears": [{"member": a.member.pk, "name": a.member.name, "org": a.member.org.code,

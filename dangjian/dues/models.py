@@ -299,3 +299,43 @@ class DuesMonthTotal(models.Model):
             # the report of a large subtree: the months' rows first, hash-joined to the subtree's orgs
             models.Index(fields=["month"], name="dues_total_month_idx"),
         ]
+
+
+class DuesArrears(models.Model):
+    """One member's run of unpaid months as of the snapshot month (DuesArrearsMark.month): the arrears list
+    of a province read as rows instead of recomputed from every member's whole ledger history.
+
+    Written only by dangjian.dues.arrears: the whole table by `snapshot` (the monthly run), one member's or
+    one subtree's rows by `sync` inside every action that writes the ledger or payments of a month up to the
+    snapshot month. A reader uses it only while the mark says it answers the question asked (same month,
+    threshold at most the one asked for); otherwise it computes the list live (arrears.compute).
+    """
+
+    member = models.OneToOneField("members.Member", verbose_name="党员", on_delete=models.CASCADE,
+                                  related_name="+")
+    month = models.DateField("截至月份")
+    # the ledger row's branch and path in `month` (the branch the dues were owed to), as the live list
+    org = models.ForeignKey("orgs.Org", verbose_name="党支部", on_delete=models.CASCADE, related_name="+",
+                            db_index=False)
+    org_path = models.CharField(max_length=255, editable=False)
+    unpaid_months = models.PositiveSmallIntegerField("连续未交月数")
+    first_unpaid = models.DateField("连续未交起始月")
+    owed = models.DecimalField("欠交合计（元）", **MONEY)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "党费欠交名单"
+        indexes = [
+            # a subtree's list, longest runs first (org_path prefix range, then the sort)
+            models.Index(fields=["org_path", "unpaid_months"], name="dues_arrears_path_idx"),
+        ]
+
+
+class DuesArrearsMark(models.Model):
+    """The month and threshold the DuesArrears rows answer for (at most one row: the latest snapshot)."""
+
+    month = models.DateField("截至月份", unique=True)
+    min_months = models.PositiveSmallIntegerField("最少连续未交月数")
+    computed_at = models.DateTimeField("生成时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "党费欠交名单快照"

@@ -17,10 +17,9 @@ from django.http import Http404
 
 from dangjian.core.scope import scope_for
 from dangjian.orgs.models import Org
-from dangjian.rules import dues as rules
-from dangjian.rules.base import add_months, value
 
-from .models import DuesBase, DuesLedger, DuesMonthTotal, DuesPayment, DuesReminder
+from . import arrears as arrears_mod
+from .models import DuesBase, DuesLedger, DuesMonthTotal, DuesPayment
 from .months import first_of, month_range
 
 ZERO = Decimal("0.00")
@@ -204,87 +203,9 @@ def report(org: Org, start: dt.date, end: dt.date) -> Report:
 
 # ---------------------------------------------------------------- arrears
 
-@dataclass
-class Arrears:
-    member: object
-    unpaid_months: int
-    first_unpaid: dt.date
-    findings: list
-    owed: Decimal = ZERO
-    reminders: list = field(default_factory=list)
-
-    @property
-    def lapse(self) -> bool:
-        return any(f.code == "dues.lapse" for f in self.findings)
+Arrears = arrears_mod.Arrears
 
 
 def arrears(org: Org, through: dt.date, *, min_months: int | None = None) -> list[Arrears]:
-    """Members of the subtree who owe dues in `through` and have not paid for at least the rule's
-    reminder threshold of consecutive months (paid or exempt months break the run), longest first,
-    with the dues of all their unpaid months (欠交合计) and their reminder history.
-
-    The run starts at the member's first ledger month (when dues tracking began for them), as
-    rules.dues.consecutive_unpaid_months counts from `since`.
-    """
-    through = first_of(through)
-    need = value(rules.REMINDER_AFTER_MONTHS) if min_months is None else min_months
-    need = max(int(need), 1)
-    led, pay = DuesLedger._meta.db_table, DuesPayment._meta.db_table
-    ops = connection.ops
-    ok = "(l.due = 0 OR p.id IS NOT NULL)"
-    sql = f"""
-        SELECT l.member_id, MIN(l.month), MAX(CASE WHEN {ok} THEN l.month END),
-               SUM(CASE WHEN {ok} THEN 0 ELSE l.due END)
-        FROM {led} l
-        LEFT JOIN {pay} p ON p.member_id = l.member_id AND p.month = l.month
-                         AND p.is_reversed = %(false)s AND p.reverses_id IS NULL AND {{paid_members}}
-        WHERE l.month <= %(through)s AND {{members}}
-        GROUP BY l.member_id
-        HAVING MIN(l.month) <= %(first_cut)s
-           AND (MAX(CASE WHEN {ok} THEN l.month END) IS NULL
-                OR MAX(CASE WHEN {ok} THEN l.month END) <= %(ok_cut)s)
-    """
-    # Candidates: owed in `through` here and neither paid nor exempt in the first month of the last `need`
-    # ones — a few percent of the subtree, found from two month slices — so that the whole history above is
-    # read for them only, by index (a province's full history is millions of member-months).
-    candidates = f"""
-        SELECT w.member_id FROM {led} w
-        JOIN {led} f ON f.member_id = w.member_id AND f.month = %(first_cut)s AND f.due > 0
-        WHERE w.org_path LIKE %(prefix)s AND w.month = %(through)s
-          AND NOT EXISTS (SELECT 1 FROM {pay} fp WHERE fp.member_id = f.member_id AND fp.month = %(first_cut)s
-                          AND fp.is_reversed = %(false)s AND fp.reverses_id IS NULL)
-    """
-    params = {"prefix": org.path + "%", "through": ops.adapt_datefield_value(through), "false": False,
-              "first_cut": ops.adapt_datefield_value(add_months(through, -(need - 1))),
-              "ok_cut": ops.adapt_datefield_value(add_months(through, -need))}
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            # as a list: the planner then knows how few they are and reads their history by index
-            cur.execute(candidates, params)
-            params["ids"] = [r[0] for r in cur.fetchall()]
-            if not params["ids"]:
-                return []
-            # the candidates' payments by index too (else: a hash join over every payment of the province)
-            cur.execute(sql.format(members="l.member_id = ANY(%(ids)s)", paid_members="p.member_id = ANY(%(ids)s)"),
-                        params)
-        else:
-            cur.execute(sql.format(members=f"l.member_id IN ({candidates})", paid_members="1 = 1"), params)
-        found = cur.fetchall()
-    if not found:
-        return []
-    from dangjian.members.models import Member
-
-    members = Member.objects.select_related("org").in_bulk([r[0] for r in found])
-    reminders: dict[int, list] = {}
-    for r in DuesReminder.objects.filter(member_id__in=members).select_related("recorded_by").order_by("-reminded_on", "-id"):
-        reminders.setdefault(r.member_id, []).append(r)
-    out = []
-    for member_id, first, last_ok, owed in found:
-        first, last_ok = _date(first), _date(last_ok)
-        run_start = first if last_ok is None else max(first, add_months(last_ok, 1))
-        run = rules.months_between(rules.month_of(run_start), rules.month_of(through)) + 1
-        out.append(Arrears(members[member_id], run, run_start, rules.arrears_findings(run), owed=_dec(owed),
-                           reminders=reminders.get(member_id, [])))
-    out.sort(key=lambda a: (-a.unpaid_months, a.member.org.path, a.member.name))
-    return out
-
+    """The whole arrears list of the subtree of `org` through `through` (dues.arrears.listing)."""
+    return arrears_mod.listing(org, through, min_months=min_months).items

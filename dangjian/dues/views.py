@@ -27,11 +27,13 @@ from dangjian.orgs.forms import add_action_error
 from dangjian.orgs.models import Org
 
 from . import actions, queries
+from . import arrears as dues_arrears
 from .forms import BaseForm, PaymentForm, ReminderForm, ReportForm, ReverseForm
 from .models import WRITE_ACTION, DuesBase, DuesLedger, DuesPayment
 from .months import first_of, label
 
 RECENT_PAYMENTS = 20
+REPORT_ARREARS_SHOWN = 200  # the report page lists the longest runs; the Excel export has them all
 
 
 def _year(request) -> int:
@@ -76,8 +78,7 @@ def me(request):
     grid = queries.year_grid([member], year)[member.pk]
     this_month = first_of(today)
     owed_cells = [c for c in grid if c.month <= this_month and c.owed]
-    runs = [a for a in queries.arrears(member.org, this_month, min_months=1) if a.member.pk == member.pk] \
-        if member.status == Status.NORMAL else []
+    run = dues_arrears.of_member(member, this_month) if member.status == Status.NORMAL else None
     payments = (DuesPayment.objects.restrict(request.user, "view").filter(member=member)
                 .order_by("-paid_on", "-id")[:24])
     return render(request, "dues/me.html", {
@@ -85,7 +86,7 @@ def me(request):
         "pending": DuesBase.objects.filter(member=member, confirmed_at__isnull=True).order_by("-id").first(),
         "owed_total": sum((c.owed for c in owed_cells), queries.ZERO),
         "paid_total": sum((c.paid for c in grid), queries.ZERO),
-        "run": runs[0] if runs else None, "payments": payments, "prev_year": year - 1, "next_year": year + 1,
+        "run": run, "payments": payments, "prev_year": year - 1, "next_year": year + 1,
     })
 
 
@@ -284,10 +285,10 @@ def report(request, code):
     year, start, end = _period(request)
     rep = queries.report(org, dt.date(year, start, 1), dt.date(year, end, 1))
     through = min(dt.date(year, end, 1), first_of(timezone.localdate()))
-    arrears = queries.arrears(org, through)
+    arrears = dues_arrears.listing(org, through, limit=REPORT_ARREARS_SHOWN)
     return render(request, "dues/report.html", {
         "org": org, "rep": rep, "year": year, "start": start, "end": end, "months": range(1, 13),
-        "arrears": arrears, "through_label": label(through), "lapse_count": sum(1 for a in arrears if a.lapse),
+        "arrears": arrears, "through_label": label(through), "shown": REPORT_ARREARS_SHOWN,
         "parent": org.parent_org() if org.depth > 1 else None,
     })
 

@@ -1,10 +1,16 @@
 """`dangjian dues_ledger [--month 2025-07 | --from 2025-01 --to 2025-07] [--org CODE] [--format json]`
 `dangjian dues_ledger --rebuild-totals [--from 2025-01 --to 2025-07]`
+`dangjian dues_ledger --arrears-only`
+
 
 Generates the monthly 应交 ledger set-based (one INSERT … SELECT per month) for everyone under the
 organization, or everyone. Idempotent: run it monthly (a job), or again after a mass change of bases.
 `--rebuild-totals` recomputes the per-organization monthly totals the reports read (dues.totals) from the
 ledger and the payments, e.g. after rows were loaded by hand.
+
+A run for everyone (no --org) then recomputes the arrears list (dues.arrears.snapshot) through the latest
+ledger month, in its own transaction after the ledger's; `--arrears-only` does only that. Payments and
+corrections keep the list exact between runs.
 """
 
 import json
@@ -28,11 +34,14 @@ class Command(BaseCommand):
         parser.add_argument("--org", help="党组织编码（默认全部）")
         parser.add_argument("--format", choices=["text", "json"], default="text")
         parser.add_argument("--rebuild-totals", action="store_true", help="重算报表所用的党费月度汇总")
+        parser.add_argument("--arrears-only", action="store_true", help="只重算欠交党员名单")
 
     def handle(self, *args, month=None, start=None, end=None, org=None, format="text", rebuild_totals=False,
-               **opts):
+               arrears_only=False, **opts):
         if rebuild_totals:
             return self._rebuild(start, end, format)
+        if arrears_only:
+            return self._arrears(format, {})
         try:
             if start or end:
                 months = month_range(parse_month(start or end), parse_month(end or start))
@@ -50,11 +59,37 @@ class Command(BaseCommand):
             t0 = time.monotonic()
             n = actions.generate_ledger_for_month(m, org=target)
             results.append({"month": m.strftime("%Y-%m"), "rows": n, "seconds": round(time.monotonic() - t0, 3)})
+        if target is None:
+            return self._arrears(format, {"org": org, "months": results})
         if format == "json":
             self.stdout.write(json.dumps({"org": org, "months": results}, ensure_ascii=False))
         else:
-            for r in results:
-                self.stdout.write(f"{label(parse_month(r['month']))}：{r['rows']} 条（{r['seconds']} 秒）")
+            self._say_months(results)
+
+    def _say_months(self, results):
+        for r in results:
+            self.stdout.write(f"{label(parse_month(r['month']))}：{r['rows']} 条（{r['seconds']} 秒）")
+
+    def _arrears(self, format, out):
+        from dangjian.core import audit
+        from dangjian.dues import arrears
+
+        t0 = time.monotonic()
+        n = arrears.snapshot()
+        mark = arrears.current_mark()
+        seconds = round(time.monotonic() - t0, 3)
+        audit.record("dues.arrears.snapshot", detail={"through": mark.month.isoformat() if mark else None,
+                                                      "members": n})
+        out["arrears"] = {"through": mark.month.strftime("%Y-%m") if mark else None, "members": n,
+                          "seconds": seconds}
+        if format == "json":
+            self.stdout.write(json.dumps(out, ensure_ascii=False))
+            return
+        self._say_months(out.get("months", []))
+        if mark is None:
+            self.stdout.write("欠交党员名单：尚无应交台账")
+        else:
+            self.stdout.write(f"欠交党员名单：截至{label(mark.month)}，{n} 人（{seconds} 秒）")
 
     def _rebuild(self, start, end, format):
         from django.db import transaction
