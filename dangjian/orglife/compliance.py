@@ -49,38 +49,99 @@ def _periods(year: int, period: str, through: dt.date, month: int | None) -> tup
     return tuple(out)
 
 
-def compliance(org: Org, year: int, month: int | None = None, *, today: dt.date | None = None) -> list[Row]:
-    today = today or timezone.localdate()
-    through = min(today, dt.date(year, 12, 31))
-    if dt.date(year, 1, 1) > today:
-        return []
+def _inputs(org: Org, year: int, today: dt.date, org_ids=None):
+    """The branches of the subtree (or those of `org_ids`) and their meeting counts of the year per kind and
+    month: two queries."""
     branches = (Org.objects.filter(path__startswith=org.path, org_type__in=BRANCH_TYPES)
                 .values_list("id", "code", "name", "org_type", "direct_full", "path").order_by("path"))
+    meetings = Meeting.objects.filter(org_path__startswith=org.path, held_on__gte=dt.date(year, 1, 1),
+                                      held_on__lte=dt.date(year, 12, 31))
+    if org_ids is not None:
+        branches = branches.filter(id__in=org_ids)
+        meetings = meetings.filter(org_id__in=org_ids)
     # One GROUP BY (org, kind) over the subtree's meetings of the year (index org_path, kind, held_on), pivoted
     # into twelve monthly counts: every period is a run of whole calendar months, and one row per branch and
     # kind keeps the result small however many meetings there are.
     months = {f"m{m}": Count("id", filter=Q(held_on__month=m)) for m in range(1, 13)}
-    grouped = (Meeting.objects.filter(org_path__startswith=org.path, held_on__gte=dt.date(year, 1, 1),
-                                      held_on__lte=dt.date(year, 12, 31))
-               .values_list("org_id", "kind").annotate(**months).order_by())
-    counts = {(row[0], row[1]): row[2:] for row in grouped}
-    none = (0,) * 12
-    # Requirements depend only on the org type and whether a committee exists: computed once per pair.
+    grouped = meetings.values_list("org_id", "kind").annotate(**months).order_by()
+    return branches, {(row[0], row[1]): row[2:] for row in grouped}
+
+
+def _requirements(through: dt.date):
+    """Requirements depend only on the org type and whether a committee exists: computed once per pair."""
     reqs: dict[tuple[str, bool], list] = {}
-    out: list[Row] = []
-    for org_id, code, name, org_type, direct_full, path in branches:
+
+    def of(org_type: str, direct_full: int) -> list:
         key = (org_type, rules.has_committee_by_size(direct_full))
         if key not in reqs:
             # has_groups: 党小组 are not registered yet, so 党小组会 is not required of anyone.
             reqs[key] = rules.requirements_for(org_type, direct_full, False, on=through, has_committee=key[1])
-        for req in reqs[key]:
-            per_month = counts.get((org_id, req.kind), none)
+        return reqs[key]
+
+    return of
+
+
+NONE = (0,) * 12
+
+
+def compliance(org: Org, year: int, month: int | None = None, *, today: dt.date | None = None,
+               org_ids=None) -> list[Row]:
+    """Every (branch, requirement, period) of the subtree of `org` (or only of the branches `org_ids`)."""
+    today = today or timezone.localdate()
+    through = min(today, dt.date(year, 12, 31))
+    if dt.date(year, 1, 1) > today:
+        return []
+    branches, counts = _inputs(org, year, today, org_ids)
+    requirements = _requirements(through)
+    out: list[Row] = []
+    for org_id, code, name, org_type, direct_full, path in branches:
+        for req in requirements(org_type, direct_full):
+            per_month = counts.get((org_id, req.kind), NONE)
             for label, first, last, last_day in _periods(year, req.period, through, month):
                 held = sum(per_month[first - 1:last])
                 ok = held >= req.count
                 status = "ok" if ok else ("due" if last_day >= today else "missed")
                 out.append(Row(org=code, org_name=name, requirement=req.kind, period=label, required=req.count,
                                held=held, ok=ok, status=status, hard=req.hard, path=path))
+    return out
+
+
+@dataclass(slots=True)
+class BranchTally:
+    """One branch's finished requirement-periods of a year: how many, how many met (rows not built)."""
+
+    id: int
+    code: str
+    name: str
+    path: str
+    met: int
+    finished: int
+
+    @property
+    def missed(self) -> int:
+        return self.finished - self.met
+
+
+def tallies(org: Org, year: int, *, today: dt.date | None = None) -> list[BranchTally]:
+    """What `compliance` would count per branch (ok and finished rows), without building its rows: the grid
+    page of a city ranks thousands of branches but draws a hundred."""
+    today = today or timezone.localdate()
+    through = min(today, dt.date(year, 12, 31))
+    if dt.date(year, 1, 1) > today:
+        return []
+    branches, counts = _inputs(org, year, today)
+    requirements = _requirements(through)
+    out: list[BranchTally] = []
+    for org_id, code, name, org_type, direct_full, path in branches:
+        met = finished = 0
+        for req in requirements(org_type, direct_full):
+            per_month = counts.get((org_id, req.kind), NONE)
+            for _label, first, last, last_day in _periods(year, req.period, through, None):
+                ok = sum(per_month[first - 1:last]) >= req.count
+                if ok or last_day < today:  # a period under way and not yet met is not counted
+                    finished += 1
+                    met += ok
+        out.append(BranchTally(org_id, code, name, path, met, finished))
     return out
 
 
@@ -97,16 +158,25 @@ def rate(rows: list[Row]) -> float | None:
 def rates_by_org(org: Org, rows: list[Row]) -> dict[str, dict]:
     """The compliance rate of every organization in `org`'s subtree that has branches: for each, the finished
     requirement-periods of all branches below it (or of itself, for a branch), how many were met, and the share —
-    the figure later assessments use. One query for the organizations; the roll-up walks each branch's path
-    prefixes, not each row's."""
-    step = Org.steplen
-    # First per branch (one pass over the rows), then up the tree per branch (not per row).
+    the figure later assessments use."""
     per_branch: dict[str, list[int]] = {}
     for r in rows:
         m = per_branch.setdefault(r.path, [0, 0])
         if r.status != "due":
             m[0] += r.ok
             m[1] += 1
+    return rates_from_branches(org, per_branch)
+
+
+def rates_from_tallies(org: Org, tallies: list[BranchTally]) -> dict[str, dict]:
+    """rates_by_org from `tallies` instead of rows."""
+    return rates_from_branches(org, {t.path: [t.met, t.finished] for t in tallies})
+
+
+def rates_from_branches(org: Org, per_branch: dict[str, list[int]]) -> dict[str, dict]:
+    """The roll-up of {branch path: [met, finished]}: one query for the organizations; it walks each branch's
+    path prefixes, not each row's."""
+    step = Org.steplen
     met: dict[str, list[int]] = {}
     branch_counts: dict[str, int] = {}
     for path, (ok, done) in per_branch.items():
@@ -126,4 +196,4 @@ def rates_by_org(org: Org, rows: list[Row]) -> dict[str, dict]:
     return out
 
 
-__all__ = ["Row", "as_contract", "compliance", "rate", "rates_by_org"]
+__all__ = ["BranchTally", "Row", "as_contract", "compliance", "rate", "rates_by_org", "rates_from_tallies", "tallies"]

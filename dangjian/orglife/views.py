@@ -22,7 +22,7 @@ from dangjian.rules.base import value
 from dangjian.rules.meetings import KINDS
 
 from . import actions
-from .compliance import compliance, rate, rates_by_org
+from .compliance import compliance, rate, rates_from_tallies, tallies
 from .models import VOTE_KIND_CHOICES, Attendance, Filing, Meeting, MeetingAttachment, Plan, Reminder
 from .queries import DUAL_KINDS, dual_life
 
@@ -274,31 +274,29 @@ def compliance_grid(request, code):
         year = int(request.GET.get("year") or today.year)
     except ValueError:
         year = today.year
-    rows = compliance(org, year, today=today)
-    rates = rates_by_org(org, rows)
-    # Which branches to draw is decided on counts alone; cells are built for those only (a city has 100,000 rows).
-    missed: dict[str, int] = {}
-    for r in rows:
-        missed[r.org] = missed.get(r.org, 0) + (r.status == "missed")
-    shown_codes = sorted(missed, key=lambda c: (-missed[c], c))[:GRID_MAX_BRANCHES]
-    by_branch: dict[str, dict] = {c: {"code": c, "reqs": {}, "missed": missed[c],
-                                      "rate": _pct(rates.get(c, {}).get("rate"))} for c in shown_codes}
-    for r in rows:
+    # Branches are ranked on their tallies alone; rows are built for the shown ones only (a city: 100,000 rows).
+    counted = tallies(org, year, today=today)
+    rates = rates_from_tallies(org, counted)
+    missed = {t.code: t.missed for t in counted}
+    shown_ids = [t.id for t in sorted(counted, key=lambda t: (-t.missed, t.code))[:GRID_MAX_BRANCHES]]
+    by_branch: dict[str, dict] = {}
+    for r in compliance(org, year, today=today, org_ids=shown_ids):
         b = by_branch.get(r.org)
         if b is None:
-            continue
-        b["name"] = r.org_name
+            b = by_branch[r.org] = {"code": r.org, "name": r.org_name, "reqs": {}, "missed": missed[r.org],
+                                    "rate": _pct(rates.get(r.org, {}).get("rate"))}
         req = b["reqs"].setdefault(r.requirement, {"label": KINDS[r.requirement], "hard": r.hard, "cells": []})
         r.short = _short(r.period)
         req["cells"].append(r)
     for b in by_branch.values():
         b["reqs"] = list(b["reqs"].values())
-    shown = list(by_branch.values())
+    shown = sorted(by_branch.values(), key=lambda b: (-b["missed"], b["code"]))
     # Drill down: the organizations directly below with branches under them, weakest first.
     children = sorted((dict(v, pct=_pct(v["rate"])) for v in rates.values()
                        if v["depth"] == org.depth + 1 and v["code"] not in missed),
                       key=lambda v: (v["rate"] if v["rate"] is not None else 2, v["code"]))
-    r = rate(rows)
+    finished = sum(t.finished for t in counted)
+    r = sum(t.met for t in counted) / finished if finished else None
     return render(request, "orglife/compliance.html", {
         "org": org, "year": year, "branches": shown, "hidden": len(missed) - len(shown), "children": children,
         "rate": _pct(r), "kinds": KINDS, "years": range(today.year, today.year - 4, -1)})

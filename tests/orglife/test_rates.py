@@ -44,3 +44,26 @@ def test_grid_shows_at_most_the_weakest_hundred(client, cast, settings, monkeypa
     client.force_login(cast.town_admin)
     page = client.get(reverse("orglife:compliance", args=["CA1"]), {"year": "2025"}).content.decode()
     assert "未达标最多的1个；其余1个" in page
+
+
+def test_tallies_count_what_the_rows_count(cast):
+    from dangjian.orglife.compliance import rates_from_tallies, tallies
+
+    actions.record_meeting(cast.tree.b1, kind="theme_day", held_on=dt.date(2025, 1, 9), topic="一月主题党日")
+    actions.record_meeting(cast.tree.b1, kind="branch_congress", held_on=dt.date(2025, 2, 9), topic="一季度党员大会")
+    actions.record_meeting(cast.tree.b2, kind="theme_day", held_on=dt.date(2025, 5, 9), topic="五月主题党日")
+    for today in (dt.date(2025, 1, 15), dt.date(2025, 7, 10), dt.date(2026, 2, 1)):
+        rows = compliance(cast.tree.city, 2025, today=today)
+        counted = {t.code: (t.met, t.finished, t.missed) for t in tallies(cast.tree.city, 2025, today=today)}
+        for code in counted:
+            mine = [r for r in rows if r.org == code]
+            done = [r for r in mine if r.status != "due"]
+            assert counted[code] == (sum(r.ok for r in done), len(done), sum(r.status == "missed" for r in mine))
+        assert rates_from_tallies(cast.tree.city, tallies(cast.tree.city, 2025, today=today)) == \
+            rates_by_org(cast.tree.city, rows)
+    assert tallies(cast.tree.city, 2027, today=dt.date(2026, 2, 1)) == []
+
+
+def test_rows_of_some_branches_only(cast):
+    rows = compliance(cast.tree.city, 2025, today=dt.date(2025, 7, 10), org_ids=[cast.tree.b2.id])
+    assert rows and {r.org for r in rows} == {"CA1B2"}
