@@ -219,6 +219,10 @@ def snapshot(through: dt.date | None = None) -> int:
         if connection.vendor == "postgresql":
             with connection.cursor() as cur:
                 cur.execute(f"LOCK TABLE {DuesArrearsMark._meta.db_table} IN EXCLUSIVE MODE")
+                # Statistics of the month just generated (autovacuum may not have seen it yet): without them
+                # the planner takes the month for empty and nested-loops over a million rows (minutes, not
+                # seconds). A sample, about a second.
+                cur.execute(f"ANALYZE {DuesLedger._meta.db_table}, {DuesPayment._meta.db_table}")
         DuesArrearsMark.objects.all().delete()
         DuesArrears.objects.all().delete()
         if through is None:
