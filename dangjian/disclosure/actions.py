@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangjian.core import audit
+from dangjian.rules.base import value as value_of
 
 from . import pii, public_cache
 from .models import (
@@ -29,6 +30,7 @@ from .models import (
     FinanceLine,
     Frequency,
     LineKind,
+    Matter,
     Question,
     QuestionKind,
     Review,
@@ -40,6 +42,9 @@ from .sanitize import sanitize, text_of
 
 FIELDS = ("category", "title", "body", "period_label", "period_start", "period_end",
           "declared_income", "declared_expense")
+# What ties an item to the catalogue: the entry, its period, and for an immediate entry the matter (a registered one,
+# or the day a new one occurred).
+CATALOG_KEYS = ("catalog_entry", "period", "matter", "occurred_on")
 MAX_LINES = 500
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 # Extension → (content type, leading bytes of such a file). The bytes are checked too: a renamed
@@ -197,15 +202,33 @@ def _write_lines(item: DisclosureItem, lines: list[dict]) -> None:
     FinanceLine.objects.bulk_create([FinanceLine(disclosure=item, **ln) for ln in lines])
 
 
-def _catalog(org, data: dict, category: str) -> dict:
-    """{"catalog_entry": entry | None, "period": label} from data["catalog_entry"] (an entry or its id) and
-    data["period"]; the entry must bind `org`, match the category, and the period its frequency."""
+class NewMatter:
+    """A major matter to register together with the item that publishes it (the item form's 事项发生日期)."""
+
+    def __init__(self, occurred_on: dt.date):
+        self.occurred_on = occurred_on
+
+
+def _catalog(org, data: dict, category: str, *, current_matter: Matter | None = None,
+             require_matter: bool = True) -> dict:
+    """{"catalog_entry": entry | None, "period": label, "matter": Matter | NewMatter | None} from
+    data["catalog_entry"] (an entry or its id), data["period"] and, for an entry of frequency `immediate`,
+    data["matter"] (a registered matter or its id) or data["occurred_on"] (register one). The entry must bind
+    `org`, match the category, and the period its frequency. `current_matter` is kept when neither is given;
+    `require_matter` False lets an item saved before matters existed keep none."""
     raw = data.get("catalog_entry")
     period = (data.get("period") or "").strip()
+    raw_matter = data.get("matter")
+    try:
+        occurred_on = _date(data.get("occurred_on"), "事项发生日期")
+    except ValidationError as e:
+        raise ValidationError({"occurred_on": e.messages}) from None
     if raw in (None, ""):
         if period:
             raise ValidationError({"period": "只有公开目录中的事项需要填写目录期间"})
-        return {"catalog_entry": None, "period": ""}
+        if raw_matter not in (None, "") or occurred_on:
+            raise ValidationError({"occurred_on": "只有公开目录中随时公开的事项需要填写事项发生日期"})
+        return {"catalog_entry": None, "period": "", "matter": None}
     entry_id = raw.pk if isinstance(raw, CatalogEntry) else raw
     entry = CatalogEntry.objects.applying_to(org).filter(pk=entry_id).first() if str(entry_id).isdigit() else None
     if entry is None:
@@ -215,7 +238,11 @@ def _catalog(org, data: dict, category: str) -> dict:
     if entry.frequency == Frequency.IMMEDIATE:
         if period:
             raise ValidationError({"period": "随时公开的事项不填写目录期间"})
-        return {"catalog_entry": entry, "period": ""}
+        matter = _item_matter(org, entry, raw_matter, occurred_on, current=current_matter, required=require_matter)
+        return {"catalog_entry": entry, "period": "", "matter": matter}
+    if raw_matter not in (None, "") or occurred_on:
+        raise ValidationError({"occurred_on": f"“{entry.title}”{entry.get_frequency_display()}公开，"
+                                              "不填写事项发生日期（只有随时公开的事项需要）"})
     from dangjian.rules import disclosure as rules
     from dangjian.rules.meetings import period_bounds
 
@@ -229,7 +256,55 @@ def _catalog(org, data: dict, category: str) -> dict:
     if not ok:
         raise ValidationError({"period": f"“{entry.title}”{entry.get_frequency_display()}公开，"
                                          f"目录期间应写成{examples[want]}这样的格式"})
-    return {"catalog_entry": entry, "period": period}
+    return {"catalog_entry": entry, "period": period, "matter": None}
+
+
+def _item_matter(org, entry, raw, occurred_on, *, current, required):
+    """The matter an item of the immediate entry `entry` publishes: the registered one named by `raw`, a NewMatter
+    for `occurred_on`, or `current`."""
+    from dangjian.rules import disclosure as rules
+
+    if raw not in (None, ""):
+        matter_id = raw.pk if isinstance(raw, Matter) else raw
+        matter = (Matter.objects.filter(pk=matter_id, org=org).select_related("catalog_entry").first()
+                  if str(matter_id).isdigit() else None)
+        if matter is None:
+            raise ValidationError({"matter": f"{org.name}没有这项待公开事项"})
+        if matter.catalog_entry_id != entry.pk:
+            raise ValidationError({"matter": f"待公开事项“{matter.title}”属于公开目录事项“{matter.catalog_entry.title}”"})
+        if matter.cancelled_at is not None:
+            raise ValidationError({"matter": f"待公开事项“{matter.title}”已撤销登记，请重新选择或填写事项发生日期"})
+        if occurred_on and occurred_on != matter.occurred_on:
+            raise ValidationError({"occurred_on": f"已选择待公开事项“{matter.title}”（发生于"
+                                                  f"{matter.occurred_on:%Y-%m-%d}），不必再填写发生日期"})
+        return matter
+    if occurred_on:
+        _check_occurred_on(occurred_on, "occurred_on")
+        return NewMatter(occurred_on)
+    if current is not None and current.catalog_entry_id == entry.pk and current.cancelled_at is None:
+        return current
+    if current is not None and current.cancelled_at is not None:
+        raise ValidationError({"matter": f"待公开事项“{current.title}”已撤销登记，请重新选择或填写事项发生日期"})
+    if not required:
+        return None
+    days = int(value_of(rules.MAJOR_WITHIN_DAYS))
+    raise ValidationError({"occurred_on": f"“{entry.title}”随时公开：请填写事项发生日期（如会议表决、上级批复之日），"
+                                          f"自该日起{days}日内应当公开"})
+
+
+def _check_occurred_on(occurred_on: dt.date, field: str) -> None:
+    if occurred_on > timezone.localdate():
+        raise ValidationError({field: "事项发生日期不能晚于今天；尚未发生的事项请在发生后登记"})
+    if occurred_on.year < 2000:
+        raise ValidationError({field: "事项发生日期不正确"})
+
+
+def _with_matter(org, values: dict, title: str, by) -> dict:
+    """`values` with a NewMatter replaced by the matter it registers (named after the item)."""
+    if isinstance(values.get("matter"), NewMatter):
+        values = {**values, "matter": _new_matter(org, values["catalog_entry"], title=title,
+                                                  occurred_on=values["matter"].occurred_on, note="", by=by)}
+    return values
 
 
 @transaction.atomic
@@ -239,6 +314,7 @@ def create_draft(org, data: dict, *, lines: list[dict] | None = None, by=None) -
         data = {**data, "category": entry.category if entry else ""}
     values, clean_lines = _clean(data, lines if lines is not None else [])
     values.update(_catalog(org, data, values["category"]))
+    values = _with_matter(org, values, values["title"], by)
     item = DisclosureItem.objects.create(org=org, org_path=org.path, created_by=_user(by), **values)
     if clean_lines:
         _write_lines(item, clean_lines)
@@ -253,13 +329,13 @@ def update_draft(item: DisclosureItem, data: dict, *, lines: list[dict] | None =
         raise ValidationError("只有草稿或被退回的内容可以修改；已公开的内容请用“更正”发布新版本")
     merged = {f: data.get(f, getattr(item, f)) for f in FIELDS}
     values, clean_lines = _clean(merged, lines if lines is not None else _saved_lines(item))
-    if "catalog_entry" in data or "period" in data:
-        values.update(_catalog(item.org, {"catalog_entry": data.get("catalog_entry", item.catalog_entry_id),
-                                          "period": data.get("period", item.period)}, values["category"]))
-    else:
-        values.update(_catalog(item.org, {"catalog_entry": item.catalog_entry_id, "period": item.period},
-                               values["category"]))
-    fields = (*FIELDS, "catalog_entry", "period")
+    touched = any(f in data for f in CATALOG_KEYS)
+    values.update(_catalog(item.org, {
+        "catalog_entry": data.get("catalog_entry", item.catalog_entry_id), "period": data.get("period", item.period),
+        "matter": data.get("matter"), "occurred_on": data.get("occurred_on"),
+    }, values["category"], current_matter=item.matter, require_matter=touched))
+    values = _with_matter(item.org, values, values["title"], by)
+    fields = (*FIELDS, "catalog_entry", "period", "matter")
     changed = [f for f in fields if values[f] != getattr(item, f)]
     for f in changed:
         setattr(item, f, values[f])
@@ -314,7 +390,7 @@ def correct(item: DisclosureItem, data: dict, *, lines: list[dict] | None = None
     item.save(update_fields=["status", "updated_at"])
     new = DisclosureItem.objects.create(
         org=item.org, org_path=item.org_path, created_by=_user(by), supersedes=item, version=item.version + 1,
-        catalog_entry=item.catalog_entry, period=item.period,
+        catalog_entry=item.catalog_entry, period=item.period, matter=item.matter,
         correction_note=note, status=Status.PUBLISHED, published_at=now, **values,
     )
     _write_lines(new, clean_lines)
@@ -568,6 +644,76 @@ def add_seat(org, user, *, title: str = "村务监督委员会成员", by=None) 
 def remove_seat(seat: SupervisorSeat, *, by=None) -> None:
     audit.record("disclosure.seat_remove", actor=by, obj=seat.org, detail={"user": seat.user.username})
     seat.delete()
+
+
+# ---------------------------------------------------------------- major matters (待公开事项)
+
+def _new_matter(org, entry, *, title: str, occurred_on: dt.date, note: str, by) -> Matter:
+    matter = Matter.objects.create(org=org, org_path=org.path, catalog_entry=entry, title=title,
+                                   occurred_on=occurred_on, note=note, created_by=_user(by))
+    audit.record("disclosure.matter_register", actor=by, obj=matter, detail={
+        "org": org.code, "entry": entry.pk, "occurred_on": occurred_on.isoformat(),
+    })
+    return matter
+
+
+@transaction.atomic
+def register_matter(org, data: dict, *, by=None) -> Matter:
+    """登记待公开事项: a major matter of `org` occurred on data["occurred_on"] and must be published under the
+    immediate catalogue entry data["catalog_entry"] (an entry binding `org`, or its id) within
+    rules.disclosure.MAJOR_WITHIN_DAYS. Whoever manages `org` registers it, the organization or the committee above."""
+    errors: dict[str, list[str]] = {}
+    raw = data.get("catalog_entry")
+    entry_id = raw.pk if isinstance(raw, CatalogEntry) else raw
+    entry = (CatalogEntry.objects.applying_to(org).filter(pk=entry_id).first()
+             if str(entry_id or "").isdigit() else None)
+    if entry is None:
+        errors["catalog_entry"] = [f"请选择适用于{org.name}的随时公开目录事项"]
+    elif entry.frequency != Frequency.IMMEDIATE:
+        errors["catalog_entry"] = [f"“{entry.title}”{entry.get_frequency_display()}公开，按期间检查，不需要登记事项"]
+    title = " ".join(str(data.get("title") or "").split())
+    if not title:
+        errors["title"] = ["请填写事项名称，如“村道硬化工程实施方案（村民代表会议表决通过）”"]
+    elif len(title) > 200:
+        errors["title"] = ["事项名称不能超过200个字"]
+    note = " ".join(str(data.get("note") or "").split())
+    if len(note) > 300:
+        errors["note"] = ["说明不能超过300个字"]
+    for field, text, label in (("title", title, "事项名称"), ("note", note, "说明")):
+        msg = _pii_message(label, text)
+        if msg:
+            errors.setdefault(field, []).append(msg)
+    try:
+        occurred_on = _date(data.get("occurred_on"), "发生日期")
+        if occurred_on is None:
+            raise ValidationError({"occurred_on": "请填写事项发生日期（如会议表决、上级批复之日）"})
+        _check_occurred_on(occurred_on, "occurred_on")
+    except ValidationError as e:
+        errors.setdefault("occurred_on", []).extend(e.messages)
+    if errors:
+        raise ValidationError(errors)
+    return _new_matter(org, entry, title=title, occurred_on=occurred_on, note=note, by=by)
+
+
+@transaction.atomic
+def cancel_matter(matter: Matter, *, reason: str, by=None) -> Matter:
+    """撤销登记: a matter registered by mistake (or twice) leaves the overdue list; the record and the reason stay.
+    A matter already published cannot be cancelled (withdraw its item instead)."""
+    matter = Matter.objects.select_for_update().get(pk=matter.pk)
+    if matter.cancelled_at is not None:
+        raise ValidationError("此事项已撤销登记")
+    if matter.items.filter(status=Status.PUBLISHED).exists():
+        raise ValidationError(f"“{matter.title}”已经公开，不能撤销登记；如公开内容有误，请更正或撤回公开内容")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": "请填写撤销原因（如重复登记、登记有误）"})
+    if len(reason) > 200:
+        raise ValidationError({"reason": "撤销原因不能超过200个字"})
+    matter.cancelled_at = timezone.now()
+    matter.cancel_reason = reason
+    matter.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
+    audit.record("disclosure.matter_cancel", actor=by, obj=matter, detail={"reason": reason})
+    return matter
 
 
 # ---------------------------------------------------------------- villagers' questions (群众留言)
