@@ -37,7 +37,9 @@ class Status(models.TextChoices):
 
 # Statuses in which the author may still edit the item (a returned one goes back to draft when edited).
 EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
-# Statuses that count as "published" for the catalogue: a corrected item was published, in a later version.
+# Statuses of a version that was published once (a corrected item's old versions are superseded): when an item was
+# first published. Whether it is on the public page now is status PUBLISHED alone (a withdrawn current version takes
+# its superseded ones off the page too).
 PUBLISHED_STATES = (Status.PUBLISHED, Status.SUPERSEDED)
 
 

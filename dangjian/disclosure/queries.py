@@ -176,7 +176,7 @@ WHERE o.path LIKE %s
   AND NOT EXISTS (
       SELECT 1 FROM disclosure_disclosureitem d
       WHERE d.org_id = o.id AND d.catalog_entry_id = e.id AND d.period = p.period
-        AND d.status IN ('published', 'superseded'))
+        AND d.status = 'published')
 ORDER BY o.path, p.period, e.position, e.id
 """
 
@@ -184,7 +184,11 @@ ORDER BY o.path, p.period, e.position, e.id
 def missing(root, periods: list[tuple[str, str, dt.date]], *, limit: int | None = OVERDUE_LIMIT) -> tuple[list, int]:
     """([row, …], total) of (organization, catalogue entry, period) in the subtree of `root` with no
     published item, for the given periods: one statement joining organizations, the entries that bind them
-    and the periods, minus what was published; a second one counts. Rows are dicts."""
+    and the periods, minus what was published; a second one counts. Rows are dicts.
+
+    "Published" is an item in status published: a corrected item's current version is (its old versions are
+    superseded), and when that version is withdrawn the whole chain leaves the public page, so its superseded
+    versions must not count either."""
     from django.db import connection
 
     if not periods:
