@@ -62,11 +62,13 @@ def staff_list(user, params) -> tuple:
 # ---------------------------------------------------------------- public side
 
 def public_org(code: str) -> Org:
-    """The organization of a /gk/ page, with `stamp`: what its public pages depend on (its name, the newest change
-    to any of its items or 小微权力 cases, and their counts), read in the same single query. Every write touches
-    updated_at (publish, correct, withdraw, a question answered or made public), so a withdrawal changes the stamp
-    for every worker at once."""
+    """The organization of a /gk/ page, with `parent_name` and `stamp`: what its public pages depend on (its name and
+    its parent's, the newest change to any of its items or 小微权力 cases, and their counts), read in the same single
+    query. Every write touches updated_at (publish, correct, withdraw, a question answered or made public), so a
+    withdrawal changes the stamp for every worker at once; so do a rename of the organization or of its parent, and
+    a move."""
     from django.db.models import Count, Max, OuterRef, Subquery
+    from django.db.models.functions import Length, Substr
 
     from dangjian.micropower.models import Case
 
@@ -74,12 +76,15 @@ def public_org(code: str) -> Org:
         return Subquery(model.objects.filter(org=OuterRef("pk")).order_by().values("org")
                         .annotate(v=fn(field)).values("v")[:1])
 
+    parent = Org.objects.filter(path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Org.steplen))
     org = (Org.objects.filter(code=code).only("id", "path", "depth", "code", "name", "org_type")
            .annotate(items_m=agg(DisclosureItem, Max, "updated_at"), items_n=agg(DisclosureItem, Count, "id"),
-                     cases_m=agg(Case, Max, "updated_at"), cases_n=agg(Case, Count, "id")).first())
+                     cases_m=agg(Case, Max, "updated_at"), cases_n=agg(Case, Count, "id"),
+                     parent_name=Subquery(parent.values("name")[:1])).first())
     if org is None:
         raise Http404("没有这个党组织")
-    org.stamp = f"{org.pk}|{org.name}|{org.items_m}|{org.items_n}|{org.cases_m}|{org.cases_n}"
+    org.stamp = (f"{org.pk}|{org.name}|{org.parent_name}|{org.items_m}|{org.items_n}|{org.cases_m}|"
+                 f"{org.cases_n}")
     return org
 
 

@@ -5,6 +5,8 @@ through actions.py; out of scope answers 404. Public side (/gk/): no login, publ
 short public caching; drafts and withdrawn items are never served there (they answer 404).
 """
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -403,9 +405,10 @@ def _cached_public(request, code: str, render):
 
 
 def _parent(org: Org):
-    if org.depth <= 1:
+    """The parent the page names ("上级党组织"): read with the organization by queries.public_org."""
+    if org.depth <= 1 or not getattr(org, "parent_name", None):
         return None
-    return Org.objects.filter(path=org.path[: -Org.steplen]).only("code", "name").first()
+    return SimpleNamespace(name=org.parent_name)
 
 
 PUBLIC_CASES = 10
