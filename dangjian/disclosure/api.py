@@ -69,7 +69,7 @@ class DisclosureSerializer(serializers.ModelSerializer):
 
 
 class DisclosureWriteSerializer(serializers.Serializer):
-    """Shapes only; the rules (totals, personal numbers, lengths) are checked by actions.py."""
+    """Shapes only; the rules (totals, personal numbers, lengths) are checked by the actions package."""
 
     category = serializers.ChoiceField(choices=Category.choices, required=False)
     title = serializers.CharField(required=False, allow_blank=True, trim_whitespace=True)

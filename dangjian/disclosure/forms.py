@@ -1,4 +1,4 @@
-"""Forms of the staff pages. They parse input only; the rules live in actions.py, whose
+"""Forms of the staff pages. They parse input only; the rules live in the actions package, whose
 ValidationErrors are put back onto the form (orgs.forms.add_action_error)."""
 
 from django import forms

@@ -1,7 +1,7 @@
 """Disclosure pages.
 
 Staff side (/disclosure/): reads start from `DisclosureItem.objects.restrict(user, …)`, writes go
-through actions.py; out of scope answers 404. Public side (/gk/): no login, published items only,
+through the actions package; out of scope answers 404. Public side (/gk/): no login, published items only,
 short public caching; drafts and withdrawn items are never served there (they answer 404).
 """
 

@@ -2,7 +2,7 @@
 (待我审核), the major matters to publish (待公开事项), the overdue list (逾期未公开) and the villagers' questions
 inbox (群众留言).
 
-Reads start from restrict(); writes go through actions.py; out of scope answers 404.
+Reads start from restrict(); writes go through the actions package; out of scope answers 404.
 """
 
 from django.contrib import messages

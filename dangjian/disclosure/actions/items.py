@@ -9,8 +9,7 @@ WRITE_ACTION)` / `Org.objects.restrict(user, WRITE_ACTION)`.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -20,8 +19,8 @@ from django.utils import timezone
 from dangjian.core import audit
 from dangjian.rules.base import value as value_of
 
-from . import pii, public_cache
-from .models import (
+from .. import public_cache
+from ..models import (
     EDITABLE,
     Attachment,
     CatalogEntry,
@@ -31,14 +30,12 @@ from .models import (
     Frequency,
     LineKind,
     Matter,
-    Question,
-    QuestionKind,
     Review,
-    ReviewStep,
     Status,
-    SupervisorSeat,
 )
-from .sanitize import sanitize, text_of
+from ..sanitize import sanitize, text_of
+from .common import _date, _money, _pii_message, _user, _yuan
+from .matters import _check_occurred_on, _new_matter
 
 FIELDS = ("category", "title", "body", "period_label", "period_start", "period_end",
           "declared_income", "declared_expense")
@@ -57,47 +54,6 @@ ATTACHMENT_TYPES = {
     ".gif": ("image/gif", (b"GIF87a", b"GIF89a")),
     ".webp": ("image/webp", (b"RIFF",)),
 }
-
-
-def _money(raw, label: str) -> Decimal | None:
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
-    try:
-        value = Decimal(str(raw).strip().replace(",", "").replace("，", ""))
-    except InvalidOperation:
-        raise ValidationError(f"{label}“{raw}”不是有效金额，请填写数字，如 1200.50") from None
-    if not value.is_finite() or value < 0:
-        raise ValidationError(f"{label}不能为负数")
-    if value != value.quantize(Decimal("0.01")):
-        raise ValidationError(f"{label}最多保留两位小数（到分）")
-    if value >= Decimal("1e12"):
-        raise ValidationError(f"{label}超出可填写的范围")
-    return value.quantize(Decimal("0.01"))
-
-
-def _date(raw, label: str) -> dt.date | None:
-    if raw in (None, ""):
-        return None
-    if isinstance(raw, dt.date):
-        return raw
-    try:
-        return dt.date.fromisoformat(str(raw).strip())
-    except ValueError:
-        raise ValidationError(f"{label}格式不正确，请按“2025-07-01”填写") from None
-
-
-def _yuan(v: Decimal) -> str:
-    return f"{v:,.2f}"
-
-
-def _pii_message(label: str, text: str) -> str | None:
-    found = pii.find(text)
-    if not found:
-        return None
-    kind, value = found[0]
-    shown = value[:3] + "…" + value[-2:]
-    return (f"{label}含有疑似{kind}（{shown}）：公开内容不得出现个人身份证号或手机号码，"
-            "请删除或打码（如 138****1234）后再保存")
 
 
 def _clean(data: dict, lines: list[dict] | None) -> tuple[dict, list[dict] | None]:
@@ -292,13 +248,6 @@ def _item_matter(org, entry, raw, occurred_on, *, current, required):
                                           f"自该日起{days}日内应当公开"})
 
 
-def _check_occurred_on(occurred_on: dt.date, field: str) -> None:
-    if occurred_on > timezone.localdate():
-        raise ValidationError({field: "事项发生日期不能晚于今天；尚未发生的事项请在发生后登记"})
-    if occurred_on.year < 2000:
-        raise ValidationError({field: "事项发生日期不正确"})
-
-
 def _with_matter(org, values: dict, title: str, by) -> dict:
     """`values` with a NewMatter replaced by the matter it registers (named after the item)."""
     if isinstance(values.get("matter"), NewMatter):
@@ -469,329 +418,3 @@ def remove_attachment(att: Attachment, *, by=None) -> None:
     audit.record("disclosure.detach", actor=by, obj=item, detail={"attachment": att.pk, "name": att.name})
     # The file stays in storage: the audit log names it, and nothing public links to it any more.
     att.delete()
-
-
-def _user(by):
-    return by if by is not None and getattr(by, "is_authenticated", False) else None
-
-
-# ---------------------------------------------------------------- review (审核)
-
-def _note(raw, label: str, *, required: bool) -> str:
-    note = " ".join((raw or "").split())
-    if required and not note:
-        raise ValidationError({"note": f"请填写{label}"})
-    if len(note) > 300:
-        raise ValidationError({"note": f"{label}不能超过300个字"})
-    return note
-
-
-def _name(by) -> str:
-    user = _user(by)
-    return (getattr(user, "display_name", "") or getattr(user, "username", "")) if user else ""
-
-
-@transaction.atomic
-def submit(item: DisclosureItem, *, by=None) -> DisclosureItem:
-    """Submit an item whose catalogue entry requires review (draft or returned → submitted)."""
-    item = DisclosureItem.objects.select_for_update(of=("self",)).select_related("catalog_entry").get(pk=item.pk)
-    if item.catalog_entry is None or item.catalog_entry.review == Review.NONE:
-        raise ValidationError("此内容不需要审核，可直接公开")
-    if item.status not in EDITABLE:
-        raise ValidationError(f"只有草稿或被退回的内容可以提交审核（当前状态：{item.get_status_display()}）")
-    _clean({f: getattr(item, f) for f in FIELDS}, _saved_lines(item))
-    item.status = Status.SUBMITTED
-    item.submitted_at = timezone.now()
-    item.save(update_fields=["status", "submitted_at", "updated_at"])
-    ReviewStep.objects.create(item=item, kind=ReviewStep.Kind.SUBMIT, by=_user(by), by_name=_name(by))
-    audit.record("disclosure.submit", actor=by, obj=item, detail={"review": item.catalog_entry.review})
-    return item
-
-
-def _reviewing(item, by) -> DisclosureItem:
-    item = DisclosureItem.objects.select_for_update(of=("self",)).select_related("catalog_entry").get(pk=item.pk)
-    if item.status != Status.SUBMITTED:
-        raise ValidationError(f"只有待审核的内容可以审核（当前状态：{item.get_status_display()}）")
-    submitter = item.review_steps.filter(kind=ReviewStep.Kind.SUBMIT).order_by("-at", "-id").values_list(
-        "by_id", flat=True).first()
-    user = _user(by)
-    if user is not None and submitter == user.pk:
-        raise ValidationError("不能审核自己提交的内容（提出与审核应由不同的人完成，党务公开条例 第十五条）")
-    return item
-
-
-@transaction.atomic
-def approve(item: DisclosureItem, *, note: str = "", by=None, publish_now: bool = False) -> DisclosureItem:
-    item = _reviewing(item, by)
-    note = _note(note, "审核意见", required=False)
-    item.status = Status.APPROVED
-    item.save(update_fields=["status", "updated_at"])
-    ReviewStep.objects.create(item=item, kind=ReviewStep.Kind.APPROVE, by=_user(by), by_name=_name(by), note=note)
-    audit.record("disclosure.approve", actor=by, obj=item, detail={"note": note})
-    if publish_now:
-        item = publish(item, by=by)
-    return item
-
-
-@transaction.atomic
-def return_item(item: DisclosureItem, *, reason: str, by=None) -> DisclosureItem:
-    """退回修改: back to the author with the reason."""
-    item = _reviewing(item, by)
-    reason = _note(reason, "退回原因", required=True)
-    item.status = Status.RETURNED
-    item.save(update_fields=["status", "updated_at"])
-    ReviewStep.objects.create(item=item, kind=ReviewStep.Kind.RETURN, by=_user(by), by_name=_name(by), note=reason)
-    audit.record("disclosure.return", actor=by, obj=item, detail={"reason": reason})
-    return item
-
-
-# ---------------------------------------------------------------- catalogue (公开目录)
-
-CATALOG_FIELDS = ("domain", "org_type", "category", "title", "frequency", "publisher", "review", "source",
-                  "position", "active", "effective_from")
-
-
-def _clean_entry(data: dict) -> dict:
-    from dangjian.orgs.models import Domain, OrgType
-
-    errors: dict[str, list[str]] = {}
-    out: dict = {}
-
-    def pick(field, choices, label):
-        v = data.get(field) or ""
-        if v not in choices:
-            errors[field] = [f"请选择{label}"]
-        out[field] = v
-
-    pick("domain", Domain.values, "适用领域")
-    pick("category", Category.values, "公开类别（党务、村务或财务）")
-    pick("frequency", Frequency.values, "公开频次（每月、每季度、每年或随时）")
-    pick("review", Review.values, "审核方式")
-    org_type = data.get("org_type") or ""
-    if org_type and org_type not in OrgType.values:
-        errors["org_type"] = ["适用组织类别无效"]
-    out["org_type"] = org_type
-    for field, label, n in (("title", "公开事项", 200), ("publisher", "公开责任主体", 100), ("source", "依据", 200)):
-        v = " ".join(str(data.get(field) or "").split())
-        if field != "source" and not v:
-            errors[field] = [f"请填写{label}"]
-        elif len(v) > n:
-            errors[field] = [f"{label}不能超过{n}个字"]
-        out[field] = v
-    try:
-        out["position"] = int(data.get("position") or 0)
-        if out["position"] < 0:
-            raise ValueError
-    except (TypeError, ValueError):
-        errors["position"] = ["顺序应为不小于0的整数"]
-    out["active"] = bool(data.get("active", True))
-    try:
-        out["effective_from"] = _date(data.get("effective_from"), "起始日期") or timezone.localdate()
-    except ValidationError as e:
-        errors["effective_from"] = e.messages
-    if errors:
-        raise ValidationError(errors)
-    return out
-
-
-@transaction.atomic
-def create_entry(owner, data: dict, *, by=None) -> CatalogEntry:
-    values = _clean_entry(data)
-    entry = CatalogEntry.objects.create(owner=owner, owner_path=owner.path, **values)
-    audit.record("disclosure.catalog_create", actor=by, obj=entry, detail={"owner": owner.code, "title": entry.title})
-    return entry
-
-
-@transaction.atomic
-def update_entry(entry: CatalogEntry, data: dict, *, by=None) -> CatalogEntry:
-    entry = CatalogEntry.objects.select_for_update().get(pk=entry.pk)
-    merged = {f: data.get(f, getattr(entry, f)) for f in CATALOG_FIELDS}
-    values = _clean_entry(merged)
-    changed = [f for f in CATALOG_FIELDS if values[f] != getattr(entry, f)]
-    for f in changed:
-        setattr(entry, f, values[f])
-    entry.save()
-    audit.record("disclosure.catalog_update", actor=by, obj=entry, detail={"fields": changed})
-    return entry
-
-
-@transaction.atomic
-def install_default_catalog(owner, *, by=None, effective_from: dt.date | None = None) -> int:
-    """Copy the default 农村/社区 catalogue (rules.disclosure.default_catalog) into `owner`'s catalogue, once:
-    entries it already has (same domain and title) are left alone. Answers how many were added."""
-    from dangjian.rules.disclosure import default_catalog
-
-    have = set(CatalogEntry.objects.filter(owner=owner).values_list("domain", "title"))
-    start = effective_from or timezone.localdate()
-    new = [CatalogEntry(owner=owner, owner_path=owner.path, position=n, effective_from=start, **row)
-           for n, row in enumerate(default_catalog(), start=1) if (row["domain"], row["title"]) not in have]
-    CatalogEntry.objects.bulk_create(new)
-    audit.record("disclosure.catalog_install", actor=by, obj=owner, detail={"added": len(new)})
-    return len(new)
-
-
-@transaction.atomic
-def add_seat(org, user, *, title: str = "村务监督委员会成员", by=None) -> SupervisorSeat:
-    title = " ".join((title or "").split())[:50] or "村务监督委员会成员"
-    if SupervisorSeat.objects.filter(org=org, user=user).exists():
-        raise ValidationError({"user": f"{user.display_name or user.username}已是{org.name}的监督委员会成员"})
-    seat = SupervisorSeat.objects.create(org=org, user=user, title=title)
-    audit.record("disclosure.seat_add", actor=by, obj=org, detail={"user": user.username, "title": title})
-    return seat
-
-
-@transaction.atomic
-def remove_seat(seat: SupervisorSeat, *, by=None) -> None:
-    audit.record("disclosure.seat_remove", actor=by, obj=seat.org, detail={"user": seat.user.username})
-    seat.delete()
-
-
-# ---------------------------------------------------------------- major matters (待公开事项)
-
-def _new_matter(org, entry, *, title: str, occurred_on: dt.date, note: str, by) -> Matter:
-    matter = Matter.objects.create(org=org, org_path=org.path, catalog_entry=entry, title=title,
-                                   occurred_on=occurred_on, note=note, created_by=_user(by))
-    audit.record("disclosure.matter_register", actor=by, obj=matter, detail={
-        "org": org.code, "entry": entry.pk, "occurred_on": occurred_on.isoformat(),
-    })
-    return matter
-
-
-@transaction.atomic
-def register_matter(org, data: dict, *, by=None) -> Matter:
-    """登记待公开事项: a major matter of `org` occurred on data["occurred_on"] and must be published under the
-    immediate catalogue entry data["catalog_entry"] (an entry binding `org`, or its id) within
-    rules.disclosure.MAJOR_WITHIN_DAYS. Whoever manages `org` registers it, the organization or the committee above."""
-    errors: dict[str, list[str]] = {}
-    raw = data.get("catalog_entry")
-    entry_id = raw.pk if isinstance(raw, CatalogEntry) else raw
-    entry = (CatalogEntry.objects.applying_to(org).filter(pk=entry_id).first()
-             if str(entry_id or "").isdigit() else None)
-    if entry is None:
-        errors["catalog_entry"] = [f"请选择适用于{org.name}的随时公开目录事项"]
-    elif entry.frequency != Frequency.IMMEDIATE:
-        errors["catalog_entry"] = [f"“{entry.title}”{entry.get_frequency_display()}公开，按期间检查，不需要登记事项"]
-    title = " ".join(str(data.get("title") or "").split())
-    if not title:
-        errors["title"] = ["请填写事项名称，如“村道硬化工程实施方案（村民代表会议表决通过）”"]
-    elif len(title) > 200:
-        errors["title"] = ["事项名称不能超过200个字"]
-    note = " ".join(str(data.get("note") or "").split())
-    if len(note) > 300:
-        errors["note"] = ["说明不能超过300个字"]
-    for field, text, label in (("title", title, "事项名称"), ("note", note, "说明")):
-        msg = _pii_message(label, text)
-        if msg:
-            errors.setdefault(field, []).append(msg)
-    try:
-        occurred_on = _date(data.get("occurred_on"), "发生日期")
-        if occurred_on is None:
-            raise ValidationError({"occurred_on": "请填写事项发生日期（如会议表决、上级批复之日）"})
-        _check_occurred_on(occurred_on, "occurred_on")
-    except ValidationError as e:
-        errors.setdefault("occurred_on", []).extend(e.messages)
-    if errors:
-        raise ValidationError(errors)
-    return _new_matter(org, entry, title=title, occurred_on=occurred_on, note=note, by=by)
-
-
-@transaction.atomic
-def cancel_matter(matter: Matter, *, reason: str, by=None) -> Matter:
-    """撤销登记: a matter registered by mistake (or twice) leaves the overdue list; the record and the reason stay.
-    A matter already published cannot be cancelled (withdraw its item instead)."""
-    matter = Matter.objects.select_for_update().get(pk=matter.pk)
-    if matter.cancelled_at is not None:
-        raise ValidationError("此事项已撤销登记")
-    if matter.items.filter(status=Status.PUBLISHED).exists():
-        raise ValidationError(f"“{matter.title}”已经公开，不能撤销登记；如公开内容有误，请更正或撤回公开内容")
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise ValidationError({"reason": "请填写撤销原因（如重复登记、登记有误）"})
-    if len(reason) > 200:
-        raise ValidationError({"reason": "撤销原因不能超过200个字"})
-    matter.cancelled_at = timezone.now()
-    matter.cancel_reason = reason
-    matter.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
-    audit.record("disclosure.matter_cancel", actor=by, obj=matter, detail={"reason": reason})
-    return matter
-
-
-# ---------------------------------------------------------------- villagers' questions (群众留言)
-
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
-
-
-def normalize_phone(raw: str) -> str:
-    return "".join(ch for ch in (raw or "") if ch.isdigit())[-11:] if raw else ""
-
-
-@transaction.atomic
-def ask(item: DisclosureItem, *, kind: str, body: str, phone: str) -> Question:
-    """A villager's question or objection on a published item (no login; the view checks the form token
-    and rate limits). The phone is kept for the reply only."""
-    errors: dict[str, list[str]] = {}
-    item = DisclosureItem.objects.get(pk=item.pk)
-    if item.status != Status.PUBLISHED:
-        raise ValidationError("只能对正在公开的内容留言")
-    if kind not in QuestionKind.values:
-        errors["kind"] = ["请选择询问或异议"]
-    body = (body or "").strip()
-    if len(body) < 5:
-        errors["body"] = ["请写下您的问题或异议（至少5个字）"]
-    elif len(body) > 1000:
-        errors["body"] = ["留言不能超过1000个字"]
-    digits = normalize_phone(phone)
-    if not PHONE_RE.match(digits) or len("".join(ch for ch in phone if ch.isdigit())) not in (11, 13):
-        errors["phone"] = ["请填写11位手机号码，用于答复您（不会公开）"]
-    if errors:
-        raise ValidationError(errors)
-    q = Question.objects.create(item=item, org_id=item.org_id, org_path=item.org_path, kind=kind, body=body,
-                                phone=digits)
-    # The audit detail carries no phone number: the log is readable by more people than the inbox.
-    audit.record("disclosure.question", actor=None, obj=item, detail={"question": q.pk, "kind": kind})
-    return q
-
-
-def mask_numbers(text: str) -> str:
-    """The text with every ID or mobile number masked (138****1234, 3701**********1234)."""
-    out = pii.ID_NUMBER.sub(lambda m: m.group()[:4] + "*" * 10 + m.group()[-4:], text or "")
-    return pii.MOBILE.sub(lambda m: (d := "".join(c for c in m.group() if c.isdigit()))[:3] + "****" + d[-4:], out)
-
-
-@transaction.atomic
-def answer(question: Question, *, text: str, public: bool = False, by=None) -> Question:
-    """The responsible organization answers; `public` shows question and answer on the item's public page
-    (the question masked, never the phone)."""
-    question = Question.objects.select_for_update().get(pk=question.pk)
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"answer": "请填写答复内容"})
-    if len(text) > 2000:
-        raise ValidationError({"answer": "答复不能超过2000个字"})
-    msg = _pii_message("答复", text)
-    if msg:
-        raise ValidationError({"answer": msg})
-    question.answer = text
-    question.answered_at = timezone.now()
-    question.answered_by = _user(by)
-    question.save(update_fields=["answer", "answered_at", "answered_by"])
-    DisclosureItem.objects.filter(pk=question.item_id).update(updated_at=timezone.now())  # see set_public
-    public_cache.changed(question.org)
-    audit.record("disclosure.answer", actor=by, obj=question.item, detail={"question": question.pk})
-    return set_public(question, public, by=by) if public != question.public else question
-
-
-@transaction.atomic
-def set_public(question: Question, public: bool, *, by=None) -> Question:
-    question = Question.objects.select_for_update().get(pk=question.pk)
-    if public and question.answered_at is None:
-        raise ValidationError({"public": "答复后才能在公开页显示"})
-    question.public = public
-    question.public_body = mask_numbers(question.body) if public else ""
-    question.save(update_fields=["public", "public_body"])
-    # The public item page shows public answers: its stamp (views._stamp) must change.
-    DisclosureItem.objects.filter(pk=question.item_id).update(updated_at=timezone.now())
-    public_cache.changed(question.org)
-    audit.record("disclosure.question_public", actor=by, obj=question.item,
-                 detail={"question": question.pk, "public": public})
-    return question
