@@ -2,7 +2,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from dangjian.disclosure.api import CatalogEntryViewSet, DisclosureViewSet, QuestionViewSet, ReviewViewSet
+from dangjian.disclosure.api import (
+    CatalogEntryViewSet,
+    DisclosureViewSet,
+    MatterViewSet,
+    QuestionViewSet,
+    ReviewViewSet,
+)
 from dangjian.dues.api import DuesBaseViewSet, DuesPaymentViewSet, DuesReportViewSet
 from dangjian.io.api import ImportJobViewSet, MemberExportView
 from dangjian.members.api import MemberViewSet
@@ -41,6 +47,7 @@ router.register("recruitment/board", BoardViewSet, basename="recruitment-board")
 router.register("disclosure-catalog", CatalogEntryViewSet, basename="disclosure-catalog")
 router.register("disclosure-reviews", ReviewViewSet, basename="disclosure-review")
 router.register("disclosure-questions", QuestionViewSet, basename="disclosure-question")
+router.register("disclosure-matters", MatterViewSet, basename="disclosure-matter")
 router.register("micropower/powers", PowerViewSet, basename="micropower-power")
 router.register("micropower/cases", CaseViewSet, basename="micropower-case")
 

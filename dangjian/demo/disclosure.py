@@ -5,8 +5,9 @@ catalogue through the disclosure actions (draft → review where the catalogue a
 branch's 班子, the quarter's 三会一课 and 党费 figures taken from the demo's own meetings and dues, village
 decisions, and the last three months' finance tables whose totals add up. The other villages publish nothing, so
 the committee's overdue list has something to show. secretary1's village also has a corrected finance table, a
-villager's question answered in public, an objection still waiting, and 小微权力 cases at different steps.
-Deterministic for a seed and reference date.
+villager's question answered in public, an objection still waiting, and 小微权力 cases at different steps, and
+three registered major matters (重大事项, published 随时): one published in time, one overdue for the township's
+list, one still within its days. Deterministic for a seed and reference date.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from dangjian.micropower import actions as mp_actions
 from dangjian.micropower.models import Power
 from dangjian.orglife.models import Meeting
 from dangjian.orgs.models import CommitteeMember, Org
+from dangjian.rules import disclosure as rules
+from dangjian.rules.base import value
 from dangjian.rules.meetings import KINDS, period_bounds
 
 INCOME = [("上级转移支付", 18000, 42000), ("集体资产租赁收入", 3000, 16000), ("村级公益事业一事一议奖补", 0, 20000),
@@ -171,7 +174,39 @@ def load_disclosure(seed: int, today: dt.date, focus: Org, users: dict) -> dict:
             finance_items[(org.pk, month)] = item
             n_items += 1
     extras = _focus_extras(rng, today, focus, months, finance_items, secretary)
+    extras["major_matters"] = _major_matters(today, focus, secretary, reviewer)
     return {"disclosure_items": n_items, **extras}
+
+
+def _major_matters(today: dt.date, focus: Org, secretary, reviewer) -> int:
+    """secretary1's village registers its major matters: a 四议两公开 decision published three days after the vote,
+    a 发展党员 公示 forgotten past its deadline (the township's overdue list shows it) and a decision of two days
+    ago still in time. No random draws: the rest of the demo stays as it was for a seed."""
+    major = _entry(focus, "四议两公开")
+    recruit = _entry(focus, "发展党员公示")
+    if major is None or recruit is None:
+        return 0
+    days = int(value(rules.MAJOR_WITHIN_DAYS))
+    road = actions.register_matter(focus, {
+        "catalog_entry": major, "occurred_on": today - dt.timedelta(days=20),
+        "title": "村道硬化工程（三组段）实施方案经村民代表会议表决通过"}, by=secretary)
+    item = actions.create_draft(focus, {
+        "title": "村道硬化工程（三组段）实施方案表决结果公示", "catalog_entry": major, "matter": road,
+        "body": "<p>经村党组织提议、村“两委”会议商议、党员大会审议，村民代表会议表决通过村道硬化工程（三组段）"
+                "实施方案：全长1.2公里，预算28万元，资金来源为上级“一事一议”奖补和村集体收入。</p>"
+                "<p>实施结果将在完工后另行公开。如有异议，请在公示期内向村务监督委员会反映。</p>"}, by=secretary)
+    actions.submit(item, by=secretary)
+    item = actions.approve(item, note="内容属实，同意公开", by=reviewer, publish_now=True)
+    at = timezone.make_aware(dt.datetime.combine(min(road.occurred_on + dt.timedelta(days=3), today), dt.time(9)))
+    DisclosureItem.objects.filter(pk=item.pk).update(published_at=at)
+    actions.register_matter(focus, {
+        "catalog_entry": recruit, "occurred_on": today - dt.timedelta(days=days + 7),
+        "title": "确定2名入党积极分子为发展对象（支部委员会研究决定）",
+        "note": "应公示发展对象的基本情况，公示期5个工作日"}, by=secretary)
+    actions.register_matter(focus, {
+        "catalog_entry": major, "occurred_on": today - dt.timedelta(days=2),
+        "title": "村集体山林承包续签方案经村民代表会议表决通过"}, by=secretary)
+    return 3
 
 
 def _focus_extras(rng, today, focus: Org, months, finance_items: dict, secretary) -> dict:

@@ -24,6 +24,7 @@ from .models import (
     Category,
     DisclosureItem,
     LineKind,
+    Matter,
     Question,
     ReviewStep,
     Status,
@@ -51,7 +52,7 @@ class DisclosureSerializer(serializers.ModelSerializer):
             "id", "org", "org_name", "category", "title", "body", "period_label", "period_start", "period_end",
             "status", "published_at", "withdrawn_at", "withdraw_reason", "version", "supersedes",
             "correction_note", "declared_income", "declared_expense", "lines", "totals", "public_url",
-            "created_at", "updated_at",
+            "catalog_entry", "period", "matter", "created_at", "updated_at",
         ]
         read_only_fields = fields
 
@@ -68,7 +69,7 @@ class DisclosureSerializer(serializers.ModelSerializer):
 
 
 class DisclosureWriteSerializer(serializers.Serializer):
-    """Shapes only; the rules (totals, personal numbers, lengths) are checked by actions.py."""
+    """Shapes only; the rules (totals, personal numbers, lengths) are checked by the actions package."""
 
     category = serializers.ChoiceField(choices=Category.choices, required=False)
     title = serializers.CharField(required=False, allow_blank=True, trim_whitespace=True)
@@ -79,6 +80,13 @@ class DisclosureWriteSerializer(serializers.Serializer):
     declared_income = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
     declared_expense = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
     lines = LineSerializer(many=True, required=False)
+    catalog_entry = serializers.IntegerField(required=False, allow_null=True, help_text="公开目录事项 id")
+    period = serializers.CharField(required=False, allow_blank=True, max_length=10,
+                                   help_text="目录期间：每月 2025-07，每季度 2025-Q3，每年 2025；随时公开的事项不填")
+    matter = serializers.IntegerField(required=False, allow_null=True,
+                                      help_text="随时公开的事项：已登记的待公开事项 id（disclosure-matters/）")
+    occurred_on = serializers.DateField(required=False, allow_null=True,
+                                        help_text="随时公开的事项：未登记时填写事项发生日期，同时登记待公开事项")
 
 
 class DisclosureCreateSerializer(DisclosureWriteSerializer):
@@ -89,7 +97,10 @@ class DisclosureCreateSerializer(DisclosureWriteSerializer):
 
 
 class CorrectionSerializer(DisclosureWriteSerializer):
+    """A correction keeps the item's catalogue entry, period and matter."""
+
     correction_note = serializers.CharField(help_text="更正说明，显示在公开页上")
+    catalog_entry = period = matter = occurred_on = None
 
 
 class WithdrawSerializer(serializers.Serializer):
@@ -97,7 +108,7 @@ class WithdrawSerializer(serializers.Serializer):
 
 
 def _data_and_lines(validated: dict) -> tuple[dict, list | None]:
-    data = {k: v for k, v in validated.items() if k in actions.FIELDS}
+    data = {k: v for k, v in validated.items() if k in actions.FIELDS or k in actions.CATALOG_KEYS}
     lines = validated.get("lines")
     return data, ([dict(ln) for ln in lines] if lines is not None else None)
 
@@ -327,3 +338,90 @@ class QuestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         s.is_valid(raise_exception=True)
         q = actions.answer(q, text=s.validated_data["answer"], public=s.validated_data["public"], by=request.user)
         return Response(QuestionSerializer(q, context=self.get_serializer_context()).data)
+
+
+# ---------------------------------------------------------------- major matters (待公开事项)
+
+class MatterSerializer(serializers.ModelSerializer):
+    org = serializers.CharField(source="org.code", read_only=True)
+    org_name = serializers.CharField(source="org.name", read_only=True)
+    entry_title = serializers.CharField(source="catalog_entry.title", read_only=True)
+    category = serializers.CharField(source="catalog_entry.category", read_only=True)
+    deadline = serializers.DateField(read_only=True, help_text="应当公开的最后一天（发生日期 + 规定天数）")
+    state = serializers.SerializerMethodField(help_text="pending 待公开 | overdue 逾期未公开 | published 已按时公开 | "
+                                                        "late 逾期后公开 | cancelled 已撤销登记")
+    published_at = serializers.DateTimeField(source="first_published_at", read_only=True, allow_null=True,
+                                             help_text="首次公开时间")
+    items = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Matter
+        fields = ["id", "org", "org_name", "catalog_entry", "entry_title", "category", "title", "occurred_on",
+                  "deadline", "state", "published_at", "items", "note", "cancelled_at", "cancel_reason",
+                  "created_at"]
+        read_only_fields = fields
+
+    def get_state(self, obj) -> str:
+        from django.utils import timezone
+
+        return queries.state_of(obj, timezone.localdate())
+
+
+class MatterCreateSerializer(serializers.Serializer):
+    org = serializers.CharField(help_text="党组织编码")
+    catalog_entry = serializers.IntegerField(help_text="适用于该组织的随时公开目录事项 id")
+    title = serializers.CharField(allow_blank=True, help_text="事项名称")
+    occurred_on = serializers.DateField(help_text="事项发生日期（会议表决、上级批复之日）")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CancelMatterSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="撤销原因")
+
+
+@extend_schema(parameters=[
+    OpenApiParameter("org", str, description="党组织编码：该组织及其全部下级的事项"),
+    OpenApiParameter("state", str, enum=list(queries.MATTER_STATES), description="默认 open（未公开、未撤销）"),
+])
+class MatterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """待公开事项: major matters of entries published 随时, registered with the day they occurred; unpublished
+    rules.disclosure.MAJOR_WITHIN_DAYS after it they are overdue. Writes need WRITE_ACTION over the organization."""
+
+    serializer_class = MatterSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        from django.utils import timezone
+
+        params = self.request.query_params
+        if self.action == "retrieve" and "state" not in params:
+            params = {**params.dict(), "state": "all"}
+        qs, _f = queries.matter_list(self.request.user, params, timezone.localdate())
+        return qs.prefetch_related("items").order_by("-occurred_on", "-id")
+
+    def _out(self, matter, code=status.HTTP_200_OK):
+        matter = Matter.objects.with_published_at().select_related("org", "catalog_entry").prefetch_related(
+            "items").get(pk=matter.pk)
+        return Response(MatterSerializer(matter).data, status=code)
+
+    @extend_schema(request=MatterCreateSerializer, responses={201: MatterSerializer})
+    def create(self, request):
+        scope = scope_for(request.user)
+        if not (scope.everything or scope.prefixes(WRITE_ACTION)):
+            raise PermissionDenied("您没有登记待公开事项的权限")
+        s = MatterCreateSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        code = s.validated_data["org"]
+        org = Org.objects.restrict(request.user, WRITE_ACTION).filter(code=code).first()
+        if org is None:
+            raise ValidationError({"org": [f"没有编码为“{code}”的党组织，或您无权为该党组织登记事项"]})
+        matter = actions.register_matter(org, dict(s.validated_data), by=request.user)
+        return self._out(matter, status.HTTP_201_CREATED)
+
+    @extend_schema(request=CancelMatterSerializer, responses={200: MatterSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        matter = get_object_or_404(Matter.objects.restrict(request.user, WRITE_ACTION), pk=pk)
+        s = CancelMatterSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        return self._out(actions.cancel_matter(matter, reason=s.validated_data["reason"], by=request.user))

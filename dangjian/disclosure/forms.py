@@ -1,4 +1,4 @@
-"""Forms of the staff pages. They parse input only; the rules live in actions.py, whose
+"""Forms of the staff pages. They parse input only; the rules live in the actions package, whose
 ValidationErrors are put back onto the form (orgs.forms.add_action_error)."""
 
 from django import forms
@@ -30,6 +30,10 @@ class DisclosureForm(BootstrapMixin, forms.Form):
                                     help_text="按公开目录应公开的事项；需审核的事项先提交审核，通过后公开")
     period = forms.CharField(label="目录期间", max_length=10, required=False,
                              help_text="每月如 2025-07，每季度如 2025-Q3，每年如 2025；随时公开的事项不填")
+    # Immediate (随时) entries: the registered matter this item publishes, or the day a new one occurred.
+    matter = forms.CharField(label="待公开事项", required=False)
+    occurred_on = date_field("事项发生日期", required=False,
+                             help_text="随时公开的事项必填：会议表决、上级批复等事项发生之日；自该日起计算公开期限")
 
 
 class CorrectionForm(DisclosureForm):
@@ -131,3 +135,23 @@ class AskForm(forms.Form):
                             error_messages={"required": "请填写手机号码，用于答复您"})
     website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
     token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class MatterForm(BootstrapMixin, forms.Form):
+    """登记待公开事项 (the entry's choices are the immediate entries binding the organization, set by the view)."""
+
+    catalog_entry = forms.ChoiceField(label="公开目录事项", error_messages={"required": "请选择公开目录事项"})
+    title = forms.CharField(label="事项", max_length=200, error_messages={"required": "请填写事项名称"},
+                            help_text="如“村道硬化工程实施方案（村民代表会议表决通过）”")
+    occurred_on = date_field("发生日期", help_text="会议表决、上级批复等事项发生之日；自该日起计算公开期限")
+    note = forms.CharField(label="说明", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, entries=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["catalog_entry"].choices = [("", "—")] + [
+            (str(e.pk), f"{e.get_category_display()} · {e.title}") for e in entries]
+
+
+class CancelMatterForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label="撤销原因", max_length=200, error_messages={"required": "请填写撤销原因"},
+                             help_text="如重复登记、登记有误")

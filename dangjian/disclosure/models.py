@@ -37,7 +37,9 @@ class Status(models.TextChoices):
 
 # Statuses in which the author may still edit the item (a returned one goes back to draft when edited).
 EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
-# Statuses that count as "published" for the catalogue: a corrected item was published, in a later version.
+# Statuses of a version that was published once (a corrected item's old versions are superseded): when an item was
+# first published. Whether it is on the public page now is status PUBLISHED alone (a withdrawn current version takes
+# its superseded ones off the page too).
 PUBLISHED_STATES = (Status.PUBLISHED, Status.SUPERSEDED)
 
 
@@ -96,6 +98,10 @@ class DisclosureItem(models.Model):
     catalog_entry = models.ForeignKey("CatalogEntry", verbose_name="公开目录事项", null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="items")
     period = models.CharField("目录期间", max_length=10, blank=True)
+    # The registered major matter (待公开事项) this item publishes, for an entry of frequency `immediate`: the
+    # matter's date decides whether it was published in time (rules.disclosure.MAJOR_WITHIN_DAYS).
+    matter = models.ForeignKey("Matter", verbose_name="待公开事项", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="items")
     submitted_at = models.DateTimeField("提交审核时间", null=True, blank=True)
     # Version chain: a correction points to the version it replaces.
     supersedes = models.OneToOneField("self", verbose_name="更正的原版本", null=True, blank=True,
@@ -269,6 +275,64 @@ class CatalogEntry(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class MatterQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view"):
+        """Matters `user` may perform `action` on: a prefix range on org_path, like items."""
+        return self.filter(scope_for(user).path_q("org_path", action))
+
+    def with_published_at(self):
+        """Annotates `published_now` (an item of the matter is on the public page: the current version of a
+        corrected item is, a withdrawn one is not) and `first_published_at` (when the first version of an item was
+        published, for "in time"; None while none was)."""
+        from django.db.models import Exists, Min, OuterRef
+
+        published = DisclosureItem.objects.filter(matter=OuterRef("pk"), status=Status.PUBLISHED)
+        return self.annotate(published_now=Exists(published),
+                             first_published_at=Min("items__published_at", filter=Q(items__status__in=PUBLISHED_STATES)))
+
+
+class Matter(models.Model):
+    """待公开事项: a major matter (重大事项: a 四议两公开 decision, a 发展党员 公示, a land requisition …) that a
+    catalogue entry of frequency `immediate` says must be published at once. Periodic entries are checked against
+    their periods; an immediate one has none, so the organization (or the committee above) registers the matter and
+    the day it occurred, and the items that publish it point to it. Unpublished MAJOR_WITHIN_DAYS after that day it
+    is overdue. A matter registered by mistake is cancelled with a reason, never deleted."""
+
+    org = models.ForeignKey("orgs.Org", verbose_name="公开单位", on_delete=models.PROTECT,
+                            related_name="disclosure_matters")
+    org_path = models.CharField(max_length=255, editable=False)  # copy of org.path, rewritten by orgs.move_org
+    catalog_entry = models.ForeignKey(CatalogEntry, verbose_name="公开目录事项", on_delete=models.PROTECT,
+                                      related_name="matters")
+    title = models.CharField("事项", max_length=200)
+    occurred_on = models.DateField("发生日期", help_text="如村民代表会议表决、上级批复的日期")
+    note = models.CharField("说明", max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    cancelled_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    cancel_reason = models.CharField("撤销原因", max_length=200, blank=True)
+
+    objects = MatterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "待公开事项"
+        ordering = ["-occurred_on", "-id"]
+        indexes = [
+            # the overdue list and the reminders: open matters over a subtree by date
+            models.Index(fields=["org_path", "occurred_on"], name="matter_path_date_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def deadline(self):
+        from dangjian.rules.disclosure import matter_deadline
+
+        return matter_deadline(self.occurred_on)
 
 
 class SupervisorSeat(models.Model):

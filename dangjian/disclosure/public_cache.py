@@ -4,13 +4,15 @@ Each page is kept under a key naming the organization's *version*. Two ways to k
 
 - With a shared cache (redis, memcached: every worker sees the same cache), the version is a token kept in the
   cache itself; every action that changes what the public sees (publish, correct, withdraw, a question answered
-  or made public, a 小微权力 case step) replaces it on commit (`changed`). A cached page is then served with no
-  database query at all. A version key that was evicted comes back as a new token, never an old one.
+  or made public, a 小微权力 case step, and in orgs.actions an organization renamed, recoded, moved or deleted)
+  replaces it on commit (`changed`). A cached page is then served with no database query at all. A version key
+  that was evicted comes back as a new token, never an old one.
 - With a per-process cache (the default locmem), a replaced token would reach one worker only, so the version is
-  read from the database instead: `queries.public_org` fetches the organization together with the newest change
-  to its items and cases in one query.
+  read from the database instead: `queries.public_org` fetches the organization together with its parent's name
+  and the newest change to its items and cases in one query.
 
-Organization name changes reach the shared-cache pages within PAGE_SECONDS (pages expire).
+What the pages show of an organization (ORG_FIELDS): its code (the address) and name, and its parent's name; a
+rename therefore changes the pages of the organization and of its direct children.
 """
 
 import uuid
@@ -41,8 +43,34 @@ def version(code: str) -> str:
     return v
 
 
-def changed(org) -> None:
-    """What the public sees of `org` changed: new pages from the moment the transaction commits."""
+# The fields of an Org the /gk/ pages render (public_org, _public_head, poster): a change to one of them is a change
+# to its pages (and, for the name, to its children's "上级党组织" line).
+ORG_FIELDS = ("code", "name")
+
+
+def changed(org, *, also=()) -> None:
+    """What the public sees of `org` changed (and of the organizations whose codes are in `also`): new pages from
+    the moment the transaction commits."""
     if shared():
-        code = org.code
-        transaction.on_commit(lambda: cache.set(_key(code), uuid.uuid4().hex, None))
+        codes = [org.code, *also]
+        transaction.on_commit(lambda: cache.set_many({_key(c): uuid.uuid4().hex for c in codes}, None))
+
+
+def org_changed(org, fields=None, *, old_code: str = "") -> None:
+    """Called by orgs.actions after `fields` of `org` changed (None: moved or deleted): the pages of the organization
+    (under its old code too) and, when its name changed, of its direct children are renewed on commit. Other fields
+    are not on the pages."""
+    if not shared():
+        return  # per-process caches: queries.public_org reads the version (names included) from the database
+    if fields is None:
+        changed(org)
+        return
+    fields = set(fields)
+    if not fields & set(ORG_FIELDS):
+        return
+    also = [old_code] if old_code and old_code != org.code else []
+    if "name" in fields:
+        from dangjian.orgs.models import Org
+
+        also += list(Org.objects.filter(path__startswith=org.path, depth=org.depth + 1).values_list("code", flat=True))
+    changed(org, also=also)

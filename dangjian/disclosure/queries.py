@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import Http404
+from django.utils import timezone
 
 from dangjian.core.scope import scope_for
 from dangjian.orgs.models import Org
@@ -23,6 +24,7 @@ from .models import (
     Category,
     DisclosureItem,
     Frequency,
+    Matter,
     Review,
     Status,
     SupervisorSeat,
@@ -60,11 +62,13 @@ def staff_list(user, params) -> tuple:
 # ---------------------------------------------------------------- public side
 
 def public_org(code: str) -> Org:
-    """The organization of a /gk/ page, with `stamp`: what its public pages depend on (its name, the newest change
-    to any of its items or 小微权力 cases, and their counts), read in the same single query. Every write touches
-    updated_at (publish, correct, withdraw, a question answered or made public), so a withdrawal changes the stamp
-    for every worker at once."""
+    """The organization of a /gk/ page, with `parent_name` and `stamp`: what its public pages depend on (its name and
+    its parent's, the newest change to any of its items or 小微权力 cases, and their counts), read in the same single
+    query. Every write touches updated_at (publish, correct, withdraw, a question answered or made public), so a
+    withdrawal changes the stamp for every worker at once; so do a rename of the organization or of its parent, and
+    a move."""
     from django.db.models import Count, Max, OuterRef, Subquery
+    from django.db.models.functions import Length, Substr
 
     from dangjian.micropower.models import Case
 
@@ -72,12 +76,15 @@ def public_org(code: str) -> Org:
         return Subquery(model.objects.filter(org=OuterRef("pk")).order_by().values("org")
                         .annotate(v=fn(field)).values("v")[:1])
 
+    parent = Org.objects.filter(path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Org.steplen))
     org = (Org.objects.filter(code=code).only("id", "path", "depth", "code", "name", "org_type")
            .annotate(items_m=agg(DisclosureItem, Max, "updated_at"), items_n=agg(DisclosureItem, Count, "id"),
-                     cases_m=agg(Case, Max, "updated_at"), cases_n=agg(Case, Count, "id")).first())
+                     cases_m=agg(Case, Max, "updated_at"), cases_n=agg(Case, Count, "id"),
+                     parent_name=Subquery(parent.values("name")[:1])).first())
     if org is None:
         raise Http404("没有这个党组织")
-    org.stamp = f"{org.pk}|{org.name}|{org.items_m}|{org.items_n}|{org.cases_m}|{org.cases_n}"
+    org.stamp = (f"{org.pk}|{org.name}|{org.parent_name}|{org.items_m}|{org.items_n}|{org.cases_m}|"
+                 f"{org.cases_n}")
     return org
 
 
@@ -174,7 +181,7 @@ WHERE o.path LIKE %s
   AND NOT EXISTS (
       SELECT 1 FROM disclosure_disclosureitem d
       WHERE d.org_id = o.id AND d.catalog_entry_id = e.id AND d.period = p.period
-        AND d.status IN ('published', 'superseded'))
+        AND d.status = 'published')
 ORDER BY o.path, p.period, e.position, e.id
 """
 
@@ -182,7 +189,11 @@ ORDER BY o.path, p.period, e.position, e.id
 def missing(root, periods: list[tuple[str, str, dt.date]], *, limit: int | None = OVERDUE_LIMIT) -> tuple[list, int]:
     """([row, …], total) of (organization, catalogue entry, period) in the subtree of `root` with no
     published item, for the given periods: one statement joining organizations, the entries that bind them
-    and the periods, minus what was published; a second one counts. Rows are dicts."""
+    and the periods, minus what was published; a second one counts. Rows are dicts.
+
+    "Published" is an item in status published: a corrected item's current version is (its old versions are
+    superseded), and when that version is withdrawn the whole chain leaves the public page, so its superseded
+    versions must not count either."""
     from django.db import connection
 
     if not periods:
@@ -209,3 +220,107 @@ def missing(root, periods: list[tuple[str, str, dt.date]], *, limit: int | None 
 def overdue(root, year: int, today: dt.date, *, limit: int | None = OVERDUE_LIMIT) -> tuple[list, int]:
     """What the organizations under `root` should have published for `year` by `today` and have not."""
     return missing(root, _periods(year, today), limit=limit)
+
+
+# ---------------------------------------------------------------- major matters (待公开事项)
+
+MATTER_STATES = ("open", "overdue", "published", "cancelled", "all")
+MATTER_STATE_LABELS = {"open": "未公开", "overdue": "逾期未公开", "published": "已公开", "cancelled": "已撤销",
+                       "all": "全部"}
+# The state of one matter (state_of): rules.disclosure.MATTER_STATES, or cancelled.
+STATE_LABELS = {**rules.MATTER_STATES, "cancelled": "已撤销登记"}
+
+
+def _published_items():
+    """A matter's items on the public page now: a correction's current version is PUBLISHED (its old ones are
+    SUPERSEDED, and stay so when the current one is withdrawn, which takes the whole chain off the page)."""
+    return DisclosureItem.objects.filter(matter=OuterRef("pk"), status=Status.PUBLISHED)
+
+
+def _cutoff(today: dt.date) -> dt.date:
+    """Matters that occurred before this day are past their deadline on `today` (occurred_on + N < today)."""
+    from dangjian.rules.base import value
+
+    return today - dt.timedelta(days=int(value(rules.MAJOR_WITHIN_DAYS)))
+
+
+def matter_list(user, params, today: dt.date) -> tuple:
+    """(queryset, filters) of the registered matters `user` may see, narrowed by ?org=CODE (subtree) and
+    ?state=open (not published, not cancelled; the default) | overdue | published | cancelled | all. Each row is
+    annotated with `first_published_at`; `state_of(matter, today)` names its state."""
+    qs = Matter.objects.restrict(user, "view")
+    f = {"org": None, "state": "open"}
+    code = (params.get("org") or "").strip()
+    if code:
+        org = Org.objects.restrict(user, "view").filter(code=code).first()
+        f["org"] = org
+        qs = qs.filter(org_path__startswith=org.path) if org else qs.none()
+    state = params.get("state") or "open"
+    f["state"] = state = state if state in MATTER_STATES else "open"
+    unpublished = Q(cancelled_at__isnull=True) & ~Exists(_published_items())
+    if state == "open":
+        qs = qs.filter(unpublished)
+    elif state == "overdue":
+        qs = qs.filter(unpublished, occurred_on__lt=_cutoff(today), catalog_entry__active=True)
+    elif state == "published":
+        qs = qs.filter(Exists(_published_items()))
+    elif state == "cancelled":
+        qs = qs.filter(cancelled_at__isnull=False)
+    return (qs.with_published_at().select_related("org", "catalog_entry").order_by("occurred_on", "id"), f)
+
+
+def state_of(matter: Matter, today: dt.date) -> str:
+    """"cancelled" or one of rules.disclosure.MATTER_STATES (needs Matter.objects.with_published_at())."""
+    if matter.cancelled_at is not None:
+        return "cancelled"
+    at = matter.first_published_at if matter.published_now else None
+    return rules.matter_state(matter.occurred_on, timezone.localtime(at).date() if at else None, today)
+
+
+def unpublished_matters(root, *, occurred_from: dt.date | None = None, occurred_to: dt.date | None = None,
+                        limit: int | None = OVERDUE_LIMIT) -> tuple[list, int]:
+    """([row, …], total) of the matters under `root` (not cancelled, of an active entry) that occurred in
+    [occurred_from, occurred_to] and have no published item: one query for the rows, one for the count. Rows are
+    dicts shaped like `missing`'s, plus the matter's id, title, date and deadline."""
+    qs = Matter.objects.filter(org_path__startswith=root.path, cancelled_at__isnull=True,
+                               catalog_entry__active=True).filter(~Exists(_published_items()))
+    if occurred_from is not None:
+        qs = qs.filter(occurred_on__gte=occurred_from)
+    if occurred_to is not None:
+        qs = qs.filter(occurred_on__lte=occurred_to)
+    total = qs.count()
+    qs = qs.order_by("org_path", "occurred_on", "id").values_list(
+        "org_id", "org__code", "org__name", "org_path", "catalog_entry_id", "catalog_entry__title",
+        "catalog_entry__category", "id", "title", "occurred_on")
+    rows = []
+    for (org_id, code, name, path, entry_id, entry_title, category, pk, title, occurred_on) in (
+            qs[:limit] if limit else qs):
+        rows.append({"org_id": org_id, "org_code": code, "org_name": name, "org_path": path, "entry_id": entry_id,
+                     "entry_title": entry_title, "category": category, "frequency": Frequency.IMMEDIATE.value,
+                     "category_label": CATEGORY_SHORT.get(category, ""), "period": "", "matter_id": pk,
+                     "matter_title": title, "occurred_on": occurred_on,
+                     "deadline": rules.matter_deadline(occurred_on)})
+    return rows, total
+
+
+def overdue_matters(root, year: int | None, today: dt.date, *, limit: int | None = OVERDUE_LIMIT) -> tuple[list, int]:
+    """The major matters under `root` that occurred in `year` (any year: None) and were still not published after
+    rules.disclosure.MAJOR_WITHIN_DAYS on `today`."""
+    last = _cutoff(today) - dt.timedelta(days=1)
+    if year is not None:
+        last = min(last, dt.date(year, 12, 31))
+    first = dt.date(year, 1, 1) if year is not None else None
+    if first is not None and first > last:
+        return [], 0
+    rows, total = unpublished_matters(root, occurred_from=first, occurred_to=last, limit=limit)
+    for r in rows:
+        r["days_late"] = (today - r["deadline"]).days
+    return rows, total
+
+
+def matters_due(root, today: dt.date, within: int) -> list:
+    """Unpublished matters under `root` whose deadline falls in [today, today + within days]: what reminders warn
+    about."""
+    cutoff = _cutoff(today)
+    return unpublished_matters(root, occurred_from=cutoff, occurred_to=cutoff + dt.timedelta(days=within),
+                               limit=None)[0]

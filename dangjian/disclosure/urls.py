@@ -25,6 +25,9 @@ urlpatterns = [
     path("reviews/", views_staff.reviews, name="reviews"),
     path("reviews/<int:pk>/", views_staff.review, name="review"),
     path("overdue/", views_staff.overdue, name="overdue"),
+    path("matters/", views_staff.matters, name="matters"),
+    path("matters/new/", views_staff.matter_new, name="matter_new"),
+    path("matters/<int:pk>/cancel/", views_staff.matter_cancel, name="matter_cancel"),
     path("questions/", views_staff.questions, name="questions"),
     path("questions/<int:pk>/", views_staff.question, name="question"),
 ]

@@ -1,9 +1,11 @@
 """Disclosure pages.
 
 Staff side (/disclosure/): reads start from `DisclosureItem.objects.restrict(user, …)`, writes go
-through actions.py; out of scope answers 404. Public side (/gk/): no login, published items only,
+through the actions package; out of scope answers 404. Public side (/gk/): no login, published items only,
 short public caching; drafts and withdrawn items are never served there (they answer 404).
 """
+
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -34,6 +36,7 @@ from .models import (
     Category,
     DisclosureItem,
     LineKind,
+    Matter,
     Question,
     Review,
     Status,
@@ -52,9 +55,10 @@ VERB_LABELS = {
 }
 
 
+
 def _item(request, pk, action="view") -> DisclosureItem:
     return get_object_or_404(DisclosureItem.objects.restrict(request.user, action)
-                             .select_related("org", "catalog_entry"), pk=pk)
+                             .select_related("org", "catalog_entry", "matter"), pk=pk)
 
 
 def _can_write_somewhere(user) -> bool:
@@ -100,17 +104,25 @@ def _initial(item) -> dict:
         "period_start": item.period_start, "period_end": item.period_end, "body": item.body,
         "declared_income": f"{item.declared_income:.2f}" if item.declared_income is not None else "",
         "declared_expense": f"{item.declared_expense:.2f}" if item.declared_expense is not None else "",
-        "catalog_entry": item.catalog_entry_id or "", "period": item.period,
+        "catalog_entry": item.catalog_entry_id or "", "period": item.period, "matter": item.matter_id or "",
     }
 
 
 def _data(form) -> dict:
     d = dict(form.cleaned_data)
     d.pop("correction_note", None)
-    if isinstance(form, CorrectionForm):  # a correction keeps the item's catalogue entry and period
-        d.pop("catalog_entry", None)
-        d.pop("period", None)
+    if isinstance(form, CorrectionForm):  # a correction keeps the item's catalogue entry, period and matter
+        for key in actions.CATALOG_KEYS:
+            d.pop(key, None)
     return d
+
+
+def _matters(org) -> list:
+    """The registered matters an item of `org` may publish (not cancelled), newest first, for the form's choice."""
+    if org is None:
+        return []
+    return list(Matter.objects.filter(org=org, cancelled_at__isnull=True).select_related("catalog_entry")
+                .order_by("-occurred_on", "-id")[:100])
 
 
 @never_cache
@@ -143,13 +155,18 @@ def create(request):
                 if hasattr(e, "error_dict") and "lines" in e.error_dict:
                     lines.line_errors = [m for err in e.error_dict["lines"] for m in err.messages]
     else:
-        form = DisclosureForm(initial={"category": request.GET.get("category") or "",
-                                       "catalog_entry": request.GET.get("entry") or "",
-                                       "period": request.GET.get("period") or ""})
+        initial = {"category": request.GET.get("category") or "", "catalog_entry": request.GET.get("entry") or "",
+                   "period": request.GET.get("period") or "", "matter": request.GET.get("matter") or ""}
+        matter = (Matter.objects.filter(org=org, pk=initial["matter"]).select_related("catalog_entry").first()
+                  if org and initial["matter"].isdigit() else None)
+        if matter is not None:  # from the matters list: the item is about that matter
+            initial.update(catalog_entry=matter.catalog_entry_id, category=matter.catalog_entry.category,
+                           title=matter.title)
+        form = DisclosureForm(initial=initial)
         lines = LineFormSet(prefix="lines")
     return render(request, "disclosure/form.html", {
         "form": form, "lines": lines, "org": org, "org_errors": org_errors, "mode": "create",
-        "entries": list(queries.catalog_for(org)) if org else [],
+        "entries": list(queries.catalog_for(org)) if org else [], "matters": _matters(org),
     })
 
 
@@ -174,7 +191,15 @@ def detail(request, pk):
         .select_related("actor")[:50]
     ]
     steps = list(item.review_steps.all())
+    matter = None
+    if item.matter_id:
+        from django.utils import timezone
+
+        matter = Matter.objects.with_published_at().get(pk=item.matter_id)
+        matter.state = queries.state_of(matter, timezone.localdate())
+        matter.state_label = queries.STATE_LABELS[matter.state]
     return render(request, "disclosure/detail.html", {
+        "matter": matter,
         "needs_review": bool(item.catalog_entry_id and item.catalog_entry.review != Review.NONE),
         "steps": steps, "last_step": steps[-1] if steps else None, "question_count": item.questions.count(),
         "item": item, "lines": list(item.lines.all()), "totals": item.totals(),
@@ -213,7 +238,8 @@ def edit(request, pk):
         lines = LineFormSet(prefix="lines", initial=_initial_lines(item))
     return render(request, "disclosure/form.html", {"form": form, "lines": lines, "org": item.org,
                                                     "item": item, "mode": "edit",
-                                                    "entries": list(queries.catalog_for(item.org))})
+                                                    "entries": list(queries.catalog_for(item.org)),
+                                                    "matters": _matters(item.org)})
 
 
 @never_cache
@@ -379,9 +405,10 @@ def _cached_public(request, code: str, render):
 
 
 def _parent(org: Org):
-    if org.depth <= 1:
+    """The parent the page names ("上级党组织"): read with the organization by queries.public_org."""
+    if org.depth <= 1 or not getattr(org, "parent_name", None):
         return None
-    return Org.objects.filter(path=org.path[: -Org.steplen]).only("code", "name").first()
+    return SimpleNamespace(name=org.parent_name)
 
 
 PUBLIC_CASES = 10

@@ -1,13 +1,15 @@
 """Staff pages around the items: the catalogue editor (公开目录), supervision seats, the review queue
-(待我审核), the overdue list (逾期未公开) and the villagers' questions inbox (群众留言).
+(待我审核), the major matters to publish (待公开事项), the overdue list (逾期未公开) and the villagers' questions
+inbox (群众留言).
 
-Reads start from restrict(); writes go through actions.py; out of scope answers 404.
+Reads start from restrict(); writes go through the actions package; out of scope answers 404.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,10 +20,12 @@ from dangjian.accounts.models import User
 from dangjian.core.scope import scope_for
 from dangjian.orgs.forms import add_action_error
 from dangjian.orgs.models import Org
+from dangjian.rules import disclosure as rules
+from dangjian.rules.base import value
 
 from . import actions, queries
-from .forms import AnswerForm, CatalogEntryForm, ReviewForm, SeatForm
-from .models import WRITE_ACTION, CatalogEntry, DisclosureItem, Question, SupervisorSeat
+from .forms import AnswerForm, CancelMatterForm, CatalogEntryForm, MatterForm, ReviewForm, SeatForm
+from .models import WRITE_ACTION, CatalogEntry, DisclosureItem, Frequency, Matter, Question, SupervisorSeat
 
 PER_PAGE = 50
 
@@ -199,10 +203,79 @@ def overdue(request):
         messages.error(request, f"年份：应为2000至{today.year}之间的年份")
         year = today.year
     rows, total = queries.overdue(org, year, today)
+    matters, matters_total = queries.overdue_matters(org, year, today)
     return render(request, "disclosure/overdue.html", {
         "org": org, "year": year, "rows": rows, "total": total, "limit": queries.OVERDUE_LIMIT,
-        "years": list(range(today.year, today.year - 4, -1)),
+        "matters": matters, "matters_total": matters_total, "years": list(range(today.year, today.year - 4, -1)),
+        "grace_days": int(value(rules.GRACE_DAYS)), "major_days": int(value(rules.MAJOR_WITHIN_DAYS)),
     })
+
+
+# ---------------------------------------------------------------- major matters (待公开事项)
+
+@never_cache
+@login_required
+@require_GET
+def matters(request):
+    today = timezone.localdate()
+    qs, f = queries.matter_list(request.user, request.GET, today)
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    scope = scope_for(request.user)
+    prefetch_related_objects(page.object_list, Prefetch("items", queryset=DisclosureItem.objects.order_by("id")))
+    for m in page.object_list:
+        m.state = queries.state_of(m, today)
+        m.state_label = queries.STATE_LABELS[m.state]
+        m.can_write = scope.covers(m.org_path, WRITE_ACTION)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "disclosure/matters.html", {
+        "page": page, "f": f, "states": list(queries.MATTER_STATE_LABELS.items()),
+        "can_register": scope.everything or bool(scope.prefixes(WRITE_ACTION)), "params": params.urlencode(),
+        "major_days": int(value(rules.MAJOR_WITHIN_DAYS)), "cancel_form": CancelMatterForm(),
+    })
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def matter_new(request):
+    """登记待公开事项. Without ?org= the page asks for the organization first: the entries depend on it."""
+    scope = scope_for(request.user)
+    if not (scope.everything or scope.prefixes(WRITE_ACTION)):
+        raise Http404
+    code = (request.POST.get("org") or request.GET.get("org") or "").strip()
+    org = Org.objects.restrict(request.user, WRITE_ACTION).filter(code=code).first() if code else None
+    if code and org is None:
+        raise Http404("没有这个党组织，或不在您的管理范围内")
+    entries = (list(queries.catalog_for(org).filter(frequency=Frequency.IMMEDIATE)) if org else [])
+    form = MatterForm(request.POST if request.method == "POST" and org else None, entries=entries,
+                      initial={"catalog_entry": request.GET.get("entry") or "", "occurred_on": timezone.localdate()})
+    if request.method == "POST" and org is not None and form.is_valid():
+        try:
+            matter = actions.register_matter(org, form.cleaned_data, by=request.user)
+            messages.success(request, f"已登记“{matter.title}”，应于{matter.deadline:%Y年%m月%d日}前公开")
+            return redirect(f"{_url('disclosure:matters')}?org={org.code}")
+        except ValidationError as e:
+            add_action_error(form, e)
+    return render(request, "disclosure/matter_form.html", {
+        "org": org, "form": form, "entries": entries, "major_days": int(value(rules.MAJOR_WITHIN_DAYS)),
+    })
+
+
+@login_required
+@require_POST
+def matter_cancel(request, pk):
+    matter = get_object_or_404(Matter.objects.restrict(request.user, WRITE_ACTION).select_related("org"), pk=pk)
+    form = CancelMatterForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(m for errs in form.errors.values() for m in errs))
+    else:
+        try:
+            actions.cancel_matter(matter, reason=form.cleaned_data["reason"], by=request.user)
+            messages.success(request, f"已撤销登记“{matter.title}”")
+        except ValidationError as e:
+            messages.error(request, "；".join(e.messages))
+    return redirect(f"{_url('disclosure:matters')}?org={matter.org.code}&state=all")
 
 
 # ---------------------------------------------------------------- questions

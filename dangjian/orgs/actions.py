@@ -59,6 +59,7 @@ def update_org(org: Org, data: dict, *, by=None, source: str = "form") -> list[s
     _check(merged, parent=org.parent_org(), instance=org)
     changed = [f for f in ORG_FIELDS if merged[f] != getattr(org, f)]
     if changed:
+        old_code = org.code
         for f in changed:
             setattr(org, f, merged[f])
         org._change_reason = source
@@ -66,7 +67,17 @@ def update_org(org: Org, data: dict, *, by=None, source: str = "form") -> list[s
         # or member counters, which a full save would write back over the current ones.
         org.save(update_fields=[*changed, "updated_at"])
         audit.record("org.update", actor=by, obj=org, detail={"fields": changed, "source": source})
+        _public_pages(org, changed, old_code=old_code)
     return changed
+
+
+def _public_pages(org: Org, fields=None, *, old_code: str = "") -> None:
+    """The public disclosure pages (/gk/) show the organization's code and name and its parent's name: renew the
+    server-cached ones on commit (disclosure.public_cache) instead of letting them expire. `fields`: what was edited
+    (None: the pages changed anyway, e.g. a move)."""
+    from dangjian.disclosure import public_cache
+
+    public_cache.org_changed(org, fields, old_code=old_code)
 
 
 def path_copying_models() -> list:
@@ -131,6 +142,7 @@ def move_org(org: Org, new_parent: Org, *, by=None, reason: str = "") -> Org:
         "from": old_parent.code if old_parent else None, "to": new_parent.code, "reason": reason,
         "old_path": old_path, "new_path": new_path,
     })
+    _public_pages(org)  # its pages name the new parent (its children's pages name it, unchanged)
     return org
 
 
@@ -145,6 +157,7 @@ def delete_org(org: Org, *, by=None) -> None:
     if n:
         raise ValidationError(f"“{org.name}”还有{n}名党员（含已离开的党员档案），不能撤销；请先转移党员组织关系")
     audit.record("org.delete", actor=by, obj=org, detail={"code": org.code, "name": org.name})
+    _public_pages(org)  # no page of the code stays served, even if a new organization takes it
     org.delete()
 
 

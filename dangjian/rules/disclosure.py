@@ -8,6 +8,8 @@ Sources (../shared/domain/rules-reference.md §9):
 - local practice [S86,S87] (L): 固定内容 yearly, 常规内容 quarterly, 临时内容 immediately; a disclosure day early
   in the month after the period (e.g. 每季度首月15日 [S89]) (L).
 - 三务公开 监督小组 [S90] (L): a disclosure needs the 两委's approval and the supervision leader's signature.
+- 陕西 (2011) [S82] (L): matters needing administrative approval are published within 5 days of the approval; the
+  only day count the reference gives for a matter disclosed "at once", taken as the default for every major matter.
 
 Rules import no models: org domains and categories are the values of orgs.models.Domain and
 disclosure.models.Category, checked by tests.
@@ -38,6 +40,13 @@ GRACE_DAYS = Rule("disclosure.grace_days", 15, "地方做法：期满后次月15
 # Reminders go to the organization this many days before its deadline (事前提醒) (L).
 REMINDER_LEAD_DAYS = Rule("disclosure.reminder_lead_days", 5, "地方做法：公开截止前提醒 (L)", LAW_2010,
                           hard=False, local=True)
+
+# A major matter (重大事项, catalogue frequency `immediate`) must be published within this many days of the day it
+# occurred (the day is counted as 0; publishing on the last day is on time). Neither the law ("随时") nor the 党务公开
+# 条例 ("及时") gives a number; 陕西 sets 5 days after an approval [S82] (L). Calendar days, not working days.
+MAJOR_WITHIN_DAYS = Rule("disclosure.major_within_days", 5,
+                         "村民委员会组织法 第三十条“随时公布”、党务公开条例“及时”均未定天数；"
+                         "地方做法：如陕西（2011）需审批事项在批复后5日内公开 [S82] (L)", LAW_2010, hard=False, local=True)
 
 # Review before publication (审核): "none", "above" (the committee above, 党务公开条例 第十五条 审核/审批) or
 # "supervision" (the village's 村务监督委员会 / 三务公开监督小组 [S90], L).
@@ -80,6 +89,24 @@ def current_period(frequency: str, today: dt.date) -> str:
         return ""
     months = {"month": 1, "quarter": 3, "year": 12}[period]
     return period_of(add_months(today.replace(day=1), -months), period)
+
+
+def matter_deadline(occurred_on: dt.date) -> dt.date:
+    """Last day to publish a major matter that occurred on `occurred_on` (MAJOR_WITHIN_DAYS later)."""
+    return occurred_on + dt.timedelta(days=int(value(MAJOR_WITHIN_DAYS)))
+
+
+# What a registered major matter looks like on a day: published on time, published after its deadline, still within
+# its deadline, or overdue (deadline passed, nothing published).
+MATTER_STATES = {"published": "已按时公开", "late": "逾期后公开", "pending": "待公开", "overdue": "逾期未公开"}
+
+
+def matter_state(occurred_on: dt.date, published_on: dt.date | None, today: dt.date) -> str:
+    """One of MATTER_STATES for a matter that occurred on `occurred_on` and was first published on `published_on`."""
+    last = matter_deadline(occurred_on)
+    if published_on is not None:
+        return "published" if published_on <= last else "late"
+    return "pending" if today <= last else "overdue"
 
 
 # The default catalogue for village (农村) and community (社区) organizations: (domain, category, title,

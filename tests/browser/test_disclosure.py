@@ -92,3 +92,58 @@ def test_villager_asks_on_a_phone_and_reads_the_public_answer(phone, live_server
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.locator("#answers").scroll_into_view_if_needed()
     shot(phone, "disclosure-answer-phone")
+
+
+def test_committee_sees_overdue_major_matters_on_desktop(page, live_server, cast, login, shot):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from dangjian.disclosure.models import CatalogEntry
+
+    today = timezone.localdate()
+    actions.install_default_catalog(cast.tree.county, effective_from=today.replace(month=1, day=1))
+    major = CatalogEntry.objects.get(domain="rural", title__contains="四议两公开")
+    recruit = CatalogEntry.objects.get(domain="rural", title__contains="发展党员公示")
+    actions.register_matter(cast.tree.b1, {"catalog_entry": major, "occurred_on": today - dt.timedelta(days=9),
+                                           "title": "村道硬化工程（三组段）实施方案经村民代表会议表决通过"})
+    actions.register_matter(cast.tree.b2, {"catalog_entry": recruit, "occurred_on": today - dt.timedelta(days=16),
+                                           "title": "确定2名入党积极分子为发展对象"})
+    login(page, "town_admin")
+    page.goto(f"{live_server.url}/disclosure/overdue/?org=CA1")
+    rows = page.locator("#overdue-matters tbody tr")
+    assert rows.count() == 2
+    assert "城关镇东村党支部" in rows.nth(0).inner_text() and "4天" in rows.nth(0).inner_text()
+    assert "11天" in rows.nth(1).inner_text()
+    shot(page, "disclosure-overdue")
+    page.goto(f"{live_server.url}/disclosure/matters/?org=CA1&state=all")
+    assert page.locator("text=逾期未公开").count() >= 2
+    shot(page, "disclosure-matters")
+
+
+def test_item_form_asks_an_immediate_entry_for_its_matter(page, live_server, cast, login, shot):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from dangjian.disclosure.models import CatalogEntry
+
+    today = timezone.localdate()
+    actions.install_default_catalog(cast.tree.county, effective_from=today.replace(month=1, day=1))
+    major = CatalogEntry.objects.get(domain="rural", title__contains="四议两公开")
+    fin = CatalogEntry.objects.get(domain="rural", title="集体财务收支明细")
+    road = actions.register_matter(cast.tree.b1, {"catalog_entry": major, "occurred_on": today - dt.timedelta(days=1),
+                                                  "title": "村道硬化工程实施方案经村民代表会议表决通过"})
+    login(page, "secretary1")
+    page.goto(f"{live_server.url}/disclosure/new/?org=CA1B1&entry={major.pk}&matter={road.pk}")
+    assert page.locator("#matter-fields").is_visible() and not page.locator("#period-field").is_visible()
+    assert page.locator("#id_matter").input_value() == str(road.pk)
+    shot(page, "disclosure-form-matter")
+    page.select_option("#id_catalog_entry", str(fin.pk))
+    assert not page.locator("#matter-fields").is_visible() and page.locator("#period-field").is_visible()
+    page.select_option("#id_catalog_entry", str(major.pk))
+    page.select_option("#id_category", "village")
+    page.fill("#id_body", "方案内容")
+    page.click("button[name=save]")
+    page.wait_for_url(f"{live_server.url}/disclosure/*/")
+    assert "待公开事项：村道硬化工程实施方案" in page.content()

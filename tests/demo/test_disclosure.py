@@ -46,3 +46,15 @@ def test_villages_that_publish_nothing_are_overdue(demo):
     root = Org.objects.get(depth=1)
     rows, total = queries.overdue(root, TODAY.year, TODAY)
     assert total > 0
+
+
+def test_the_focus_village_has_major_matters_on_time_overdue_and_pending(demo):
+    from dangjian.disclosure.models import Matter
+
+    assert demo["disclosure"]["major_matters"] == 3
+    states = {m.title: queries.state_of(m, TODAY) for m in Matter.objects.with_published_at()}
+    assert sorted(states.values()) == ["overdue", "pending", "published"]
+    overdue = next(t for t, s in states.items() if s == "overdue")
+    root = Org.objects.get(depth=1)
+    rows, total = queries.overdue_matters(root, None, TODAY)
+    assert total == 1 and rows[0]["matter_title"] == overdue

@@ -93,6 +93,15 @@ def test_a_withdrawn_item_does_not_count(cast, catalog):
     assert ("CA1B2", "2025-01") in {(r["org_code"], r["period"]) for r in rows if r["frequency"] == "monthly"}
 
 
+def test_a_corrected_item_withdrawn_is_overdue_again(cast, catalog):
+    # The withdrawal takes every version off the public page, the superseded one included.
+    item = _published(cast.tree.b2, catalog["集体财务收支明细"], "2025-01")
+    new = actions.correct(item, {"body": "更正后的内容"}, note="更正")
+    actions.withdraw(new, reason="有误")
+    rows, _ = queries.overdue(cast.tree.town, 2025, D(2025, 2, 16))
+    assert ("CA1B2", "2025-01") in {(r["org_code"], r["period"]) for r in rows if r["frequency"] == "monthly"}
+
+
 def test_periods_before_an_entry_took_effect_are_not_checked(cast, catalog):
     actions.update_entry(catalog["集体财务收支明细"], {"effective_from": "2025-03-01"})
     rows, _ = queries.overdue(cast.tree.town, 2025, D(2025, 4, 1))

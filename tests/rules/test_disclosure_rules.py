@@ -43,3 +43,32 @@ def test_readme_lists_every_disclosure_rule():
     for rule in rules_of(disclosure):
         assert f"| `{rule.key}` |" in readme, rule.key
         assert rule.local == ("L)" in rule.source or "(L" in rule.source), rule.key
+
+
+# ---- major matters (随时公开): a deadline counted from the day the matter occurred
+
+def test_major_matter_deadline_counts_calendar_days_from_the_matter():
+    assert disclosure.MAJOR_WITHIN_DAYS.value == 5
+    assert disclosure.MAJOR_WITHIN_DAYS.local and not disclosure.MAJOR_WITHIN_DAYS.hard
+    assert "[S82]" in disclosure.MAJOR_WITHIN_DAYS.source
+    assert disclosure.matter_deadline(dt.date(2025, 3, 2)) == dt.date(2025, 3, 7)
+    assert disclosure.matter_deadline(dt.date(2025, 12, 29)) == dt.date(2026, 1, 3)  # across the year
+    assert disclosure.matter_deadline(dt.date(2024, 2, 26)) == dt.date(2024, 3, 2)  # leap February has the 29th
+
+
+def test_major_matter_states_at_the_edges():
+    occurred = dt.date(2025, 3, 2)  # deadline 7 March
+    assert disclosure.matter_state(occurred, None, occurred) == "pending"
+    assert disclosure.matter_state(occurred, None, dt.date(2025, 3, 7)) == "pending"  # the last day is still in time
+    assert disclosure.matter_state(occurred, None, dt.date(2025, 3, 8)) == "overdue"
+    assert disclosure.matter_state(occurred, dt.date(2025, 3, 2), dt.date(2025, 3, 8)) == "published"
+    assert disclosure.matter_state(occurred, dt.date(2025, 3, 7), dt.date(2026, 1, 1)) == "published"
+    assert disclosure.matter_state(occurred, dt.date(2025, 3, 8), dt.date(2026, 1, 1)) == "late"
+    assert set(disclosure.MATTER_STATES) == {"published", "late", "pending", "overdue"}
+
+
+def test_major_matter_days_are_a_local_setting(settings):
+    settings.DANGJIAN_RULES = {"disclosure.major_within_days": 10}
+    assert disclosure.matter_deadline(dt.date(2025, 3, 2)) == dt.date(2025, 3, 12)
+    settings.DANGJIAN_RULES = {"disclosure.major_within_days": 0}  # the same day
+    assert disclosure.matter_state(dt.date(2025, 3, 2), None, dt.date(2025, 3, 3)) == "overdue"
