@@ -21,6 +21,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from dangjian.api.fields import LabelField
 from dangjian.api.permissions import org_in_scope, require_somewhere
 
 from . import actions, results, views
@@ -34,7 +35,7 @@ NO_IMPORT = {ImportJob.Kind.MEMBERS: "您没有导入党员的权限", ImportJob
 
 class ImportJobSerializer(serializers.ModelSerializer):
     default_org = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = LabelField("status")
     counts = serializers.SerializerMethodField()
     error_count = serializers.SerializerMethodField()
 

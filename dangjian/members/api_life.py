@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from dangjian.api.fields import LabelField
 from dangjian.core.scope import scope_for
 from dangjian.orgs.models import Org
 
@@ -198,7 +199,7 @@ class StatusCaseSerializer(serializers.ModelSerializer):
     member_name = serializers.CharField(source="member.name", read_only=True)
     org = serializers.CharField(source="member.org.code", read_only=True)
     label = serializers.CharField(read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = LabelField("status")
     requested_by = serializers.StringRelatedField()
     decided_by = serializers.StringRelatedField()
 
@@ -295,7 +296,7 @@ class StatusCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 class DisposalSerializer(serializers.ModelSerializer):
     member_name = serializers.CharField(source="member.name", read_only=True)
     org = serializers.CharField(source="member.org.code", read_only=True)
-    outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
+    outcome_display = LabelField("outcome")
 
     class Meta:
         model = DisposalCase

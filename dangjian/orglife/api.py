@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from dangjian.api.fields import LabelField
 from dangjian.api.permissions import org_in_scope, require_somewhere
 from dangjian.orgs.models import BRANCH_TYPES, Org
 
@@ -36,7 +37,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
 
 
 class VoteSerializer(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = LabelField("kind")
 
     class Meta:
         model = Vote
@@ -48,7 +49,7 @@ class VoteSerializer(serializers.ModelSerializer):
 class MeetingSerializer(serializers.ModelSerializer):
     org = serializers.CharField(source="org.code", read_only=True)
     org_name = serializers.CharField(source="org.name", read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = LabelField("kind")
     attendance = AttendanceSerializer(many=True, read_only=True)
     votes = VoteSerializer(many=True, read_only=True)
 
@@ -239,7 +240,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 class FilingSerializer(serializers.ModelSerializer):
     org = serializers.CharField(source="org.code", read_only=True)
     org_name = serializers.CharField(source="org.name", read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = LabelField("kind")
 
     class Meta:
         model = Filing

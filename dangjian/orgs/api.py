@@ -28,6 +28,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from dangjian.api import history as api_history
+from dangjian.api.fields import LabelField
 from dangjian.api.pagination import Keyset
 from dangjian.api.permissions import org_in_scope, require_somewhere
 from dangjian.rules import terms as term_rules
@@ -53,8 +54,8 @@ COUNT_FIELDS = ("direct_full", "direct_probationary", "direct_total", "subtree_f
 
 
 class OrgSerializer(serializers.ModelSerializer):
-    org_type_display = serializers.CharField(source="get_org_type_display", read_only=True, help_text="党组织类别（中文）")
-    domain_display = serializers.CharField(source="get_domain_display", read_only=True, help_text="所属领域（中文）")
+    org_type_display = LabelField("org_type", help_text="党组织类别（中文）")
+    domain_display = LabelField("domain", help_text="所属领域（中文）")
     parent = serializers.SerializerMethodField(help_text=PARENT_HELP)
     parent_name = serializers.SerializerMethodField(help_text="上级党组织名称（规则同 parent）")
     is_branch = serializers.BooleanField(read_only=True, help_text="是否支部类（党员只能编入支部类组织）")

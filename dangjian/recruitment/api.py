@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from dangjian.api.fields import LabelField
 from dangjian.api.permissions import org_in_scope, require_somewhere
 from dangjian.members.choices import Education, Gender
 from dangjian.members.models import Member
@@ -42,7 +43,7 @@ class RecruitmentStepSerializer(serializers.ModelSerializer):
 class ApplicantSerializer(serializers.ModelSerializer):
     org = serializers.CharField(source="org.code", read_only=True)
     org_name = serializers.CharField(source="org.name", read_only=True)
-    stage_display = serializers.CharField(source="get_stage_display", read_only=True)
+    stage_display = LabelField("stage")
     id_number = serializers.SerializerMethodField()
     next_steps = serializers.SerializerMethodField()
 

@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from dangjian.api.fields import LabelField
 from dangjian.members.models import Member
 from dangjian.orgs.models import Org
 
@@ -28,8 +29,8 @@ class TransferSerializer(serializers.ModelSerializer):
     from_org_name = serializers.CharField(source="from_display", read_only=True)
     to_org = serializers.SerializerMethodField()
     to_org_name = serializers.CharField(source="to_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    status_display = LabelField("status")
+    kind_display = LabelField("kind")
     started_by = serializers.StringRelatedField()
     approved_by = serializers.StringRelatedField()
     decided_by = serializers.StringRelatedField()
