@@ -318,6 +318,50 @@ def overdue_matters(root, year: int | None, today: dt.date, *, limit: int | None
     return rows, total
 
 
+def matter_todo(user, today: dt.date) -> dict[str, int]:
+    """待我处理 counts of the registered major matters (not cancelled, of an active entry, nothing published), in
+    one query, the two ways the reminders tell them:
+
+    - `own_overdue`, `own_due`: matters of an organization the user's grant that may publish (WRITE_ACTION) is on
+      — the branch of its secretary, the committee of its admin — past their deadline, or due within
+      rules.disclosure.REMINDER_LEAD_DAYS;
+    - `below_overdue`: overdue matters of the organizations strictly below one the user administers (change_org):
+      the committee above follows them up (like `reviewable`, the whole subtree, not only the children).
+
+    No query when the user's grants reach neither."""
+    from dangjian.rules.base import value
+
+    from .models import WRITE_ACTION
+
+    out = {"own_overdue": 0, "own_due": 0, "below_overdue": 0}
+    if not getattr(user, "is_authenticated", False):
+        return out
+    scope = scope_for(user)
+    own = below = None
+    if scope.everything:
+        below = Q()
+    else:
+        if scope.prefixes(WRITE_ACTION):
+            own = Q(org_path__in=scope.prefixes(WRITE_ACTION))
+        for p in scope.prefixes("change_org"):
+            q = Q(org_path__startswith=p) & ~Q(org_path=p)
+            below = q if below is None else below | q
+    if own is None and below is None:
+        return out
+    cutoff = _cutoff(today)
+    overdue = Q(occurred_on__lt=cutoff)
+    due = Q(occurred_on__gte=cutoff, occurred_on__lte=cutoff + dt.timedelta(days=int(value(rules.REMINDER_LEAD_DAYS))))
+    counts = {}
+    if own is not None:
+        counts |= {"own_overdue": Count("pk", filter=own & overdue), "own_due": Count("pk", filter=own & due)}
+    if below is not None:
+        counts["below_overdue"] = Count("pk", filter=below & overdue)
+    reach = own if below is None else below if own is None else own | below
+    qs = (Matter.objects.filter(reach, cancelled_at__isnull=True, catalog_entry__active=True)
+          .filter(~Exists(_published_items())))
+    return out | qs.aggregate(**counts)
+
+
 def matters_due(root, today: dt.date, within: int) -> list:
     """Unpublished matters under `root` whose deadline falls in [today, today + within days]: what reminders warn
     about."""

@@ -6,7 +6,8 @@
 - GET `{id}/`: full ID and phone numbers for the caller's view_sensitive scope (admins, secretaries; the
   view is logged) and for a member's own record; masked otherwise.
 - POST (with `"org": CODE`) and PATCH `{id}/`: through members.actions in the change_member scope; a
-  plain member may PATCH only their own phone and address. No DELETE: members leave by a status change.
+  plain member may PATCH only their own phone and address. No DELETE: members leave by a status change. The
+  流动/失联 flags are read-only (400 naming where they are registered: `mobile-members/`, `lost-contact/`).
 - POST `{id}/status/`: 党籍 status change with a reason.
 - GET `{id}/history/`: the versions of the record.
 """
@@ -39,6 +40,18 @@ from .models import Member
 NO_CHANGE_MEMBER = "您没有登记党员的权限"
 SELF_ONLY = "您只能修改本人的联系电话和家庭住址"
 HISTORY_FIELDS = [f for f in actions.EDITABLE_FIELDS if f != "org"] + ["status", "status_reason", "status_changed_on"]
+# 流动 and 失联 flags are read-only here, as on the web form (commit 20b03e4): the outflow registration and the
+# follow-ups set them together with their records, so a write here would make the flags and the records disagree.
+# Sending one is refused with where to register it instead, never silently dropped.
+_MOBILE = "请通过 POST /api/v1/mobile-members/ 登记外出流动，返回时 POST /api/v1/mobile-members/{id}/end/（网页：党员页“登记外出流动”）"
+_LOST = ("请通过 POST /api/v1/lost-contact/{党员编号}/follow-up/ 登记联系情况：仍未联系上即标记失去联系，"
+         "已联系上即取消（网页：“失联党员”）")
+RECORD_OWNED = {
+    "is_mobile": f"流动党员（is_mobile）不能在此修改：{_MOBILE}",
+    "mobile_destination": f"外出流向（mobile_destination）不能在此修改，随外出流动登记填写：{_MOBILE}",
+    "lost_contact": f"失去联系（lost_contact）不能在此修改：{_LOST}",
+    "lost_contact_on": f"失去联系日期（lost_contact_on）不能在此修改，取联系情况登记的日期：{_LOST}",
+}
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -63,6 +76,12 @@ class MemberSerializer(serializers.ModelSerializer):
             "lost_contact", "lost_contact_on", "is_mobile", "mobile_destination",
         )
         read_only_fields = fields
+        extra_kwargs = {
+            "is_mobile": {"help_text": "流动党员（只读：由 mobile-members/ 的外出登记和返回登记设定）"},
+            "mobile_destination": {"help_text": "外出流向（只读：取当前外出流动登记的外出地点）"},
+            "lost_contact": {"help_text": "失去联系（只读：由 lost-contact/{党员编号}/follow-up/ 的联系情况登记设定）"},
+            "lost_contact_on": {"help_text": "失去联系日期（只读：标记失去联系的那次联系情况登记的日期）"},
+        }
 
     def _full(self, obj) -> bool:
         return bool(self.context.get("full"))
@@ -127,7 +146,8 @@ class MemberDetailSerializer(MemberSerializer):
 
 class MemberWriteSerializer(serializers.Serializer):
     """Shapes only; the registry's rules (ID checksum, dates, one active record per ID, branch-only) are
-    checked by members.validation through members.actions, with Chinese messages per field."""
+    checked by members.validation through members.actions, with Chinese messages per field. Any other field is
+    refused with a 400 on it: 党籍 status has its own endpoint, the 流动/失联 flags their records (RECORD_OWNED)."""
 
     org = serializers.CharField(help_text="所在党支部编码；须在您管理党员的范围内，否则返回 400")
     name = serializers.CharField(max_length=50, help_text="姓名")
@@ -142,15 +162,12 @@ class MemberWriteSerializer(serializers.Serializer):
     job = serializers.CharField(max_length=100, required=False, allow_blank=True, help_text="工作岗位")
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True, help_text="联系电话")
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, help_text="家庭住址")
-    lost_contact = serializers.BooleanField(required=False, help_text="失去联系")
-    lost_contact_on = serializers.DateField(required=False, allow_null=True, help_text="失去联系日期")
-    is_mobile = serializers.BooleanField(required=False, help_text="流动党员")
-    mobile_destination = serializers.CharField(max_length=100, required=False, allow_blank=True, help_text="外出流向")
 
     def validate(self, attrs):
         unknown = set(self.initial_data) - set(self.fields)
         if unknown:
-            hint = {"status": "党籍状态请通过 status 接口变更", "status_reason": "党籍状态请通过 status 接口变更"}
+            hint = {"status": "党籍状态请通过 status 接口变更", "status_reason": "党籍状态请通过 status 接口变更",
+                    **RECORD_OWNED}
             raise ValidationError({k: [hint.get(k, "该字段不存在或不能在此修改")] for k in sorted(unknown)})
         return attrs
 

@@ -104,6 +104,45 @@ def test_patch_refuses_fields_that_are_not_editable(cast, api):
     assert r.status_code == 400 and r.json()["org_path"] == ["该字段不存在或不能在此修改"]
 
 
+@pytest.mark.parametrize(("field", "value", "where"), [
+    ("is_mobile", True, "mobile-members/"),
+    ("mobile_destination", "浙江省宁波市", "mobile-members/"),
+    ("lost_contact", True, "lost-contact/"),
+    ("lost_contact_on", "2025-03-01", "lost-contact/"),
+])
+def test_mobile_and_lost_contact_flags_are_owned_by_their_records(cast, api, field, value, where):
+    """流动/失联 are set by the outflow registration and the follow-ups (as on the web form): a PATCH or a POST naming
+    one is refused on that field, saying where to register it, and changes nothing else either."""
+    before = Member.objects.get(pk=cast.m1.pk)
+    r = api(cast.secretary1).patch(f"/api/v1/members/{cast.m1.pk}/", {field: value, "job": "会计"}, format="json")
+    assert r.status_code == 400 and list(r.json()) == [field]
+    message = r.json()[field][0]
+    assert f"（{field}）不能在此修改" in message and where in message
+    after = Member.objects.get(pk=cast.m1.pk)
+    assert (after.job, getattr(after, field)) == (before.job, getattr(before, field))
+    r = api(cast.town_admin).post("/api/v1/members/", {**_payload(), field: value}, format="json")
+    assert r.status_code == 400 and where in r.json()[field][0]
+    assert not Member.objects.filter(name="刘洋").exists()
+    # the member's own link is refused the same way (not as "only phone and address")
+    r = api(cast.member_user).patch(f"/api/v1/members/{cast.m1.pk}/", {field: value}, format="json")
+    assert r.status_code == 400 and where in r.json()[field][0]
+
+
+def test_the_flags_still_read_and_follow_their_records(cast, api):
+    from dangjian.members import actions
+
+    actions.register_mobile(cast.m1, destination="浙江省宁波市", since=dt.date(2025, 3, 1), contact="13800001111",
+                            by=cast.secretary1)
+    r = api(cast.secretary1).patch(f"/api/v1/members/{cast.m1.pk}/", {"job": "个体经营"}, format="json")
+    assert r.status_code == 200
+    assert (r.json()["job"], r.json()["is_mobile"], r.json()["mobile_destination"]) == ("个体经营", True, "浙江省宁波市")
+    m = api(cast.secretary1).get(f"/api/v1/members/{cast.m1.pk}/").json()
+    assert m["lost_contact"] is False and m["lost_contact_on"] is None
+    schema = api(cast.secretary1).get("/api/v1/schema/?format=json").json()
+    write = schema["components"]["schemas"]["PatchedMemberWriteRequest"]["properties"]
+    assert "phone" in write and not {"is_mobile", "mobile_destination", "lost_contact", "lost_contact_on"} & set(write)
+
+
 def test_member_updates_own_phone_and_address_only(cast, api):
     c = api(cast.member_user)
     r = c.patch(f"/api/v1/members/{cast.m1.pk}/", {"phone": "13700009999", "address": "东村3组"}, format="json")

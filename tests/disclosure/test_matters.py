@@ -237,3 +237,23 @@ def test_no_reminder_once_published(cast, road):
     reminders.run(D(2025, 3, 4))
     reminders.run(D(2025, 3, 8))
     assert not Reminder.objects.filter(key__endswith=f":m{road.pk}").exists()
+
+
+def test_todo_counts_by_who_must_act_on_a_day(cast, road, django_assert_num_queries):
+    """待我处理 on the home page: the branch for its own matter, due then overdue; the committees above once overdue."""
+    from django.contrib.auth.models import AnonymousUser
+
+    assert queries.matter_todo(cast.secretary1, D(2025, 3, 4)) == {"own_overdue": 0, "own_due": 1, "below_overdue": 0}
+    assert queries.matter_todo(cast.town_admin, D(2025, 3, 7))["below_overdue"] == 0  # the last day is on time
+    for user in (cast.town_admin, cast.county_admin):
+        assert queries.matter_todo(user, D(2025, 3, 8)) == {"own_overdue": 0, "own_due": 0, "below_overdue": 1}
+    assert queries.matter_todo(cast.secretary1, D(2025, 3, 8))["own_overdue"] == 1
+    root = make_user("root_user")
+    root.is_superuser = True
+    root.save()
+    assert queries.matter_todo(root, D(2025, 3, 8))["below_overdue"] == 1
+    with django_assert_num_queries(1):  # the grants; nothing to count
+        assert queries.matter_todo(cast.outsider, D(2025, 3, 8)) == {"own_overdue": 0, "own_due": 0,
+                                                                       "below_overdue": 0}
+    assert queries.matter_todo(AnonymousUser(), D(2025, 3, 8))["own_due"] == 0
+    assert queries.matter_todo(cast.secretary2, D(2025, 3, 8)) == {"own_overdue": 0, "own_due": 0, "below_overdue": 0}

@@ -149,7 +149,8 @@ def test_tree_home_and_history_query_counts_are_bounded(client, cast, django_ass
         assert c.get(reverse("orgs:tree")).status_code == 200
     with django_assert_max_num_queries(6):
         assert c.get(reverse("orgs:children", kwargs={"code": "CA1"})).status_code == 200
-    with django_assert_max_num_queries(21):  # 11 for the roots and warnings, one per kind of 待我处理 (web/todo.py)
+    # 11 for the roots and warnings, one per kind of 待我处理 (kinds of one table share one: web/todo.py)
+    with django_assert_max_num_queries(21):
         assert c.get(reverse("home")).status_code == 200
     with django_assert_max_num_queries(7):
         assert c.get(reverse("orgs:history", kwargs={"code": "CA1"})).status_code == 200
