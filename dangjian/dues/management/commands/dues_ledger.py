@@ -5,6 +5,7 @@ Generates the monthly 应交 ledger set-based (one INSERT … SELECT per month) 
 organization, or everyone. Idempotent: run it monthly (a job), or again after a mass change of bases.
 `--rebuild-totals` recomputes the per-organization monthly totals the reports read (dues.totals) from the
 ledger and the payments, e.g. after rows were loaded by hand.
+It also creates the missing yearly partitions first (`dangjian partitions`), so monthly runs keep them ahead.
 """
 
 import json
@@ -13,6 +14,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from dangjian.core import partitions
 from dangjian.dues import actions
 from dangjian.dues.months import label, month_range, parse_month
 from dangjian.orgs.models import Org
@@ -45,6 +47,9 @@ class Command(BaseCommand):
             target = Org.objects.filter(code=org).first()
             if target is None:
                 raise CommandError(f"没有编码为“{org}”的党组织")
+        # The monthly run keeps the yearly partitions ahead of the calendar (PostgreSQL; see core.partitions),
+        # and a run over past years gets theirs instead of filling the DEFAULT partition.
+        partitions.ensure(years={m.year for m in months})
         results = []
         for m in months:
             t0 = time.monotonic()
