@@ -129,6 +129,12 @@ def test_ahead_and_year_options_create_empty_partitions(db):
 
 
 @postgres
+def test_the_ledger_run_over_a_past_year_gets_that_years_partition(cast):
+    call_command("dues_ledger", "--month", f"{OLD}-03", "--format", "json", stdout=StringIO())
+    assert f"dues_duesledger_y{OLD}" in {name for name, _ in partitions.partitions_of("dues_duesledger")}
+
+
+@postgres
 def test_migrate_creates_next_years_partition_when_missing(db):
     this = timezone.localdate().year
     with connection.cursor() as cur:
