@@ -1,7 +1,7 @@
 """Database backup and restore with a checksum.
 
-PostgreSQL: `pg_dump --format=custom` / `pg_restore --clean --if-exists` (the client tools must match the server's
-major version or be newer). SQLite: the online backup API (a consistent copy while the site runs).
+PostgreSQL: `pg_dump --format=custom` / `pg_restore --clean --if-exists` run by `psql --single-transaction` (the
+client tools must match the server's major version or be newer). SQLite: the online backup API (a consistent copy while the site runs).
 Each backup gets a sidecar `<file>.sha256`; restore refuses a file whose checksum does not match.
 """
 
@@ -10,6 +10,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from pathlib import Path
 
 from django.db import connections
@@ -68,6 +69,33 @@ def backup(out: Path, alias: str = "default") -> str:
     return digest
 
 
+def _pg_restore(src: Path, sd: dict, partitioned: list[str]) -> None:
+    """pg_restore's --clean script, run by psql in one transaction that commits only if pg_restore read the
+    whole file. The partitioned tables are dropped first, with their partitions: the script would drop each
+    partition's primary key on its own, which PostgreSQL refuses (a partition's key belongs to its parent's)."""
+    args, env = _pg_env(sd)
+    with tempfile.TemporaryFile() as dump_err, tempfile.TemporaryFile() as psql_err:
+        dump = subprocess.Popen(["pg_restore", "--clean", "--if-exists", "--no-owner", "-f", "-", str(src)],
+                                stdout=subprocess.PIPE, stderr=dump_err, env=env)
+        psql = subprocess.Popen(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", sd["NAME"], *args, "-f", "-"],
+                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=psql_err, env=env)
+        try:
+            psql.stdin.write(("BEGIN;\n" + "".join(f"DROP TABLE IF EXISTS {t};\n" for t in partitioned)).encode())
+            shutil.copyfileobj(dump.stdout, psql.stdin, 1 << 20)
+            if dump.wait() == 0:
+                psql.stdin.write(b"COMMIT;\n")
+        except BrokenPipeError:
+            pass  # psql stopped at an error (ON_ERROR_STOP): reported below
+        finally:
+            psql.stdin.close()
+            dump.stdout.close()
+        dump_rc, psql_rc = dump.wait(), psql.wait()
+        for rc, err in ((psql_rc, psql_err), (dump_rc, dump_err)):
+            if rc:
+                err.seek(0)
+                raise BackupError(f"pg_restore 失败：{err.read().decode(errors='replace').strip()}")
+
+
 def restore(src: Path, alias: str = "default") -> str:
     src = Path(src)
     if not src.exists():
@@ -82,14 +110,15 @@ def restore(src: Path, alias: str = "default") -> str:
     conn = connections[alias]
     sd = conn.settings_dict
     if conn.vendor == "postgresql":
-        if not shutil.which("pg_restore"):
-            raise BackupError("找不到 pg_restore，请安装 PostgreSQL 客户端工具")
+        if not shutil.which("pg_restore") or not shutil.which("psql"):
+            raise BackupError("找不到 pg_restore 或 psql，请安装 PostgreSQL 客户端工具")
+        with conn.cursor() as cur:
+            cur.execute("SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) FROM pg_partitioned_table p "
+                        "JOIN pg_class c ON c.oid = p.partrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        "WHERE NOT c.relispartition ORDER BY 1")
+            partitioned = [r[0] for r in cur.fetchall()]
         conn.close()
-        args, env = _pg_env(sd)
-        r = subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-                            "-d", sd["NAME"], *args, str(src)], env=env, capture_output=True, text=True)
-        if r.returncode:
-            raise BackupError(f"pg_restore 失败：{r.stderr.strip()}")
+        _pg_restore(src, sd, partitioned)
     elif conn.vendor == "sqlite":
         conn.ensure_connection()
         source = sqlite3.connect(str(src))

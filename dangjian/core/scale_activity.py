@@ -189,11 +189,14 @@ def write_activity(rows: DuesRows, seed: int, say) -> dict:
     """After the members are in: bases and exemptions, then ledger, payments and meetings set-based."""
     import time
 
+    from dangjian.core import partitions
     from dangjian.dues import arrears as dues_arrears
     from dangjian.dues import totals as dues_totals
     from dangjian.dues.actions import generate_ledger
     from dangjian.dues.months import month_range
 
+    # PostgreSQL: the years' partitions first, so the rows do not all land in the DEFAULT partitions.
+    partitions.ensure(years=range(rows.start.year, rows.end.year + 1))
     t0 = time.monotonic()
     _load(DuesBase, rows.BASE_COLUMNS, rows.bases)
     _load(DuesExemption, rows.EXEMPTION_COLUMNS, rows.exemptions)

@@ -380,7 +380,7 @@ def _in_touch_since(member: Member, since: dt.date) -> bool:
 
     Attendance = apps.get_model("orglife", "Attendance")
     DuesPayment = apps.get_model("dues", "DuesPayment")
-    return (Attendance.objects.filter(member=member, status__in=["present", "leave"], meeting__held_on__gte=since).exists()
+    return (Attendance.objects.filter(member=member, status__in=["present", "leave"], held_on__gte=since).exists()
             or DuesPayment.objects.filter(member=member, paid_on__gte=since, is_reversed=False,
                                           reverses__isnull=True).exists())
 

@@ -232,7 +232,7 @@ def lost_contact_candidates(user, today: dt.date | None = None, *, org: Org | No
     Attendance = apps.get_model("orglife", "Attendance")
     DuesPayment = apps.get_model("dues", "DuesPayment")
     attended = Attendance.objects.filter(member=OuterRef("pk"), status__in=["present", "leave"],
-                                         meeting__held_on__gte=cutoff)
+                                         held_on__gte=cutoff)
     paid = DuesPayment.objects.filter(member=OuterRef("pk"), paid_on__gte=cutoff, is_reversed=False,
                                       reverses__isnull=True)
     qs = Member.objects.restrict(user, "view").active().filter(joined_on__lte=cutoff, lost_contact=False)

@@ -64,13 +64,36 @@ class AttendanceStatus(models.TextChoices):
     ABSENT = "absent", "缺席"
 
 
+class AttendanceQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        _copy_held_on(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+def _copy_held_on(rows) -> None:
+    """Fill each row's copy of its meeting's date: from the meeting object when the row has it, else one
+    query for all of them."""
+    missing = {r.meeting_id for r in rows if r.held_on is None and not Attendance.meeting.is_cached(r)}
+    dates = dict(Meeting.objects.filter(pk__in=missing).values_list("pk", "held_on")) if missing else {}
+    for r in rows:
+        if r.held_on is None:
+            r.held_on = r.meeting.held_on if Attendance.meeting.is_cached(r) else dates.get(r.meeting_id)
+
+
 class Attendance(models.Model):
     Status = AttendanceStatus
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     member = models.ForeignKey("members.Member", verbose_name="党员", on_delete=models.PROTECT, related_name="attendance")
+    # Copy of meeting.held_on (a recorded meeting's date is never edited), filled on save and bulk_create: the
+    # key that partitions the table by year on PostgreSQL (dangjian.core.partitions), and a member's attendance
+    # of a period without the join to meetings.
+    held_on = models.DateField("召开日期", editable=False)
     status = models.CharField("出勤", max_length=10, choices=Status.choices)
     reason = models.CharField("请假原因", max_length=200, blank=True)
+
+    objects = AttendanceQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "出勤"
@@ -79,6 +102,11 @@ class Attendance(models.Model):
             # a member's own attendance history
             models.Index(fields=["member", "meeting"], name="attendance_member_idx"),
         ]
+
+    def save(self, *args, **kwargs):
+        if self.held_on is None:
+            _copy_held_on([self])
+        super().save(*args, **kwargs)
 
 
 # The 支部党员大会 votes a record can carry (dangjian.rules.quorum kinds); elections have their own results.

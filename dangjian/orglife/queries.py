@@ -32,8 +32,7 @@ def dual_life(org, year: int) -> list[dict]:
             .values_list("org_id", "kind").annotate(n=Count("id")).order_by()}
     attended = {(m, k): n for m, k, n in
                 Attendance.objects.filter(member_id__in=member_ids, status=Attendance.Status.PRESENT,
-                                          meeting__kind__in=DUAL_KINDS, meeting__held_on__gte=first,
-                                          meeting__held_on__lte=last)
+                                          meeting__kind__in=DUAL_KINDS, held_on__gte=first, held_on__lte=last)
                 .values_list("member_id", "meeting__kind").annotate(n=Count("id")).order_by()}
     out, seen = [], set()
     for c in leaders:

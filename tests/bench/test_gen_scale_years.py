@@ -125,3 +125,19 @@ def test_same_seed_same_bases():
 def test_years_out_of_range_is_refused():
     with pytest.raises(CommandError, match="--years"):
         _gen(years=11)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_on_postgres_the_generated_years_get_their_partitions():
+    from django.db import connection
+
+    from dangjian.core import partitions
+
+    _gen(years=3)
+    for table in ("dues_duesledger", "dues_duespayment"):
+        names = {name for name, _ in partitions.partitions_of(table)}
+        assert {f"{table}_y{y}" for y in range(REFERENCE_DATE.year - 2, REFERENCE_DATE.year + 1)} <= names
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT count(*) FROM {table}_default")
+            assert cur.fetchone()[0] == 0

@@ -11,6 +11,7 @@ ledger and the payments, e.g. after rows were loaded by hand.
 A run for everyone (no --org) then recomputes the arrears list (dues.arrears.snapshot) through the latest
 ledger month, in its own transaction after the ledger's; `--arrears-only` does only that. Payments and
 corrections keep the list exact between runs.
+It also creates the missing yearly partitions first (`dangjian partitions`), so monthly runs keep them ahead.
 """
 
 import json
@@ -19,6 +20,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from dangjian.core import partitions
 from dangjian.dues import actions
 from dangjian.dues.months import label, month_range, parse_month
 from dangjian.orgs.models import Org
@@ -54,6 +56,9 @@ class Command(BaseCommand):
             target = Org.objects.filter(code=org).first()
             if target is None:
                 raise CommandError(f"没有编码为“{org}”的党组织")
+        # The monthly run keeps the yearly partitions ahead of the calendar (PostgreSQL; see core.partitions),
+        # and a run over past years gets theirs instead of filling the DEFAULT partition.
+        partitions.ensure(years={m.year for m in months})
         results = []
         for m in months:
             t0 = time.monotonic()
