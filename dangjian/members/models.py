@@ -71,22 +71,28 @@ class Member(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     objects = MemberQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials", "updated_at"])
+    # No index on the versions' org and user columns: nothing looks versions up by them ("as of" lists
+    # filter on org_path and history_date, a member's history on id), and each index costs every import.
+    history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials", "updated_at"],
+                                no_db_index=["org", "user"])
 
     class Meta:
         verbose_name = verbose_name_plural = "党员"
         constraints = [
-            # One active record per person; people who left keep theirs (never deleted).
-            models.UniqueConstraint(fields=["id_number"], condition=Q(status="normal"), name="member_active_id_unique"),
+            # One active record per person; people who left keep theirs (never deleted). It is also the
+            # ID-number lookup of every query that has one (import matching, the form's and recruitment's
+            # duplicate checks: all of active members). Byte-wise operator class: equality needs nothing else,
+            # and an import inserts into it without a locale-aware comparison per tree level.
+            models.UniqueConstraint(fields=["id_number"], condition=Q(status="normal"), name="member_active_id_unique",
+                                    opclasses=["varchar_pattern_ops"]),
         ]
         indexes = [
             # subtree member lists in keyset order (org_path prefix range, then id)
             models.Index(fields=["org_path", "id"], name="member_orgpath_idx"),
-            # ID-number lookup (import matching, duplicate check)
-            models.Index(fields=["id_number"], name="member_idnumber_idx"),
-            # pinyin / initials prefix search inside a scope
-            models.Index(fields=["name_pinyin"], name="member_pinyin_idx"),
-            models.Index(fields=["name_initials"], name="member_initials_idx"),
+            # pinyin / initials prefix search inside a scope (`name_pinyin LIKE 'zh%'`): the pattern operator
+            # class is what lets LIKE use the index under a database collation other than "C".
+            models.Index(fields=["name_pinyin"], name="member_pinyin_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["name_initials"], name="member_initials_idx", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self):
