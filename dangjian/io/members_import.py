@@ -381,9 +381,17 @@ class _Checker:
     def _column(self, spec, column: tuple) -> list:
         cell, memo = self._cell, spec[5]
         if memo is None:
-            if spec[0] == "name":  # the one free-text column: strip it; anything unusual goes the long way
-                return [t if type(v) is str and (t := v.strip()) and len(t) <= spec[2] and t.isprintable()
+            key, kind, max_length = spec[:3]
+            if key == "name":  # the one free-text column: strip it; anything unusual goes the long way
+                return [t if type(v) is str and (t := v.strip()) and len(t) <= max_length and t.isprintable()
                         else cell(spec, v) for v in column]
+            if kind == "code":
+                # ID and phone numbers as they nearly always come: ASCII letters and digits only, which
+                # `clean_code` leaves as they are (`idcard.normalize` upper-cases the X).
+                limit = max_length or 1 << 30
+                upper = key == "id_number"
+                return [(v.upper() if upper else v) if type(v) is str and v.isascii() and v.isalnum()
+                        and len(v) <= limit else cell(spec, v) for v in column]
             return [cell(spec, v) for v in column]
         out = []
         for v in column:
@@ -527,17 +535,23 @@ class _Checker:
                                   errors=errors))
             return
         values = _values_of(merged)
-        label = _label(values[0], values[3]) if result.keep_rows else ""
+        keep = result.keep_rows
         spool = self.spool
         if current is None:
             if spool is not None:
                 creates.append((*values, org.id, org.path))
                 spool.count(org, merged["category"], +1)
-            result.add(RowOutcome(row=number, kind=CREATE, label=label))
+            if keep:
+                result.add(RowOutcome(row=number, kind=CREATE, label=_label(values[0], values[3])))
+            else:
+                result.tick(CREATE)
             return
         changed = [f for f, v in zip(VALUE_FIELDS, values) if v != current[f]]
         if not changed:
-            result.add(RowOutcome(row=number, kind=UNCHANGED, label=label))
+            if keep:
+                result.add(RowOutcome(row=number, kind=UNCHANGED, label=_label(values[0], values[3])))
+            else:
+                result.tick(UNCHANGED)
             return
         if spool is not None:
             updates.append((current["id"], current["updated_at"], *values))
@@ -546,7 +560,7 @@ class _Checker:
                 spool.count(org, merged["category"], +1)
             else:
                 spool.count(org, merged["category"], 0)
-        result.add(RowOutcome(row=number, kind=UPDATE, label=label, changes=[
+        result.add(RowOutcome(row=number, kind=UPDATE, label=_label(values[0], values[3]) if keep else "", changes=[
             (COLUMN_OF_FIELD[f], _display(f, current[f]), _display(f, merged[f])) for f in changed]
             if result.keep_rows else []))
 
@@ -596,6 +610,13 @@ def check_members(path, result: ImportResult, spool: Spool | None, *, default_or
 def _pinyin(name: str) -> tuple[str, str]:
     # Names repeat a lot in a roster (张伟, 王芳); the cache turns most lookups into a dict hit.
     return pinyin_keys(name)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _pinyin_text(name: str) -> str:
+    """The pinyin keys of a new member's COPY line (tab first)."""
+    full, initials = _pinyin(name)
+    return f"\t{_text(full)}\t{_text(initials)}"
 
 
 def write_members(spool: Spool, result: ImportResult, *, by=None, source: str = "cli", now=None,
@@ -708,11 +729,13 @@ class _CopyFormat:
         fmt, shared, keys = self.format, [], []
         for (name, gender, ethnicity, number, birth, education, category, joined, confirmed, job, phone,
              org_id, org_path) in creates:
-            shared.append(fmt(_text(name), gender, _text(ethnicity), number, birth.isoformat(), education,
-                              category, joined.isoformat(), "\\N" if confirmed is None else confirmed.isoformat(),
-                              _text(job), _text(phone), org_id, org_path))
-            full, initials = _pinyin(name)
-            keys.append(f"\t{full}\t{initials}")
+            keys.append(_pinyin_text(name))
+            free = name + ethnicity + job + phone  # the only cells that may need COPY escapes (rarely do)
+            if "\\" in free or not free.isprintable():
+                name, ethnicity, job, phone = _text(name), _text(ethnicity), _text(job), _text(phone)
+            shared.append(fmt(name, gender, ethnicity, number, birth.isoformat(), education, category,
+                              joined.isoformat(), "\\N" if confirmed is None else confirmed.isoformat(),
+                              job, phone, org_id, org_path))
         return shared, keys
 
 

@@ -41,6 +41,10 @@ class ImportResult:
         if self.keep_rows:
             self.rows.append(outcome)
 
+    def tick(self, kind: str) -> None:
+        """A row of `kind` counted without its outcome (when rows are not kept)."""
+        self.tally[kind] += 1
+
     def count(self, kind: str) -> int:
         if self.tally:
             return self.tally[kind]
