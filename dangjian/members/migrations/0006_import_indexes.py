@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0004_mobile_lostcontact_cases'),
+        ('members', '0005_history_partition_by_year'),
         ('orgs', '0002_depth_path_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
