@@ -261,7 +261,8 @@ _UPSERT = """ON CONFLICT (member_id, month) DO UPDATE SET
 def generate_ledger(months, *, org=None, member: Member | None = None, now=None, totals: bool = True) -> int:
     """Writes the 应交 rows of `months` for everyone under `org` (or one member, or everyone): one
     INSERT … SELECT per month, no Python loop over members. Idempotent. Returns the rows written.
-    Then recomputes the report totals of the cells written (unless the caller does it: `totals=False`)."""
+    Then recomputes the report totals of the cells written and the arrears list of the members written (unless
+    the caller does both after its own writes: `totals=False`)."""
     ops = connection.ops
     now = now or timezone.now()
     where, members, extra = "", "", {}
@@ -291,19 +292,15 @@ def generate_ledger(months, *, org=None, member: Member | None = None, now=None,
             months = sorted({first_of(m) for m in months})
             if member is not None:
                 dues_totals.refresh_member(member.pk, months)
+                dues_arrears.sync(months, member_ids=[member.pk])
             elif org is not None:
                 dues_totals.refresh(months, set(
                     DuesLedger.objects.filter(month__in=months, member__org_path__startswith=org.path)
                     .values_list("org_id", flat=True).distinct()))
+                dues_arrears.sync(months, member_prefix=org.path)
             else:
                 dues_totals.refresh(months)
-        months = sorted({first_of(m) for m in months})
-        if member is not None:
-            dues_arrears.sync(months, member_ids=[member.pk])
-        elif org is not None:
-            dues_arrears.sync(months, member_prefix=org.path)
-        else:
-            dues_arrears.invalidate(months)  # the monthly run takes a new snapshot (command dues_ledger)
+                dues_arrears.invalidate(months)  # the monthly run takes a new snapshot (command dues_ledger)
     return total
 
 

@@ -37,20 +37,13 @@ from dangjian.rules.base import add_months, value
 
 from .models import DuesArrears, DuesArrearsMark, DuesLedger, DuesPayment, DuesReminder
 from .months import first_of
+from .values import ZERO
+from .values import date_of as _date
+from .values import dec as _dec
 
-ZERO = Decimal("0.00")
-FEN = Decimal("0.01")
 _CHUNK = 5000
 
 
-def _dec(v) -> Decimal:
-    return ZERO if v is None else Decimal(str(v)).quantize(FEN)
-
-
-def _date(v) -> dt.date | None:
-    if v is None or isinstance(v, dt.date):
-        return v
-    return dt.date.fromisoformat(str(v)[:10])
 
 
 def threshold(min_months: int | None = None) -> int:

@@ -21,20 +21,9 @@ from dangjian.orgs.models import Org
 from . import arrears as arrears_mod
 from .models import DuesBase, DuesLedger, DuesMonthTotal, DuesPayment
 from .months import first_of, month_range
-
-ZERO = Decimal("0.00")
-FEN = Decimal("0.01")
-
-
-def _dec(v) -> Decimal:
-    # SQLite sums decimals as floats; two places are exact after quantizing (PostgreSQL: numeric already).
-    return ZERO if v is None else Decimal(str(v)).quantize(FEN)
-
-
-def _date(v) -> dt.date | None:
-    if v is None or isinstance(v, dt.date):
-        return v
-    return dt.date.fromisoformat(str(v)[:10])
+from .values import ZERO
+from .values import date_of as _date
+from .values import dec as _dec
 
 
 def org_for(user, code: str, action: str = "view") -> Org:
