@@ -188,6 +188,9 @@ def main(argv=None):
         machine = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
         RESULTS.mkdir(exist_ok=True)
         for r in results:
+            old = RESULTS / f"{r['name']}.json"
+            if not info and old.exists():  # --reuse: the data is the one the earlier run generated
+                info = json.loads(old.read_text()).get("generated") or {}
             r.update({"date": dt.date.today().isoformat(), "machine": machine, "generated": info,
                       "scale": {"orgs": args.orgs, "members": args.members}})
             (RESULTS / f"{r['name']}.json").write_text(json.dumps(r, ensure_ascii=False, indent=2) + "\n")
