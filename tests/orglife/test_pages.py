@@ -45,6 +45,16 @@ def test_compliance_grid_shows_missed_first(client, cast):
     assert "城关镇东村党支部" in page and "未达标" in page
 
 
+def test_compliance_grid_cells(client, cast):
+    """Each period is a badge: green when met, red when missed, with what was required and held in its title."""
+    actions.record_meeting(cast.tree.b1, kind="theme_day", held_on=dt.date(2025, 3, 5), topic="植树")
+    client.force_login(cast.town_admin)
+    page = client.get(reverse("orglife:compliance", args=["CA1"]), {"year": "2025"}).content.decode()
+    assert '<span class="badge text-bg-success fw-normal" title="2025-03：应1次，实1次">3月 1/1</span>' in page
+    assert '<span class="badge text-bg-danger fw-normal" title="2025-04：应1次，实0次">4月 0/1</span>' in page
+    assert '<span class="badge text-bg-danger fw-normal" title="2025-Q1：应1次，实0次">一季度 0/1</span>' in page
+
+
 def test_page_addresses(cast):
     assert reverse("orglife:compliance", args=["CA"]) == "/orglife/compliance/CA/"
     assert reverse("orglife:meetings", args=["CA"]) == "/orglife/CA/"
