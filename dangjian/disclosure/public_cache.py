@@ -5,8 +5,9 @@ Each page is kept under a key naming the organization's *version*. Two ways to k
 - With a shared cache (redis, memcached: every worker sees the same cache), the version is a token kept in the
   cache itself; every action that changes what the public sees (publish, correct, withdraw, a question answered
   or made public, a 小微权力 case step, and in orgs.actions an organization renamed, recoded, moved or deleted)
-  replaces it on commit (`changed`). A cached page is then served with no database query at all. A version key
-  that was evicted comes back as a new token, never an old one.
+  replaces it on commit (`changed`). A page is kept with the version it was rendered at (`lookup`, `keep`), and
+  the version and the page are read in one round trip: a cached page is served with no database query at all. A
+  version key that was evicted comes back as a new token, never an old one.
 - With a per-process cache (the default locmem), a replaced token would reach one worker only, so the version is
   read from the database instead: `queries.public_org` fetches the organization together with its parent's name
   and the newest change to its items and cases in one query.
@@ -15,6 +16,7 @@ What the pages show of an organization (ORG_FIELDS): its code (the address) and 
 rename therefore changes the pages of the organization and of its direct children.
 """
 
+import hashlib
 import uuid
 
 from django.conf import settings
@@ -41,6 +43,31 @@ def version(code: str) -> str:
         cache.add(_key(code), uuid.uuid4().hex, None)
         v = cache.get(_key(code))
     return v
+
+
+def _page_key(code: str, path: str) -> str:
+    return "gk-page:" + hashlib.sha1(f"{code}|{path}".encode()).hexdigest()
+
+
+def lookup(code: str, path: str, stamp: str | None = None) -> tuple[str, str | None]:
+    """(the version of the organization's pages, the page kept for `path` if it was rendered at that version,
+    else None). A page is kept with the version it was rendered at (`keep`), so a page from before a change is
+    never served after it. With a shared cache the version is the token read in the same round trip as the page
+    (`stamp` None); with a per-process cache the caller passes the stamp it read from the database."""
+    pkey = _page_key(code, path)
+    if stamp is None:
+        got = cache.get_many([_key(code), pkey])
+        stamp, kept = got.get(_key(code)), got.get(pkey)
+        if stamp is None:  # never read, or evicted: a new token, so no kept page can match it
+            return version(code), None
+    else:
+        kept = cache.get(pkey)
+    return stamp, (kept[1] if kept and kept[0] == stamp else None)
+
+
+def keep(code: str, path: str, stamp: str, html: str) -> None:
+    """Keep the page for `path` rendered at version `stamp` (see lookup)."""
+    cache.set(_page_key(code, path), (stamp, html), PAGE_SECONDS)
 
 
 # The fields of an Org the /gk/ pages render (public_org, _public_head, poster): a change to one of them is a change

@@ -379,25 +379,22 @@ def _cached_public(request, code: str, render):
     unchanged), so no cache anywhere shows an item after it was withdrawn."""
     import hashlib
 
-    from django.core.cache import cache
-
     from . import public_cache
 
-    org = None
-    if public_cache.shared():
-        stamp = f"{code}|{public_cache.version(code)}"
+    path = request.get_full_path()
+    if public_cache.shared():  # no database query for a kept page
+        org = None
+        stamp, html = public_cache.lookup(code, path)
     else:
         org = queries.public_org(code)
-        stamp = org.stamp
-    etag = '"' + hashlib.sha1(f"{stamp}|{request.get_full_path()}".encode()).hexdigest()[:32] + '"'
+        stamp, html = public_cache.lookup(code, path, org.stamp)
+    etag = '"' + hashlib.sha1(f"{code}|{stamp}|{path}".encode()).hexdigest()[:32] + '"'
     if etag in request.headers.get("If-None-Match", ""):
         resp = HttpResponse(status=304)
     else:
-        key = f"gk-page:{etag.strip(chr(34))}"
-        html = cache.get(key)
         if html is None:
             html = render(org or queries.public_org(code))
-            cache.set(key, html, public_cache.PAGE_SECONDS)
+            public_cache.keep(code, path, stamp, html)
         resp = HttpResponse(html)
     resp["ETag"] = etag
     patch_cache_control(resp, public=True, no_cache=True, max_age=0)

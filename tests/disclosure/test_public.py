@@ -190,3 +190,37 @@ def test_with_a_shared_cache_pages_are_served_without_queries_and_a_withdrawal_r
     again = PUBLIC.get("/gk/CA1B1/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 200 and "发展党员情况公示" not in again.content.decode()
     assert PUBLIC.get(f"/gk/CA1B1/{items.party.pk}/").status_code == 404
+
+
+def test_with_a_shared_cache_a_kept_page_costs_one_round_trip(items, monkeypatch):
+    """The version and the page are read together (one MGET on redis), and a page kept at an older version is
+    rendered again, not served."""
+    from django.core.cache import cache
+
+    from dangjian.disclosure import public_cache
+
+    monkeypatch.setattr(public_cache, "shared", lambda: True)
+    cache.clear()
+    PUBLIC.get("/gk/CA1B1/")
+    calls, inside = [], []
+
+    def spy(f, name):  # the calls the view makes (locmem's get_many calls get itself: not counted)
+        def call(*a, **k):
+            if not inside:
+                calls.append(name)
+            inside.append(name)
+            try:
+                return f(*a, **k)
+            finally:
+                inside.pop()
+        return call
+
+    for name in ("get", "get_many", "set", "add"):
+        monkeypatch.setattr(cache, name, spy(getattr(cache, name), name))
+    assert "发展党员情况公示" in PUBLIC.get("/gk/CA1B1/").content.decode()
+    assert calls == ["get_many"]
+    cache.set(public_cache._key("CA1B1"), "another-version", None)  # what a change elsewhere does on commit
+    calls.clear()
+    assert PUBLIC.get("/gk/CA1B1/").status_code == 200
+    assert calls == ["get_many", "set"]  # rendered again and kept at the new version
+    assert cache.get(public_cache._page_key("CA1B1", "/gk/CA1B1/"))[0] == "another-version"
