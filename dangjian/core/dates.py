@@ -39,6 +39,23 @@ def parse_date(value) -> dt.date | None:
         raise DateError(f"日期“{text}”不存在") from None
 
 
+def form_date(raw, label: str) -> dt.date | None:
+    """A date from a form or an API body (ISO 2025-07-01, or a date already): None when empty; a Chinese
+    ValidationError naming `label` otherwise."""
+    from django.core.exceptions import ValidationError
+
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    try:
+        return dt.date.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise ValidationError(f"{label}格式不正确，请按“2025-07-01”填写") from None
+
+
 def add_years(d: dt.date, years: int) -> dt.date:
     """The same day `years` later; 29 February becomes 28 February in a common year."""
     try:

@@ -13,6 +13,14 @@ the web page and a background task call the same thing. It runs in two phases:
    table plus one UPDATE per chunk for changed members). An invalid row or an interruption leaves the
    database as it was; a member changed by someone else between the phases aborts the import.
 
+On PostgreSQL outside any transaction (the command line, the background job) the two phases overlap
+(`_Pipe`): a second connection, in its own thread and its own transaction, writes chunk k while chunk
+k+1 is checked, so the database's work (index upkeep, constraint checks) runs on another core beside
+the check. The first invalid row stops the writing and rolls that transaction back (the check goes on
+to report every invalid row); it commits only after the last row checked clean. Inside a caller's
+transaction (tests, a caller that wants the import in its own unit) a second connection could not see
+the caller's rows, so there the phases run one after the other as above.
+
 A row's checks are the member form's (`members.validation.validate_member`), plus the roster's own:
 unknown or non-branch organization, an ID repeated in the file, an ID held by an active member of
 another organization (moving a member is a transfer, not an import), enumerated values, required cells.
@@ -27,7 +35,9 @@ import datetime as dt
 import functools
 import operator
 import pickle
+import queue
 import tempfile
+import threading
 from collections import defaultdict
 from pathlib import Path
 
@@ -89,13 +99,17 @@ def import_members(path, *, file_name: str | None = None, default_org: str | Non
     now = timezone.now()
     reason = f"导入：{result.file_name}"[:100]
     copy_format = _CopyFormat(now, reason, by) if connection.vendor == "postgresql" else None
-    with Spool(copy_format) as spool:
+    piped = copy_format is not None and not connection.in_atomic_block
+    with (_Pipe(copy_format) if piped else Spool(copy_format)) as spool:
         check_members(path, result, spool, default_org=default_org, user=user, progress=progress)
         if result.ok:
             if progress is not None:
                 progress("write", 0, spool.rows)
             try:
-                write_members(spool, result, by=by, source=source, now=now, reason=reason)
+                if piped:
+                    spool.commit(result, by=by, source=source)
+                else:
+                    write_members(spool, result, by=by, source=source, now=now, reason=reason)
             except (IntegrityError, ImportConflict):
                 # Someone registered or changed one of these members between the check and the write;
                 # the transaction rolled back, so the file can simply be imported again.
@@ -148,6 +162,89 @@ class Spool:
             self.lo = path
         if self.hi is None or path > self.hi:
             self.hi = path
+
+
+class _Pipe(Spool):
+    """The spool of an overlapped import (PostgreSQL, no transaction open): each checked chunk goes
+    through a short queue to a writer thread, which has its own connection and holds one transaction
+    open from the first chunk to `commit`. Leaving the `with` block without `commit` (an invalid row,
+    an error while checking) rolls that transaction back; so does a killed process, as PostgreSQL
+    ends the transaction of a lost connection."""
+
+    DEPTH = 3  # chunks waiting for the writer: the check runs at most this far ahead, memory stays bounded
+    _ABORT = object()
+
+    def __init__(self, copy_format: _CopyFormat):
+        super().__init__(copy_format)
+        self.queue: queue.Queue = queue.Queue(self.DEPTH)
+        self.thread: threading.Thread | None = None
+        self.failed: BaseException | None = None
+        self.done = False
+
+    def put(self, creates: list[tuple], updates: list[tuple]) -> None:
+        if self.failed is not None or not (creates or updates):
+            return  # the write has failed: nothing more to send, commit() reports it
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._write, name="dangjian-import-writer", daemon=True)
+            self.thread.start()
+        self.rows += len(creates) + len(updates)
+        self.queue.put((self.copy_format.lines(creates) if creates else None, updates))
+
+    def commit(self, result: ImportResult, *, by=None, source: str = "cli") -> None:
+        """Every row checked clean: the counters and the event, then the writer's commit."""
+        if self.thread is None:  # no row to write (every row unchanged): only the event
+            with transaction.atomic():
+                _finish_write(self, result, by=by, source=source)
+        else:
+            self.queue.put(("commit", result, by, source))
+            self.thread.join()
+            self.done = True
+            if self.failed is not None:
+                raise self.failed
+        result.written = True
+
+    def __exit__(self, *exc):
+        if self.thread is not None and not self.done:
+            self.queue.put(self._ABORT)
+            self.thread.join()
+        super().__exit__(*exc)
+
+    def _write(self) -> None:
+        """The writer thread (its own database connection: Django keeps one per thread)."""
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cur:
+                    # The organization foreign key is checked with each COPY, beside the check, not all
+                    # at the commit after it.
+                    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                writer = _CopyWriter(self.copy_format)
+                while True:
+                    item = self.queue.get()
+                    if item is self._ABORT:
+                        raise _Aborted
+                    if item[0] == "commit":
+                        _finish_write(self, item[1], by=item[2], source=item[3])
+                        return
+                    creates, updates = item
+                    if creates:
+                        writer.create(creates)
+                    if updates:
+                        writer.update(updates)
+        except _Aborted:
+            pass
+        except BaseException as e:  # noqa: BLE001 - handed to the checking thread, which raises it
+            self.failed = e
+            # Drain what the check still sends until it stops, so that it never waits on a full queue.
+            while True:
+                item = self.queue.get()
+                if item is self._ABORT or item[0] == "commit":
+                    break
+        finally:
+            connection.close()
+
+
+class _Aborted(Exception):
+    """The check found an invalid row (or failed): the writer rolls back."""
 
 
 # ------------------------------------------------------------------------------------------ the check
@@ -635,11 +732,16 @@ def write_members(spool: Spool, result: ImportResult, *, by=None, source: str = 
                 writer.create(creates)
             if updates:
                 writer.update(updates)
-        _apply_counts(spool.direct, spool.paths)
-        touched = [p for p in (spool.lo, spool.hi) if p is not None]
-        audit.record("member.import", actor=by, org_path=_common_path(touched), detail={
-            "file": result.file_name, "source": source, **result.counts()})
+        _finish_write(spool, result, by=by, source=source)
     result.written = True
+
+
+def _finish_write(spool: Spool, result: ImportResult, *, by, source: str) -> None:
+    """The end of a write, inside its transaction: the org counters and the one audit event."""
+    _apply_counts(spool.direct, spool.paths)
+    touched = [p for p in (spool.lo, spool.hi) if p is not None]
+    audit.record("member.import", actor=by, org_path=_common_path(touched), detail={
+        "file": result.file_name, "source": source, **result.counts()})
 
 
 class _OrmWriter:

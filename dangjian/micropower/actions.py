@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from dangjian.core import audit
+from dangjian.core.dates import form_date
 from dangjian.disclosure import pii, public_cache
 
 from .defaults import DEFAULT_POWERS
@@ -26,17 +27,6 @@ def _text(raw, label: str, n: int, *, required: bool = True) -> str:
     if found:
         raise ValidationError(f"{label}含有疑似{found[0][0]}：公开内容不得出现身份证号或手机号码")
     return v
-
-
-def _date(raw, label: str) -> dt.date | None:
-    if raw in (None, ""):
-        return None
-    if isinstance(raw, dt.date):
-        return raw
-    try:
-        return dt.date.fromisoformat(str(raw).strip())
-    except ValueError:
-        raise ValidationError(f"{label}格式不正确，请按“2025-07-01”填写") from None
 
 
 def _clean_steps(steps: list[dict]) -> list[dict]:
@@ -129,7 +119,7 @@ def open_case(org, power: Power, data: dict, *, by=None) -> Case:
     except ValidationError as e:
         errors["applicant"] = e.messages
     try:
-        values["opened_on"] = _date(data.get("opened_on"), "受理日期")
+        values["opened_on"] = form_date(data.get("opened_on"), "受理日期")
         if values["opened_on"] is None:
             errors["opened_on"] = ["请填写受理日期"]
     except ValidationError as e:
@@ -159,7 +149,7 @@ def record_step(case: Case, position: int, *, done_on, responsible: str, note: s
     pending = [s for s in steps if s.done_on is None]
     if not pending or pending[0].position != position:
         raise ValidationError({"position": f"请按顺序办理：下一步是“{pending[0].name}”" if pending else "各步骤均已完成"})
-    day = _date(done_on, "完成日期")
+    day = form_date(done_on, "完成日期")
     if day is None:
         raise ValidationError({"done_on": "请填写完成日期"})
     last = max([s.done_on for s in steps if s.done_on] + [case.opened_on])
@@ -184,7 +174,7 @@ def refuse(case: Case, *, reason: str, on=None, by=None) -> Case:
     if case.status != CaseStatus.OPEN:
         raise ValidationError(f"此事项已{case.get_status_display()}")
     case.outcome = _text(reason, "不予办理的理由", 300)
-    case.closed_on = _date(on, "日期") or dt.date.today()
+    case.closed_on = form_date(on, "日期") or dt.date.today()
     case.status = CaseStatus.REFUSED
     case.save(update_fields=["outcome", "closed_on", "status", "updated_at"])
     audit.record("micropower.refuse", actor=by, obj=case, detail={"reason": case.outcome})

@@ -1,8 +1,9 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 
-from dangjian.core.dates import DateError, add_years, parse_date
+from dangjian.core.dates import DateError, add_years, form_date, parse_date
 
 
 @pytest.mark.parametrize("raw", ["2020-01-05", "2020/1/5", "2020.01.05", "2020年1月5日", "20200105", 43835,
@@ -23,3 +24,16 @@ def test_bad_dates(raw):
 
 def test_add_years_leap_day():
     assert add_years(dt.date(2004, 2, 29), 18) == dt.date(2022, 2, 28)
+
+
+def test_form_date_reads_iso_dates_and_names_the_field_when_it_cannot():
+    assert form_date(None, "受理日期") is None
+    assert form_date("", "受理日期") is None
+    assert form_date(" 2025-07-01 ", "受理日期") == dt.date(2025, 7, 1)
+    assert form_date(dt.date(2025, 7, 1), "受理日期") == dt.date(2025, 7, 1)
+    assert form_date(dt.datetime(2025, 7, 1, 9, 30), "受理日期") == dt.date(2025, 7, 1)
+    with pytest.raises(ValidationError) as e:
+        form_date("2025/7/1", "受理日期")
+    assert e.value.messages == ["受理日期格式不正确，请按“2025-07-01”填写"]
+    with pytest.raises(ValidationError):
+        form_date("2025-02-30", "完成日期")

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangjian.core import audit
+from dangjian.core.dates import form_date
 
 from ..models import (
     CatalogEntry,
@@ -18,7 +19,6 @@ from ..models import (
     Review,
     SupervisorSeat,
 )
-from .common import _date
 
 CATALOG_FIELDS = ("domain", "org_type", "category", "title", "frequency", "publisher", "review", "source",
                   "position", "active", "effective_from")
@@ -59,7 +59,7 @@ def _clean_entry(data: dict) -> dict:
         errors["position"] = ["顺序应为不小于0的整数"]
     out["active"] = bool(data.get("active", True))
     try:
-        out["effective_from"] = _date(data.get("effective_from"), "起始日期") or timezone.localdate()
+        out["effective_from"] = form_date(data.get("effective_from"), "起始日期") or timezone.localdate()
     except ValidationError as e:
         errors["effective_from"] = e.messages
     if errors:

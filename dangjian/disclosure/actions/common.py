@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -24,17 +23,6 @@ def _money(raw, label: str) -> Decimal | None:
     if value >= Decimal("1e12"):
         raise ValidationError(f"{label}超出可填写的范围")
     return value.quantize(Decimal("0.01"))
-
-
-def _date(raw, label: str) -> dt.date | None:
-    if raw in (None, ""):
-        return None
-    if isinstance(raw, dt.date):
-        return raw
-    try:
-        return dt.date.fromisoformat(str(raw).strip())
-    except ValueError:
-        raise ValidationError(f"{label}格式不正确，请按“2025-07-01”填写") from None
 
 
 def _yuan(v: Decimal) -> str:

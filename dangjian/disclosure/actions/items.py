@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangjian.core import audit
+from dangjian.core.dates import form_date
 from dangjian.rules.base import value as value_of
 
 from .. import public_cache
@@ -34,7 +35,7 @@ from ..models import (
     Status,
 )
 from ..sanitize import sanitize, text_of
-from .common import _date, _money, _pii_message, _user, _yuan
+from .common import _money, _pii_message, _user, _yuan
 from .matters import _check_occurred_on, _new_matter
 
 FIELDS = ("category", "title", "body", "period_label", "period_start", "period_end",
@@ -80,7 +81,7 @@ def _clean(data: dict, lines: list[dict] | None) -> tuple[dict, list[dict] | Non
     out["period_label"] = " ".join((data.get("period_label") or "").split())[:50]
     for f, label in (("period_start", "期间开始"), ("period_end", "期间结束")):
         try:
-            out[f] = _date(data.get(f), label)
+            out[f] = form_date(data.get(f), label)
         except ValidationError as e:
             err(f, e.messages[0])
     if out.get("period_start") and out.get("period_end") and out["period_end"] < out["period_start"]:
@@ -176,7 +177,7 @@ def _catalog(org, data: dict, category: str, *, current_matter: Matter | None = 
     period = (data.get("period") or "").strip()
     raw_matter = data.get("matter")
     try:
-        occurred_on = _date(data.get("occurred_on"), "事项发生日期")
+        occurred_on = form_date(data.get("occurred_on"), "事项发生日期")
     except ValidationError as e:
         raise ValidationError({"occurred_on": e.messages}) from None
     if raw in (None, ""):

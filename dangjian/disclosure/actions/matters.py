@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangjian.core import audit
+from dangjian.core.dates import form_date
 
 from ..models import (
     CatalogEntry,
@@ -17,7 +18,7 @@ from ..models import (
     Matter,
     Status,
 )
-from .common import _date, _pii_message, _user
+from .common import _pii_message, _user
 
 
 def _check_occurred_on(occurred_on: dt.date, field: str) -> None:
@@ -63,7 +64,7 @@ def register_matter(org, data: dict, *, by=None) -> Matter:
         if msg:
             errors.setdefault(field, []).append(msg)
     try:
-        occurred_on = _date(data.get("occurred_on"), "发生日期")
+        occurred_on = form_date(data.get("occurred_on"), "发生日期")
         if occurred_on is None:
             raise ValidationError({"occurred_on": "请填写事项发生日期（如会议表决、上级批复之日）"})
         _check_occurred_on(occurred_on, "occurred_on")

@@ -1,0 +1,163 @@
+"""On PostgreSQL outside any transaction the import checks and writes at once (`members_import._Pipe`): a
+writer thread with its own connection writes the chunks already checked inside one transaction, which
+commits only when the whole file checked clean. These tests run with committed data (transaction=True),
+as the command line and the background job do, and check that the overlap changes nothing a user sees:
+every invalid row reported, nothing written when one is invalid, a failed write rolled back, a killed
+import leaving the database as it was."""
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.db import IntegrityError, connection
+
+from dangjian.core.models import Event
+from dangjian.io import members_import
+from dangjian.io.members_import import import_members
+from dangjian.members.models import Member
+from dangjian.orgs.models import Org
+from tests.io.helpers import member_row, run, write_csv
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def chunk_of_two(monkeypatch):
+    monkeypatch.setattr(members_import, "CHUNK", 2)
+
+
+@pytest.fixture
+def writes(monkeypatch):
+    """The chunks the writer wrote, and on which thread."""
+    seen = []
+    create = members_import._CopyWriter.create
+
+    def spy(self, creates):
+        seen.append((threading.current_thread().name, len(creates[0])))
+        return create(self, creates)
+
+    monkeypatch.setattr(members_import._CopyWriter, "create", spy)
+    return seen
+
+
+def _writer_threads():
+    return [t for t in threading.enumerate() if t.name == "dangjian-import-writer"]
+
+
+def test_a_file_of_many_chunks_is_written_by_the_writer_thread_in_one_transaction(cast, tmp_path, chunk_of_two,
+                                                                                   writes):
+    assert not connection.in_atomic_block
+    update = [cast.m1.name, "男", "汉族", cast.m1.id_number, "1985-03-12", "大学本科", "正式党员", "2010-07-01",
+              "2011-07-01", "教师", cast.m1.phone, "CA1B1"]
+    rows = [member_row(f"党员{i}", seq=301 + 2 * i) for i in range(5)] + [update]
+    assert run("import_members", str(write_csv(tmp_path / "w.csv", rows))) == (
+        0, {"created": 5, "updated": 1, "unchanged": 0})
+    assert [name for name, _ in writes] == ["dangjian-import-writer"] * 3 and sum(n for _, n in writes) == 5
+    assert Member.objects.count() == 9
+    assert Member.history.filter(history_type="+", history_change_reason="导入：w.csv").count() == 5
+    cast.m1.refresh_from_db()
+    assert cast.m1.job == "教师" and cast.m1.history.first().history_change_reason == "导入：w.csv"
+    b1 = Org.objects.get(code="CA1B1")
+    assert b1.direct_full == Member.objects.filter(org=b1, category="full", status="normal").count()
+    assert Org.objects.get(code="CA").subtree_full == Member.objects.filter(
+        org_path__startswith=b1.path[:8], category="full", status="normal").count()
+    assert Event.objects.filter(verb="member.import").count() == 1
+    assert not _writer_threads()
+    # and again: nothing changes; no writer is started for a file with nothing to write
+    writes.clear()
+    assert run("import_members", str(write_csv(tmp_path / "w.csv", rows))) == (
+        0, {"created": 0, "updated": 0, "unchanged": 6})
+    assert writes == [] and Member.objects.count() == 9 and Event.objects.filter(verb="member.import").count() == 2
+
+
+def test_an_invalid_row_after_chunks_were_written_rolls_them_back(cast, tmp_path, chunk_of_two, writes):
+    before = Org.objects.get(code="CA1B1").direct_full
+    rows = [member_row(f"党员{i}", seq=201 + 2 * i) for i in range(5)]
+    rows += [member_row("错", seq=299, gender="女"), member_row("又错", seq=297, org="NOPE")]
+    status, out = run("import_members", str(write_csv(tmp_path / "a.csv", rows)))
+    assert status == 1 and [(e["row"], e["column"]) for e in out["errors"]] == [(7, "性别"), (8, "所在党组织编码")]
+    assert writes  # the first chunks did reach the writer before the bad rows were read
+    assert Member.objects.count() == 4 and not Member.history.filter(history_change_reason="导入：a.csv").exists()
+    assert Org.objects.get(code="CA1B1").direct_full == before
+    assert not Event.objects.filter(verb="member.import").exists()
+    assert not _writer_threads()
+
+
+def test_a_failed_write_rolls_back_and_says_to_import_again(cast, tmp_path, chunk_of_two, monkeypatch):
+    create = members_import._CopyWriter.create
+    calls = []
+
+    def fail_on_the_second_chunk(self, creates):
+        calls.append(1)
+        if len(calls) == 2:  # as when someone registers one of these people while the import runs
+            raise IntegrityError("duplicate key value violates unique constraint \"member_active_id_unique\"")
+        return create(self, creates)
+
+    monkeypatch.setattr(members_import._CopyWriter, "create", fail_on_the_second_chunk)
+    rows = [member_row(f"党员{i}", seq=401 + 2 * i) for i in range(9)]  # five chunks: the check goes on after
+    status, out = run("import_members", str(write_csv(tmp_path / "f.csv", rows)))
+    assert status == 1 and out["errors"][0]["message"] == members_import.MESSAGE_CONFLICT
+    assert len(calls) == 2  # nothing more was written after the failure
+    assert Member.objects.count() == 4 and not Event.objects.filter(verb="member.import").exists()
+    assert not _writer_threads()
+
+
+def test_an_error_while_checking_rolls_the_writer_back(cast, tmp_path, chunk_of_two, writes, monkeypatch):
+    row = members_import._Checker.row
+
+    def break_on_row_six(self, number, *args):
+        if number == 6:
+            raise RuntimeError("disk gone")
+        return row(self, number, *args)
+
+    monkeypatch.setattr(members_import._Checker, "row", break_on_row_six)
+    path = write_csv(tmp_path / "e.csv", [member_row(f"党员{i}", seq=501 + 2 * i) for i in range(7)])
+    with pytest.raises(RuntimeError):
+        import_members(path, keep_rows=False)
+    assert writes and Member.objects.count() == 4 and not _writer_threads()
+
+
+def test_a_killed_import_leaves_the_database_as_it_was(cast, tmp_path):
+    """`kill -9` of `dangjian import_members` while its writer is COPYing: PostgreSQL ends the open
+    transaction with the connection, so no member of the file is there."""
+    rows = [member_row(f"党员{i}", seq=1 + 2 * (i % 500), birth=dt.date(1950 + i // 500, 3, 7)) for i in range(20_000)]
+    path = write_csv(tmp_path / "k.csv", rows)
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "dangjian.settings", "DANGJIAN_DEBUG": "0"}
+    env.pop("DANGJIAN_TESTING", None)
+    proc = subprocess.Popen([sys.executable, "-m", "django", "import_members", str(path), "--format", "json"],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    copying = False
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            with connection.cursor() as cur:
+                cur.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                            "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL")
+                copying = cur.fetchone()[0] > 0  # a connection holding a transaction that has written
+            if copying:
+                break
+            time.sleep(0.02)
+        assert copying and proc.poll() is None, proc.stderr.read().decode() if proc.poll() is not None else ""
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(30)
+    deadline = time.monotonic() + 10
+    with connection.cursor() as cur:
+        while True:  # the server notices the lost connection and rolls back
+            cur.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                        "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL")
+            if not cur.fetchone()[0] or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+    assert Member.objects.count() == 4
+    assert not Member.history.filter(history_change_reason="导入：k.csv").exists()
+    assert not Event.objects.filter(verb="member.import").exists()
