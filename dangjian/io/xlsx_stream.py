@@ -1,0 +1,185 @@
+"""Reading a large .xlsx row by row in bounded memory.
+
+python-calamine (what `readers` uses for spreadsheets) reads the whole worksheet into memory before the
+first row comes out: a 1,000,000-row roster took ~900 MB for the sheet alone. An .xlsx is a zip of XML
+parts, so this reader streams the first visible worksheet's XML with `iterparse` and keeps only the
+shared-string table (what Excel stores each distinct text in once) and the cell formats. The cells come
+out as calamine gives them, so the rest of the import does not know which reader ran: text as str, numbers
+as float, booleans as bool, a number formatted as a date as a date (a datetime when it has a time of
+day), an empty cell as "".
+
+`rows(path)` yields (row number as Excel shows it, cells from column A).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterator
+from xml.etree.ElementTree import iterparse
+
+NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_ROW, _C, _V, _IS, _T, _SI, _R = (NS + t for t in ("row", "c", "v", "is", "t", "si", "r"))
+_EPOCH_1900 = dt.datetime(1899, 12, 30)
+_EPOCH_1904 = dt.datetime(1904, 1, 1)
+# Built-in number formats that show a date or a time (ECMA-376 §18.8.30, plus the East Asian ids 27–36 and
+# 50–58 that Excel in a Chinese locale writes for 2020年1月5日 and the like).
+_DATE_FORMAT_IDS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
+LETTERS = [chr(65 + i) for i in range(26)] + [""] * 16384  # column letters A–Z (one letter: the quick test)
+_NOT_TOKENS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')  # quoted text, escapes, [colour]/[$-804], padding
+
+
+class XlsxError(ValueError):
+    """Not a readable .xlsx (the caller turns it into the Chinese message)."""
+
+
+def is_date_format(code: str) -> bool:
+    """Whether a custom number format shows a date or a time: a d, m, y, h or s outside quoted text,
+    escapes and bracketed sections ("General" and "0.00" do not)."""
+    return any(ch in "dmyhsDMYHS" for ch in _NOT_TOKENS.sub("", code)) and "General" not in code
+
+
+def _first_visible_sheet(z: zipfile.ZipFile) -> tuple[str, bool]:
+    """(the zip path of the first visible worksheet, whether the workbook counts dates from 1904)."""
+    wb_path = "xl/workbook.xml"
+    rels_path = "xl/_rels/workbook.xml.rels"
+    with z.open(wb_path) as f:
+        sheets, date1904 = [], False
+        for _, el in iterparse(f):
+            if el.tag == NS + "workbookPr":
+                date1904 = el.get("date1904") in ("1", "true")
+            elif el.tag == NS + "sheet":
+                sheets.append((el.get(REL_NS + "id"), el.get("state", "visible")))
+    targets = {}
+    with z.open(rels_path) as f:
+        for _, el in iterparse(f):
+            if el.tag == PKG_REL_NS + "Relationship":
+                targets[el.get("Id")] = el.get("Target")
+    if not sheets:
+        raise XlsxError("no worksheet")
+    rid = next((r for r, state in sheets if state == "visible"), sheets[0][0])
+    target = targets.get(rid)
+    if target is None:
+        raise XlsxError("worksheet not found")
+    path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+    return path, date1904
+
+
+def _shared_strings(z: zipfile.ZipFile) -> list[str]:
+    try:
+        f = z.open("xl/sharedStrings.xml")
+    except KeyError:
+        return []
+    out = []
+    with f:
+        for _, el in iterparse(f):
+            if el.tag == _SI:
+                # plain <si><t>…</t></si>, or rich text: runs <si><r><t>…</t></r>…</si> (a phonetic guide,
+                # <rPh>, is not part of the text)
+                t = el.find(_T)
+                out.append(t.text or "" if t is not None else "".join(r.findtext(_T) or "" for r in el.findall(_R)))
+                el.clear()
+    return out
+
+
+def _date_styles(z: zipfile.ZipFile) -> list[bool]:
+    """For each cell format (the c element's s index): does it show a date."""
+    try:
+        f = z.open("xl/styles.xml")
+    except KeyError:
+        return []
+    custom: dict[int, str] = {}
+    out: list[bool] = []
+    in_xfs = False
+    with f:
+        for event, el in iterparse(f, events=("start", "end")):
+            if el.tag == NS + "cellXfs":
+                in_xfs = event == "start"
+            elif event == "end" and el.tag == NS + "numFmt":
+                custom[int(el.get("numFmtId", "0"))] = el.get("formatCode", "")
+            elif event == "end" and el.tag == NS + "xf" and in_xfs:
+                fid = int(el.get("numFmtId", "0"))
+                out.append(fid in _DATE_FORMAT_IDS or (fid in custom and is_date_format(custom[fid])))
+    return out
+
+
+def _column_index(ref: str) -> int:
+    n = 0
+    for ch in ref:
+        if "A" <= ch <= "Z":
+            n = n * 26 + ord(ch) - 64
+        else:
+            break
+    return n - 1
+
+
+def rows(path) -> Iterator[tuple[int, list]]:
+    try:
+        z = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as e:
+        raise XlsxError(str(e)) from None
+    with z:
+        try:
+            sheet, date1904 = _first_visible_sheet(z)
+            strings = _shared_strings(z)
+            dates = _date_styles(z)
+            f = z.open(sheet)
+        except KeyError as e:
+            raise XlsxError(f"missing part {e}") from None
+        epoch = _EPOCH_1904 if date1904 else _EPOCH_1900
+        last = 0
+        with f:
+            for _, el in iterparse(f):
+                if el.tag != _ROW:
+                    continue
+                r = el.get("r")
+                number = int(r) if r else last + 1
+                for blank in range(last + 1, number):  # rows Excel left out because they are empty
+                    yield blank, []
+                last = number
+                cells: list = []
+                for c in el:
+                    if c.tag != _C:
+                        continue
+                    ref = c.get("r")
+                    if ref and not (ref[0] == LETTERS[len(cells)] and ref[1:2].isdigit()):  # not the next column
+                        at = _column_index(ref)
+                        if at > len(cells):
+                            cells.extend([""] * (at - len(cells)))
+                    kind = c.get("t", "n")
+                    if kind == "inlineStr":
+                        box = c.find(_IS)
+                        if box is None:
+                            value = ""
+                        else:  # <is><t>…</t></is>, or rich text runs as in the shared strings
+                            value = box.findtext(_T)
+                            if value is None:
+                                value = "".join(r.findtext(_T) or "" for r in box.findall(_R))
+                    else:
+                        v = c.findtext(_V)
+                        if v is None:
+                            value = ""
+                        elif kind == "s":
+                            value = strings[int(v)]
+                        elif kind == "n":
+                            value = float(v)
+                            s = c.get("s")
+                            if s is not None and int(s) < len(dates) and dates[int(s)]:
+                                when = epoch + dt.timedelta(days=value)
+                                # to the second, as Excel shows it (a serial carries float noise)
+                                when = (when + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
+                                value = when.date() if when.time() == dt.time() else when
+                        elif kind == "b":
+                            value = v == "1"
+                        elif kind == "d":
+                            value = dt.datetime.fromisoformat(v)
+                            value = value.date() if value.time() == dt.time() else value
+                        else:  # "str" (a formula's text) and "e" (an error such as #N/A) are shown as text
+                            value = v
+                    cells.append(value)
+                el.clear()  # what is left of a row read is an empty element (~100 bytes; ~100 MB per million rows)
+                yield number, cells

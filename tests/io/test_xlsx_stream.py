@@ -1,0 +1,145 @@
+"""The streamed .xlsx reader (used above readers.STREAM_XLSX_ABOVE) gives the cells calamine gives, so an
+import reads the same from a large file as from a small one, in bounded memory."""
+
+import datetime as dt
+import tracemalloc
+import zipfile
+
+import pytest
+import xlsxwriter
+from python_calamine import CalamineWorkbook
+
+from dangjian.io import readers
+from dangjian.io.members_import import import_members
+from dangjian.io.readers import ReadError, read_table
+from dangjian.io.xlsx_stream import is_date_format, rows
+from tests.io.helpers import member_row, write_xlsx
+
+
+def _calamine(path):
+    wb = CalamineWorkbook.from_path(str(path))
+    visible = [i for i, m in enumerate(wb.sheets_metadata) if str(m.visible).endswith("Visible")]
+    return list(enumerate(wb.get_sheet_by_index(visible[0]).iter_rows(), start=1))
+
+
+def _trimmed(table):
+    out = []
+    for number, cells in table:
+        cells = list(cells)
+        while cells and cells[-1] == "":
+            cells.pop()
+        out.append((number, cells))
+    while out and not out[-1][1]:
+        out.pop()
+    return out
+
+
+def _workbook(path, options=None, hidden_first=False):
+    wb = xlsxwriter.Workbook(str(path), options or {})
+    if hidden_first:
+        wb.add_worksheet("说明").write(0, 0, "不是名册")
+        wb.worksheets()[0].hide()
+    ws = wb.add_worksheet("党员")
+    if hidden_first:
+        ws.activate()
+    iso = wb.add_format({"num_format": "yyyy-mm-dd"})
+    cn = wb.add_format({"num_format": 'yyyy"年"m"月"d"日"'})
+    builtin = wb.add_format({"num_format": 14})
+    clock = wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    money = wb.add_format({"num_format": "#,##0.00"})
+    bold = wb.add_format({"bold": True})
+    ws.write_row(0, 0, ["姓名", "公民身份号码", "入党日期", "转正日期", "金额", "是否", "备注"])
+    ws.write_string(1, 0, "张三")
+    ws.write_string(1, 1, "11010119900307001X")
+    ws.write_datetime(1, 2, dt.datetime(2012, 7, 1), iso)
+    ws.write_datetime(1, 3, dt.datetime(2013, 7, 1), cn)
+    ws.write_number(1, 4, 1200.5, money)
+    ws.write_boolean(1, 5, True)
+    ws.write_rich_string(1, 6, "富", bold, "文本")
+    # row 3 left empty; row 4 starts in column C and has a gap
+    ws.write_datetime(3, 2, dt.datetime(2001, 2, 3), builtin)
+    ws.write_number(3, 4, 13800001234)
+    ws.write_formula(3, 5, "=1+1", None, 2)
+    ws.write_datetime(3, 6, dt.datetime(2020, 1, 5, 9, 30), clock)
+    ws.write_string(4, 0, "李四 ")
+    ws.write_number(4, 1, 20200105)
+    wb.close()
+    return path
+
+
+@pytest.mark.parametrize("options", [{}, {"constant_memory": True}, {"date_1904": True}],
+                         ids=["shared strings", "inline strings", "1904 dates"])
+def test_the_cells_are_calamines(tmp_path, options):
+    path = _workbook(tmp_path / "a.xlsx", options)
+    streamed = _trimmed(rows(path))
+    assert streamed == _trimmed(_calamine(path))
+    assert streamed[1][1][:4] == ["张三", "11010119900307001X", dt.date(2012, 7, 1), dt.date(2013, 7, 1)]
+    assert streamed[1][1][6] == "富文本" and streamed[2] == (3, [])
+    assert streamed[3][1][2:] == [dt.date(2001, 2, 3), "", 13800001234.0, 2.0, dt.datetime(2020, 1, 5, 9, 30)]
+
+
+def test_the_first_visible_sheet_is_read(tmp_path):
+    path = _workbook(tmp_path / "h.xlsx", hidden_first=True)
+    assert _trimmed(rows(path)) == _trimmed(_calamine(path))
+    assert next(rows(path))[1][0] == "姓名"
+
+
+def test_the_projects_own_template_and_export_read_alike(tmp_path, cast):
+    from django.core.management import call_command
+
+    from dangjian.io.template import build_template
+
+    (tmp_path / "t.xlsx").write_bytes(build_template("members"))
+    out = tmp_path / "e.xlsx"
+    call_command("export_members", org="C", out=str(out), verbosity=0)
+    for path in (tmp_path / "t.xlsx", out):
+        assert _trimmed(rows(path)) == _trimmed(_calamine(path))
+
+
+@pytest.mark.parametrize("code, is_date", [
+    ("yyyy-mm-dd", True), ('yyyy"年"m"月"d"日"', True), ("hh:mm:ss", True), ("[$-804]yyyy/m/d", True),
+    ("General", False), ("0.00", False), ("#,##0", False), ('0"天"', False), ('"d"0', False),
+    ("[Red]0.00", False), ("0.00E+00", False), ("@", False),
+])
+def test_date_formats(code, is_date):
+    assert is_date_format(code) is is_date
+
+
+@pytest.mark.django_db
+def test_an_import_reads_a_streamed_file_as_it_reads_a_small_one(cast, tmp_path, monkeypatch):
+    rows_ = [member_row("王五", seq=701), member_row("赵六", seq=703, org="NOPE"), member_row("孙七", seq=705)]
+    rows_[0][4] = dt.date(1990, 3, 7)  # a real date cell
+    path = write_xlsx(tmp_path / "m.xlsx", rows_)
+    whole = import_members(path, dry_run=True)
+    monkeypatch.setattr(readers, "STREAM_XLSX_ABOVE", 0)
+    streamed = import_members(path, dry_run=True)
+    assert streamed.counts() == whole.counts() == {"created": 2, "updated": 0, "unchanged": 0}
+    assert streamed.errors == whole.errors and [e["row"] for e in streamed.errors] == [3]
+
+
+def test_a_broken_large_file_says_so_in_chinese(tmp_path, monkeypatch):
+    path = tmp_path / "b.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("xl/worksheets/sheet1.xml", "<worksheet><sheetData><row>")
+    monkeypatch.setattr(readers, "STREAM_XLSX_ABOVE", 0)
+    with pytest.raises(ReadError, match="无法读取该表格文件"):
+        list(read_table(path))
+
+
+def test_memory_stays_bounded(tmp_path):
+    path = tmp_path / "big.xlsx"
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    ws = wb.add_worksheet()
+    for r in range(30_000):
+        ws.write_row(r, 0, [f"党员{r}", f"1101011990030{r:05d}", "汉族", "大学本科", "正式党员", "教师", "13800001234"])
+    wb.close()
+    with zipfile.ZipFile(path) as z:
+        xml = z.getinfo("xl/worksheets/sheet1.xml").file_size
+    tracemalloc.start()
+    try:
+        n = sum(1 for _ in rows(path))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert n == 30_000
+    assert peak < xml / 4, (peak, xml)  # a sheet read whole would hold more than its XML
