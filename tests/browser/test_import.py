@@ -1,0 +1,46 @@
+"""Roster import in the browser: a county admin uploads a CSV with a bad row and sees which row, column and
+why, nothing written; uploads the corrected file, sees what will be added and changed, confirms, and the
+members are there. (In tests/browser: one Playwright session per test run.)"""
+
+from dangjian.members.models import Member
+from tests.io.helpers import member_row, write_csv
+
+
+def test_upload_preview_fix_and_confirm(page, phone, live_server, cast, login, shot, tmp_path):
+    changed = [cast.m1.name, "男", "汉族", cast.m1.id_number, "1985-03-12", "大学本科", "正式党员", "2010-07-01",
+               "2011-07-01", "教师", cast.m1.phone, "CA1B1"]
+    bad = [member_row("钱八", seq=803), member_row("孙九", seq=805, joined="2030-01-01"), changed]
+    login(page, "county_admin")
+    page.goto(f"{live_server.url}/io/")
+    page.set_input_files("#member-file", str(write_csv(tmp_path / "东村名册.csv", bad)))
+    page.click("form[action*='members'] button:has-text('上传并预览')")
+    page.wait_for_url(f"{live_server.url}/io/jobs/*/")
+    text = page.inner_text("body")
+    assert "共有 2 处错误，未写入任何数据" in text and "入党日期不能晚于今天" in text and "转正日期应晚于入党日期" in text
+    assert page.locator("tr:has-text('错误')").first.inner_text().startswith("3")  # the spreadsheet's row 3
+    shot(page, "io-preview-errors-desktop")
+    assert not Member.objects.filter(name="钱八").exists()
+
+    good = [member_row("钱八", seq=803), member_row("孙九", seq=805), changed]
+    page.goto(f"{live_server.url}/io/")
+    page.set_input_files("#member-file", str(write_csv(tmp_path / "东村名册.csv", good)))
+    page.click("form[action*='members'] button:has-text('上传并预览')")
+    page.wait_for_url(f"{live_server.url}/io/jobs/*/")
+    text = page.inner_text("body")
+    assert "检查通过：新增 2，变更 1，无变化 0" in text and "工作岗位" in text
+    shot(page, "io-preview-ok-desktop")
+    preview = page.url
+
+    page.click("button:has-text('确认导入')")
+    page.wait_for_load_state()
+    assert "导入：新增 2，变更 1" in page.inner_text("body")
+    shot(page, "io-done-desktop")
+    assert Member.objects.filter(name__in=["钱八", "孙九"], org__code="CA1B1").count() == 2
+    cast.m1.refresh_from_db()
+    assert cast.m1.job == "教师"
+
+    # the same preview on a phone: readable, nothing off the side
+    login(phone, "county_admin")
+    phone.goto(preview)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "io-done-phone")
