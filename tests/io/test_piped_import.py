@@ -127,7 +127,9 @@ def test_an_error_while_checking_rolls_the_writer_back(cast, tmp_path, chunk_of_
 def test_a_killed_import_leaves_the_database_as_it_was(cast, tmp_path):
     """`kill -9` of `dangjian import_members` while its writer is COPYing: PostgreSQL ends the open
     transaction with the connection, so no member of the file is there."""
-    rows = [member_row(f"党员{i}", seq=1 + 2 * (i % 500), birth=dt.date(1950 + i // 500, 3, 7)) for i in range(20_000)]
+    # large enough that the writer's transaction stays open for a while even on a fast machine
+    rows = [member_row(f"党员{i}", seq=1 + 2 * (i % 500), birth=dt.date(1950 + i // 6000, 1 + i // 500 % 12, 7))
+            for i in range(40_000)]
     path = write_csv(tmp_path / "k.csv", rows)
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
