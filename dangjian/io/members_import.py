@@ -366,7 +366,9 @@ def _adult_on(birth: dt.date, years: int) -> dt.date:
 def _quick_valid(m: dict, org: Org | None, today: dt.date, min_age: int) -> bool:
     """True only when `validate_member(m)` would find nothing; then it also fills in what that fills
     in (normalized ID number, birth date and sex from the ID). False means: ask validate_member."""
-    number = idcard.normalize(m.get("id_number") or "")
+    number = m.get("id_number") or ""
+    if not (number.isascii() and number.isalnum()) or "x" in number:  # the import hands it in normalized
+        number = idcard.normalize(number)
     info = id_birth_sex(number)
     if info is None:
         return False
@@ -490,14 +492,18 @@ class _Checker:
                 return [(v.upper() if upper else v) if type(v) is str and v.isascii() and v.isalnum()
                         and len(v) <= limit else cell(spec, v) for v in column]
             return [cell(spec, v) for v in column]
-        out = []
-        for v in column:
-            value = memo.get(v, _MISS)
-            if value is _MISS:
-                value = cell(spec, v)
-                if len(memo) < _MEMO_MAX:
-                    memo[v] = value
-            out.append(value)
+        get = memo.get
+        out = [get(v, _MISS) for v in column]  # nearly every cell is one seen before
+        if _MISS in out:
+            for i, value in enumerate(out):
+                if value is _MISS:
+                    v = column[i]
+                    value = get(v, _MISS)  # an earlier cell of this chunk may have had the same value
+                    if value is _MISS:
+                        value = cell(spec, v)
+                        if len(memo) < _MEMO_MAX:
+                            memo[v] = value
+                    out[i] = value
         return out
 
     def _lookup(self, codes: set, numbers: list) -> dict[str, dict]:
@@ -533,8 +539,12 @@ class _Checker:
         numbers_of, cells_of = [], []
         for number, cells in rows:
             vals = self.cells(cells)
-            if not any(vals) or not any(C.clean_text(v) for v in vals):
-                continue  # blank lines between blocks of a roster
+            first = vals[0]
+            # Blank lines between blocks of a roster are skipped. The quick test: a first cell of printable
+            # text that is not all spaces keeps text after clean_text, so its row is not blank.
+            if not (type(first) is str and first and first.isprintable() and not first.isspace()) and (
+                    not any(vals) or not any(C.clean_text(v) for v in vals)):
+                continue
             numbers_of.append(number)
             cells_of.append(vals)
         if not cells_of:
@@ -596,9 +606,9 @@ class _Checker:
         # The form's checks, on the values the member will have after the import.
         if current:
             merged = {f: current[f] for f in VALUE_FIELDS}
+            merged.update(data)
         else:
-            merged = dict(NEW_DEFAULTS)
-        merged.update(data)
+            merged = {**NEW_DEFAULTS, **data}
         if "gender" in data and not data["gender"]:
             merged["gender"] = None  # an empty cell means “as in the ID number”
         if "birth_date" in data and data["birth_date"] is None:

@@ -83,6 +83,18 @@ def test_spaces_full_width_and_title_row_are_tolerated(tree, tmp_path):
     assert (m.name, m.id_number, m.org.code) == ("张三", ident(), "CA1B1")
 
 
+def test_blank_lines_between_blocks_are_skipped_whatever_blank_marks_they_hold(tree, tmp_path):
+    """Rows that are empty after cleaning (spaces, full-width spaces, zero-width marks, a BOM) are gaps in the
+    roster, not members with missing cells; the numbers of the rows after them stay the spreadsheet's."""
+    blanks = [[""] * 12, [" ", "\u3000"] + [""] * 10, ["\u200b"] + [""] * 11, ["\ufeff", " "] + [""] * 10]
+    rows = [member_row(seq=901), *blanks, member_row("李四", seq=903, org="NOPE")]
+    status, out = run("import_members", str(write_csv(tmp_path / "b.csv", rows)))
+    assert status == 1 and [(e["row"], e["column"]) for e in out["errors"]] == [(7, "所在党组织编码")]
+    rows[-1] = member_row("李四", seq=903)
+    assert run("import_members", str(write_csv(tmp_path / "b.csv", rows))) == (
+        0, {"created": 2, "updated": 0, "unchanged": 0})
+
+
 def test_every_invalid_row_is_reported_and_nothing_is_written(cast, tmp_path):
     rows = [
         member_row(seq=11),                                          # row 2: valid
