@@ -866,7 +866,9 @@ class _CopyWriter:
     def create(self, creates: tuple[list[str], list[str]]) -> None:
         shared, keys = creates
         fmt = self.fmt
-        with connection.cursor() as cur:
+        # wrap_database_errors: the raw cursor's COPY raises psycopg's errors; callers catch Django's
+        # (a unique violation is IntegrityError: someone registered one of these people meanwhile).
+        with connection.wrap_database_errors, connection.cursor() as cur:
             cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
                         [Member._meta.db_table, len(shared)])
             ids = [str(pk) for (pk,) in cur.fetchall()]
@@ -881,7 +883,7 @@ class _CopyWriter:
     def update(self, updates: list[tuple]) -> None:
         fmt = self.fmt
         cols = ["id", "old_updated_at", *VALUE_FIELDS, "name_pinyin", "name_initials"]
-        with connection.cursor() as cur:
+        with connection.wrap_database_errors, connection.cursor() as cur:  # as in create
             if self.temp is None:
                 self.temp = "_dangjian_import_update"
                 select = ", ".join(["id", "updated_at AS old_updated_at", *VALUE_FIELDS, "name_pinyin",

@@ -173,3 +173,20 @@ def test_quick_valid_takes_the_common_row_and_leaves_the_rest_to_the_form():
         bad = {**row, "birth_date": None, "gender": None, **change}
         assert not _quick_valid(bad, org, timezone.localdate(), 18)
         assert validate_member(bad, check_unique=False)
+
+
+def test_a_unique_violation_at_the_write_is_the_conflict_message(cast, tmp_path, chunk_of_two, monkeypatch):
+    """Someone registered one of the file's people after the check looked them up: the database refuses
+    the write (on PostgreSQL inside a COPY, whose error is psycopg's until wrapped) and nothing is written."""
+    lookup = members_import._Checker._lookup
+
+    def nobody_is_registered(self, codes, numbers):
+        return lookup(self, codes, [])  # the organizations, but no member of any number
+
+    monkeypatch.setattr(members_import._Checker, "_lookup", nobody_is_registered)
+    rows = [member_row(f"党员{i}", seq=701 + 2 * i) for i in range(3)]
+    rows.append([cast.m3.name, "男", "汉族", cast.m3.id_number, "", "大学本科", "正式党员", "2010-07-01", "2011-07-01",
+                 "教师", "", "CA1B1"])
+    status, out = run("import_members", str(write_csv(tmp_path / "u.csv", rows)))
+    assert status == 1 and out["errors"][0]["message"] == members_import.MESSAGE_CONFLICT
+    assert Member.objects.count() == 4 and not Event.objects.filter(verb="member.import").exists()

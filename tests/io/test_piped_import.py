@@ -163,3 +163,21 @@ def test_a_killed_import_leaves_the_database_as_it_was(cast, tmp_path):
     assert Member.objects.count() == 4
     assert not Member.history.filter(history_change_reason="导入：k.csv").exists()
     assert not Event.objects.filter(verb="member.import").exists()
+
+
+def test_a_real_unique_violation_in_the_copy_is_the_conflict_message(cast, tmp_path, chunk_of_two, monkeypatch):
+    """As when someone registers one of the file's people after the check looked them up: PostgreSQL
+    refuses the COPY (a psycopg error, not Django's), and the import answers as for any conflict."""
+    lookup = members_import._Checker._lookup
+
+    def nobody_is_registered(self, codes, numbers):
+        return lookup(self, codes, [])  # the organizations, but no member of any number
+
+    monkeypatch.setattr(members_import._Checker, "_lookup", nobody_is_registered)
+    rows = [member_row(f"党员{i}", seq=601 + 2 * i) for i in range(3)]
+    rows.append([cast.m3.name, "男", "汉族", cast.m3.id_number, "", "大学本科", "正式党员", "2010-07-01", "2011-07-01",
+                 "教师", "", "CA1B1"])  # the check does not see that m3 already holds this number
+    status, out = run("import_members", str(write_csv(tmp_path / "u.csv", rows)))
+    assert status == 1 and out["errors"][0]["message"] == members_import.MESSAGE_CONFLICT
+    assert Member.objects.count() == 4 and not Event.objects.filter(verb="member.import").exists()
+    assert not _writer_threads()
