@@ -179,7 +179,6 @@ class _Pipe(Spool):
         self.queue: queue.Queue = queue.Queue(self.DEPTH)
         self.thread: threading.Thread | None = None
         self.failed: BaseException | None = None
-        self.done = False
 
     def put(self, creates: list[tuple], updates: list[tuple]) -> None:
         if self.failed is not None or not (creates or updates):
@@ -198,19 +197,20 @@ class _Pipe(Spool):
         else:
             self.queue.put(("commit", result, by, source))
             self.thread.join()
-            self.done = True
+            self.thread = None  # ended: nothing for __exit__ to abort
             if self.failed is not None:
                 raise self.failed
         result.written = True
 
     def __exit__(self, *exc):
-        if self.thread is not None and not self.done:
+        if self.thread is not None:
             self.queue.put(self._ABORT)
             self.thread.join()
         super().__exit__(*exc)
 
     def _write(self) -> None:
         """The writer thread (its own database connection: Django keeps one per thread)."""
+        ended = False  # the check has sent its last message (commit or abort): nothing more will come
         try:
             with transaction.atomic():
                 with connection.cursor() as cur:
@@ -221,8 +221,10 @@ class _Pipe(Spool):
                 while True:
                     item = self.queue.get()
                     if item is self._ABORT:
+                        ended = True
                         raise _Aborted
                     if item[0] == "commit":
+                        ended = True
                         _finish_write(self, item[1], by=item[2], source=item[3])
                         return
                     creates, updates = item
@@ -234,11 +236,11 @@ class _Pipe(Spool):
             pass
         except BaseException as e:  # noqa: BLE001 - handed to the checking thread, which raises it
             self.failed = e
-            # Drain what the check still sends until it stops, so that it never waits on a full queue.
-            while True:
+            # Drain what the check still sends until it stops, so that it never waits on a full queue (and
+            # wait for nothing when the failure came with its last message: it is waiting for this thread).
+            while not ended:
                 item = self.queue.get()
-                if item is self._ABORT or item[0] == "commit":
-                    break
+                ended = item is self._ABORT or item[0] == "commit"
         finally:
             connection.close()
 

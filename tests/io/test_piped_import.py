@@ -181,3 +181,26 @@ def test_a_real_unique_violation_in_the_copy_is_the_conflict_message(cast, tmp_p
     assert status == 1 and out["errors"][0]["message"] == members_import.MESSAGE_CONFLICT
     assert Member.objects.count() == 4 and not Event.objects.filter(verb="member.import").exists()
     assert not _writer_threads()
+
+
+def test_a_failure_at_the_commit_is_raised_not_waited_for(cast, tmp_path, chunk_of_two, monkeypatch):
+    """The writer fails while handling the check's last message (the counters, the event or the COMMIT
+    itself): the import raises that error instead of waiting for a message that will not come."""
+    def broken_counters(*args):
+        raise RuntimeError("counters")
+
+    monkeypatch.setattr(members_import, "_apply_counts", broken_counters)
+    path = write_csv(tmp_path / "c.csv", [member_row(f"党员{i}", seq=801 + 2 * i) for i in range(3)])
+    outcome = {}
+
+    def run_import():
+        try:
+            import_members(path, keep_rows=False)
+        except RuntimeError as e:
+            outcome["raised"] = str(e)
+
+    t = threading.Thread(target=run_import)
+    t.start()
+    t.join(30)
+    assert not t.is_alive(), "the import hung after the writer failed at the commit"
+    assert outcome == {"raised": "counters"} and Member.objects.count() == 4 and not _writer_threads()
