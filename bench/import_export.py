@@ -192,8 +192,9 @@ def run_child(args, *extra) -> dict:
 def _streamed(xlsx_path: Path) -> bool:
     """Whether the import reads this .xlsx with the streaming reader (as `readers.read_table` decides)."""
     from dangjian.io import readers
+    from dangjian.io.xlsx_stream import sheet_bytes
 
-    return readers._worksheet_bytes(xlsx_path) > readers.STREAM_XLSX_ABOVE
+    return sheet_bytes(xlsx_path) > readers.STREAM_XLSX_ABOVE
 
 
 def _takes_keep_rows() -> bool:

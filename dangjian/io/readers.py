@@ -43,20 +43,12 @@ def read_table(path: str | Path, name: str | None = None) -> Iterator[tuple[int,
 STREAM_XLSX_ABOVE = 200 << 20
 
 
-def _worksheet_bytes(path: Path) -> int:
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as z:
-            return sum(i.file_size for i in z.infolist() if i.filename.startswith("xl/worksheets/"))
-    except (zipfile.BadZipFile, OSError):
-        return 0  # calamine says what is wrong with it
-
-
 def _read_spreadsheet(path: Path, xlsx: bool = False) -> Iterator[tuple[int, list]]:
     from python_calamine import CalamineError, CalamineWorkbook
 
-    if xlsx and _worksheet_bytes(path) > STREAM_XLSX_ABOVE:
+    from .xlsx_stream import sheet_bytes
+
+    if xlsx and sheet_bytes(path) > STREAM_XLSX_ABOVE:
         yield from _read_xlsx_streamed(path)
         return
 

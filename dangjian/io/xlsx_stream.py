@@ -29,7 +29,7 @@ _EPOCH_1904 = dt.datetime(1904, 1, 1)
 # Built-in number formats that show a date or a time (ECMA-376 §18.8.30, plus the East Asian ids 27–36 and
 # 50–58 that Excel in a Chinese locale writes for 2020年1月5日 and the like).
 _DATE_FORMAT_IDS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
-LETTERS = [chr(65 + i) for i in range(26)] + [""] * 16384  # column letters A–Z (one letter: the quick test)
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # the one-letter columns: the quick "next column" test
 _NOT_TOKENS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')  # quoted text, escapes, [colour]/[$-804], padding
 
 
@@ -40,7 +40,7 @@ class XlsxError(ValueError):
 def is_date_format(code: str) -> bool:
     """Whether a custom number format shows a date or a time: a d, m, y, h or s outside quoted text,
     escapes and bracketed sections ("General" and "0.00" do not)."""
-    return any(ch in "dmyhsDMYHS" for ch in _NOT_TOKENS.sub("", code)) and "General" not in code
+    return any(ch in "dmyhsDMYHS" for ch in _NOT_TOKENS.sub("", code))
 
 
 def _first_visible_sheet(z: zipfile.ZipFile) -> tuple[str, bool]:
@@ -69,6 +69,23 @@ def _first_visible_sheet(z: zipfile.ZipFile) -> tuple[str, bool]:
     return path, date1904
 
 
+def _text_of(box) -> str:
+    """The text of a shared string (<si>) or an inline one (<is>): plain <t>…</t>, or rich-text runs
+    <r><t>…</t></r>… (a phonetic guide, <rPh>, is not part of the text)."""
+    t = box.findtext(_T)
+    return t if t is not None else "".join(run.findtext(_T) or "" for run in box.findall(_R))
+
+
+def sheet_bytes(path) -> int:
+    """The uncompressed size of the worksheet `rows` would read (0 when the file cannot say: the reader
+    that opens it reports why)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            return z.getinfo(_first_visible_sheet(z)[0]).file_size
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, SyntaxError):
+        return 0
+
+
 def _shared_strings(z: zipfile.ZipFile) -> list[str]:
     try:
         f = z.open("xl/sharedStrings.xml")
@@ -78,10 +95,7 @@ def _shared_strings(z: zipfile.ZipFile) -> list[str]:
     with f:
         for _, el in iterparse(f):
             if el.tag == _SI:
-                # plain <si><t>…</t></si>, or rich text: runs <si><r><t>…</t></r>…</si> (a phonetic guide,
-                # <rPh>, is not part of the text)
-                t = el.find(_T)
-                out.append(t.text or "" if t is not None else "".join(r.findtext(_T) or "" for r in el.findall(_R)))
+                out.append(_text_of(el))
                 el.clear()
     return out
 
@@ -146,19 +160,15 @@ def rows(path) -> Iterator[tuple[int, list]]:
                     if c.tag != _C:
                         continue
                     ref = c.get("r")
-                    if ref and not (ref[0] == LETTERS[len(cells)] and ref[1:2].isdigit()):  # not the next column
+                    n = len(cells)
+                    if ref and not (n < 26 and ref[0] == LETTERS[n] and ref[1:2].isdigit()):  # not the next column
                         at = _column_index(ref)
                         if at > len(cells):
                             cells.extend([""] * (at - len(cells)))
                     kind = c.get("t", "n")
                     if kind == "inlineStr":
                         box = c.find(_IS)
-                        if box is None:
-                            value = ""
-                        else:  # <is><t>…</t></is>, or rich text runs as in the shared strings
-                            value = box.findtext(_T)
-                            if value is None:
-                                value = "".join(r.findtext(_T) or "" for r in box.findall(_R))
+                        value = "" if box is None else _text_of(box)
                     else:
                         v = c.findtext(_V)
                         if v is None:
@@ -167,8 +177,8 @@ def rows(path) -> Iterator[tuple[int, list]]:
                             value = strings[int(v)]
                         elif kind == "n":
                             value = float(v)
-                            s = c.get("s")
-                            if s is not None and int(s) < len(dates) and dates[int(s)]:
+                            style = int(c.get("s", "0"))
+                            if style < len(dates) and dates[style]:
                                 when = epoch + dt.timedelta(days=value)
                                 # to the second, as Excel shows it (a serial carries float noise)
                                 when = (when + dt.timedelta(microseconds=500_000)).replace(microsecond=0)

@@ -12,7 +12,7 @@ from python_calamine import CalamineWorkbook
 from dangjian.io import readers
 from dangjian.io.members_import import import_members
 from dangjian.io.readers import ReadError, read_table
-from dangjian.io.xlsx_stream import is_date_format, rows
+from dangjian.io.xlsx_stream import is_date_format, rows, sheet_bytes
 from tests.io.helpers import member_row, write_xlsx
 
 
@@ -82,6 +82,8 @@ def test_the_first_visible_sheet_is_read(tmp_path):
     path = _workbook(tmp_path / "h.xlsx", hidden_first=True)
     assert _trimmed(rows(path)) == _trimmed(_calamine(path))
     assert next(rows(path))[1][0] == "姓名"
+    with zipfile.ZipFile(path) as z:  # the size that decides between the readers is that sheet's
+        assert sheet_bytes(path) == z.getinfo("xl/worksheets/sheet2.xml").file_size
 
 
 def test_the_projects_own_template_and_export_read_alike(tmp_path, cast):
@@ -121,7 +123,7 @@ def test_a_broken_large_file_says_so_in_chinese(tmp_path, monkeypatch):
     path = tmp_path / "b.xlsx"
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("xl/worksheets/sheet1.xml", "<worksheet><sheetData><row>")
-    monkeypatch.setattr(readers, "STREAM_XLSX_ABOVE", 0)
+    monkeypatch.setattr(readers, "STREAM_XLSX_ABOVE", -1)  # its size cannot be read (0): stream it anyway
     with pytest.raises(ReadError, match="无法读取该表格文件"):
         list(read_table(path))
 
