@@ -3,12 +3,11 @@ why, nothing written; uploads the corrected file, sees what will be added and ch
 members are there. (In tests/browser: one Playwright session per test run.)"""
 
 from dangjian.members.models import Member
-from tests.io.helpers import member_row, write_csv
+from tests.io.helpers import existing_row, member_row, write_csv
 
 
 def test_upload_preview_fix_and_confirm(page, phone, live_server, cast, login, shot, tmp_path):
-    changed = [cast.m1.name, "男", "汉族", cast.m1.id_number, "1985-03-12", "大学本科", "正式党员", "2010-07-01",
-               "2011-07-01", "教师", cast.m1.phone, "CA1B1"]
+    changed = existing_row(cast.m1)
     bad = [member_row("钱八", seq=803), member_row("孙九", seq=805, joined="2030-01-01"), changed]
     login(page, "county_admin")
     page.goto(f"{live_server.url}/io/")

@@ -25,6 +25,13 @@ def member_row(name="张三", *, gender="男", birth=dt.date(1990, 3, 7), seq=11
             education, category, joined, confirmed, job, phone, org]
 
 
+def existing_row(member, *, birth="1985-03-12", job="教师", phone=None, org="CA1B1"):
+    """A roster row for a member of the cast (a full member who joined 2010-07-01), its job changed to `job`:
+    what a branch sends back with one cell edited. `phone` None keeps the member's number."""
+    return [member.name, "男", "汉族", member.id_number, birth, "大学本科", "正式党员", "2010-07-01", "2011-07-01",
+            job, member.phone if phone is None else phone, org]
+
+
 def write_csv(path, rows, header=MEMBER_HEADER, encoding="utf-8", bom=False):
     import csv
 
@@ -66,3 +73,21 @@ def run(command, *args):
     except CommandError:
         status = 1
     return status, json.loads(out.getvalue())
+
+
+def import_many_chunks(cast, tmp_path) -> list:
+    """Five new members and m1's changed job in one file (chunks of two when the caller makes CHUNK 2):
+    imports it and checks what any write path must have written; returns the rows to import again."""
+    from dangjian.members.models import Member
+    from dangjian.orgs.models import Org
+
+    rows = [member_row(f"党员{i}", seq=301 + 2 * i) for i in range(5)] + [existing_row(cast.m1)]
+    assert run("import_members", str(write_csv(tmp_path / "w.csv", rows))) == (
+        0, {"created": 5, "updated": 1, "unchanged": 0})
+    assert Member.objects.count() == 9
+    assert Member.history.filter(history_type="+", history_change_reason="导入：w.csv").count() == 5
+    cast.m1.refresh_from_db()
+    assert cast.m1.job == "教师" and cast.m1.history.first().history_change_reason == "导入：w.csv"
+    b1 = Org.objects.get(code="CA1B1")
+    assert b1.direct_full == Member.objects.filter(org=b1, category="full", status="normal").count()
+    return rows

@@ -16,8 +16,7 @@ from dangjian.io import members_import
 from dangjian.io.members_import import _quick_valid, id_birth_sex, import_members
 from dangjian.members.models import Member
 from dangjian.members.validation import validate_member
-from dangjian.orgs.models import Org
-from tests.io.helpers import ident, member_row, run, write_csv
+from tests.io.helpers import existing_row, ident, import_many_chunks, member_row, run, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -53,17 +52,7 @@ def test_one_bad_row_in_the_last_chunk_writes_nothing_from_earlier_chunks(cast, 
 
 
 def test_a_file_of_many_chunks_is_written_whole(cast, tmp_path, chunk_of_two):
-    update = [cast.m1.name, "男", "汉族", cast.m1.id_number, "1985-03-12", "大学本科", "正式党员", "2010-07-01",
-              "2011-07-01", "教师", cast.m1.phone, "CA1B1"]
-    rows = [member_row(f"党员{i}", seq=301 + 2 * i) for i in range(5)] + [update]
-    assert run("import_members", str(write_csv(tmp_path / "w.csv", rows))) == (
-        0, {"created": 5, "updated": 1, "unchanged": 0})
-    assert Member.objects.count() == 9
-    assert Member.history.filter(history_type="+", history_change_reason="导入：w.csv").count() == 5
-    cast.m1.refresh_from_db()
-    assert cast.m1.job == "教师" and cast.m1.history.first().history_change_reason == "导入：w.csv"
-    b1 = Org.objects.get(code="CA1B1")
-    assert b1.direct_full == Member.objects.filter(org=b1, category="full", status="normal").count()
+    rows = import_many_chunks(cast, tmp_path)
     # and again: nothing changes, across chunks too
     assert run("import_members", str(write_csv(tmp_path / "w.csv", rows))) == (
         0, {"created": 0, "updated": 0, "unchanged": 6})
@@ -71,8 +60,7 @@ def test_a_file_of_many_chunks_is_written_whole(cast, tmp_path, chunk_of_two):
 
 def test_a_member_changed_between_check_and_write_aborts_the_import(cast, tmp_path, monkeypatch):
     rows = [member_row("新人", seq=401),
-            [cast.m1.name, "男", "汉族", cast.m1.id_number, "1985-03-12", "大学本科", "正式党员", "2010-07-01",
-             "2011-07-01", "教师", cast.m1.phone, "CA1B1"]]
+            existing_row(cast.m1)]
     check = members_import.check_members
 
     def check_then_someone_edits(*args, **kwargs):
@@ -175,18 +163,12 @@ def test_quick_valid_takes_the_common_row_and_leaves_the_rest_to_the_form():
         assert validate_member(bad, check_unique=False)
 
 
-def test_a_unique_violation_at_the_write_is_the_conflict_message(cast, tmp_path, chunk_of_two, monkeypatch):
+def test_a_unique_violation_at_the_write_is_the_conflict_message(cast, tmp_path, chunk_of_two,
+                                                                 check_sees_no_members):
     """Someone registered one of the file's people after the check looked them up: the database refuses
     the write (on PostgreSQL inside a COPY, whose error is psycopg's until wrapped) and nothing is written."""
-    lookup = members_import._Checker._lookup
-
-    def nobody_is_registered(self, codes, numbers):
-        return lookup(self, codes, [])  # the organizations, but no member of any number
-
-    monkeypatch.setattr(members_import._Checker, "_lookup", nobody_is_registered)
     rows = [member_row(f"党员{i}", seq=701 + 2 * i) for i in range(3)]
-    rows.append([cast.m3.name, "男", "汉族", cast.m3.id_number, "", "大学本科", "正式党员", "2010-07-01", "2011-07-01",
-                 "教师", "", "CA1B1"])
+    rows.append(existing_row(cast.m3, birth="", phone=""))
     status, out = run("import_members", str(write_csv(tmp_path / "u.csv", rows)))
     assert status == 1 and out["errors"][0]["message"] == members_import.MESSAGE_CONFLICT
     assert Member.objects.count() == 4 and not Event.objects.filter(verb="member.import").exists()

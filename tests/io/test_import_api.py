@@ -13,7 +13,7 @@ from dangjian.core.models import Event
 from dangjian.io.models import ImportJob
 from dangjian.members.models import Member
 from dangjian.orgs.models import Org
-from tests.io.helpers import MEMBER_HEADER, ident, member_row, write_csv
+from tests.io.helpers import MEMBER_HEADER, existing_row, ident, member_row, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +34,7 @@ def post_file(client, path, kind="members", **extra):
 def test_secretary_previews_then_confirms_through_the_api(cast, tmp_path):
     c = api(cast.secretary1)
     rows = [member_row("新党员", seq=51),
-            [cast.m1.name, "男", "汉族", cast.m1.id_number, "1985-03-12", "大学本科", "正式党员", "2010-07-01",
-             "2011-07-01", "教师", cast.m1.phone, "CA1B1"]]
+            existing_row(cast.m1)]
     r = post_file(c, write_csv(tmp_path / "b1.csv", rows))
     assert r.status_code == 201, r.content
     job = r.json()

@@ -22,7 +22,7 @@ from dangjian.io import members_import
 from dangjian.io.members_import import import_members
 from dangjian.members.models import Member
 from dangjian.orgs.models import Org
-from tests.io.helpers import member_row, run, write_csv
+from tests.io.helpers import existing_row, import_many_chunks, member_row, run, write_csv
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,18 +54,9 @@ def _writer_threads():
 def test_a_file_of_many_chunks_is_written_by_the_writer_thread_in_one_transaction(cast, tmp_path, chunk_of_two,
                                                                                    writes):
     assert not connection.in_atomic_block
-    update = [cast.m1.name, "男", "汉族", cast.m1.id_number, "1985-03-12", "大学本科", "正式党员", "2010-07-01",
-              "2011-07-01", "教师", cast.m1.phone, "CA1B1"]
-    rows = [member_row(f"党员{i}", seq=301 + 2 * i) for i in range(5)] + [update]
-    assert run("import_members", str(write_csv(tmp_path / "w.csv", rows))) == (
-        0, {"created": 5, "updated": 1, "unchanged": 0})
+    rows = import_many_chunks(cast, tmp_path)
     assert [name for name, _ in writes] == ["dangjian-import-writer"] * 3 and sum(n for _, n in writes) == 5
-    assert Member.objects.count() == 9
-    assert Member.history.filter(history_type="+", history_change_reason="导入：w.csv").count() == 5
-    cast.m1.refresh_from_db()
-    assert cast.m1.job == "教师" and cast.m1.history.first().history_change_reason == "导入：w.csv"
     b1 = Org.objects.get(code="CA1B1")
-    assert b1.direct_full == Member.objects.filter(org=b1, category="full", status="normal").count()
     assert Org.objects.get(code="CA").subtree_full == Member.objects.filter(
         org_path__startswith=b1.path[:8], category="full", status="normal").count()
     assert Event.objects.filter(verb="member.import").count() == 1
@@ -165,18 +156,12 @@ def test_a_killed_import_leaves_the_database_as_it_was(cast, tmp_path):
     assert not Event.objects.filter(verb="member.import").exists()
 
 
-def test_a_real_unique_violation_in_the_copy_is_the_conflict_message(cast, tmp_path, chunk_of_two, monkeypatch):
+def test_a_real_unique_violation_in_the_copy_is_the_conflict_message(cast, tmp_path, chunk_of_two,
+                                                                   check_sees_no_members):
     """As when someone registers one of the file's people after the check looked them up: PostgreSQL
     refuses the COPY (a psycopg error, not Django's), and the import answers as for any conflict."""
-    lookup = members_import._Checker._lookup
-
-    def nobody_is_registered(self, codes, numbers):
-        return lookup(self, codes, [])  # the organizations, but no member of any number
-
-    monkeypatch.setattr(members_import._Checker, "_lookup", nobody_is_registered)
     rows = [member_row(f"党员{i}", seq=601 + 2 * i) for i in range(3)]
-    rows.append([cast.m3.name, "男", "汉族", cast.m3.id_number, "", "大学本科", "正式党员", "2010-07-01", "2011-07-01",
-                 "教师", "", "CA1B1"])  # the check does not see that m3 already holds this number
+    rows.append(existing_row(cast.m3, birth="", phone=""))  # the check does not see that m3 holds this number
     status, out = run("import_members", str(write_csv(tmp_path / "u.csv", rows)))
     assert status == 1 and out["errors"][0]["message"] == members_import.MESSAGE_CONFLICT
     assert Member.objects.count() == 4 and not Event.objects.filter(verb="member.import").exists()

@@ -5,7 +5,7 @@ import pytest
 from dangjian.io.models import ImportJob
 from dangjian.members.models import Member
 from dangjian.orgs.models import Org
-from tests.io.helpers import ident, member_row, write_csv
+from tests.io.helpers import existing_row, ident, member_row, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +23,7 @@ def upload(client, path, kind="members", **extra):
 def test_secretary_previews_then_confirms(cast, client, tmp_path):
     login(client, cast.secretary1)
     rows = [member_row("新党员", seq=51),
-            [cast.m1.name, "男", "汉族", cast.m1.id_number, "1985-03-12", "大学本科", "正式党员", "2010-07-01",
-             "2011-07-01", "教师", cast.m1.phone, "CA1B1"],
+            existing_row(cast.m1),
             [cast.m2.name, "女", "汉族", cast.m2.id_number, "1990-05-20", "大学本科", "预备党员", "2025-06-01", "",
              cast.m2.job, cast.m2.phone, "CA1B1"]]
     r = upload(client, write_csv(tmp_path / "b1.csv", rows))
