@@ -187,7 +187,12 @@ class _Pipe(Spool):
             self.thread = threading.Thread(target=self._write, name="dangjian-import-writer", daemon=True)
             self.thread.start()
         self.rows += len(creates) + len(updates)
-        self.queue.put((self.copy_format.lines(creates) if creates else None, updates))
+        # The COPY text is finished here, primary keys and all (drawn on this thread's connection: a
+        # sequence is not transactional), so that the writer only streams and its database never
+        # waits for Python between two chunks.
+        fmt = self.copy_format
+        texts = fmt.texts(fmt.lines(creates), draw_ids(len(creates))) if creates else None
+        self.queue.put((texts, updates))
 
     def commit(self, result: ImportResult, *, by=None, source: str = "cli") -> None:
         """Every row checked clean: the counters and the event, then the writer's commit."""
@@ -227,9 +232,9 @@ class _Pipe(Spool):
                         ended = True
                         _finish_write(self, item[1], by=item[2], source=item[3])
                         return
-                    creates, updates = item
-                    if creates:
-                        writer.create(creates)
+                    texts, updates = item
+                    if texts:
+                        writer.copy(*texts)
                     if updates:
                         writer.update(updates)
         except _Aborted:
@@ -398,6 +403,13 @@ def _quick_valid(m: dict, org: Org | None, today: dt.date, min_age: int) -> bool
     return True
 
 
+def _array_literal(texts: list[str]) -> str:
+    """PostgreSQL's text form of an array of `texts`; ID numbers (letters and digits) go in unquoted,
+    anything else quoted and escaped (an unquoted NULL would be the null value)."""
+    return "{" + ",".join([t if t.isascii() and t.isalnum() and t.upper() != "NULL" else
+                           '"' + t.replace("\\", "\\\\").replace('"', '\\"') + '"' for t in texts]) + "}"
+
+
 _FAIL = object()  # a cell the fast path cannot take: the row goes through `_parse_row`
 _MISS = object()
 _MEMO_MAX = 100_000  # distinct cell values remembered per column (dates, jobs, codes repeat)
@@ -519,12 +531,13 @@ class _Checker:
                     self.allowed[org.id] = self.scope is None or self.scope.covers(org.path, "change_member")
         existing: dict[str, dict] = {}
         if connection.vendor == "postgresql":
-            # One array parameter instead of thousands of IN placeholders (Django prepares each one).
+            # One array parameter instead of thousands of IN placeholders (Django prepares each one), sent as
+            # one array literal (psycopg's adaptation of a list of 5,000 strings costs more than the query).
             sql = (f"SELECT {', '.join(_CURRENT)} FROM {Member._meta.db_table} "
-                   "WHERE id_number = ANY(%s) AND status = %s")
+                   "WHERE id_number = ANY(%s::varchar[]) AND status = %s")
             with connection.cursor() as cur:
                 for i in range(0, len(numbers), CHUNK):
-                    cur.execute(sql, [numbers[i:i + CHUNK], Status.NORMAL])
+                    cur.execute(sql, [_array_literal(numbers[i:i + CHUNK]), Status.NORMAL])
                     for values in cur.fetchall():
                         existing[values[_ID_AT]] = dict(zip(_CURRENT, values))
         else:
@@ -852,6 +865,22 @@ class _CopyFormat:
                               job, phone, org_id, org_path))
         return shared, keys
 
+    def texts(self, lines: tuple[list[str], list[str]], ids: list[str]) -> tuple[str, str]:
+        """The COPY text of the members table and of the history table for `lines` and their keys."""
+        shared, keys = lines
+        tail = self.member_tail
+        members = "".join([f"{pk}\t{line}{key}{tail}" for pk, line, key in zip(ids, shared, keys)])
+        tail = self.hist_tail
+        return members, "".join([f"{pk}\t{line}{tail}" for pk, line in zip(ids, shared)])
+
+
+def draw_ids(n: int) -> list[str]:
+    """`n` new member primary keys from the sequence, as text, in one round trip."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT string_agg(nextval(pg_get_serial_sequence(%s, 'id'))::text, ',') "
+                    "FROM generate_series(1, %s)", [Member._meta.db_table, n])
+        return cur.fetchone()[0].split(",")
+
 
 class _CopyWriter:
     """PostgreSQL: new members and their “+” history rows are COPYed straight into the tables; changed
@@ -865,22 +894,21 @@ class _CopyWriter:
         self.hist_table = q(Member.history.model._meta.db_table)
         self.temp = None
 
-    def create(self, creates: tuple[list[str], list[str]]) -> None:
-        shared, keys = creates
+    def create(self, lines: tuple[list[str], list[str]]) -> None:
+        """New members from their spooled lines (`_CopyFormat.lines`)."""
+        self.copy(*self.fmt.texts(lines, draw_ids(len(lines[0]))))
+
+    def copy(self, members_text: str, history_text: str) -> None:
+        """New members and their history rows from finished COPY text (`_CopyFormat.texts`)."""
         fmt = self.fmt
         # wrap_database_errors: the raw cursor's COPY raises psycopg's errors; callers catch Django's
         # (a unique violation is IntegrityError: someone registered one of these people meanwhile).
         with connection.wrap_database_errors, connection.cursor() as cur:
-            cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                        [Member._meta.db_table, len(shared)])
-            ids = [str(pk) for (pk,) in cur.fetchall()]
             raw = cur.cursor
-            tail = fmt.member_tail
             with raw.copy(f"COPY {self.table} ({fmt.member_columns}) FROM STDIN") as copy:
-                copy.write("".join([f"{pk}\t{line}{key}{tail}" for pk, line, key in zip(ids, shared, keys)]))
-            tail = fmt.hist_tail
+                copy.write(members_text)
             with raw.copy(f"COPY {self.hist_table} ({fmt.hist_columns}) FROM STDIN") as copy:
-                copy.write("".join([f"{pk}\t{line}{tail}" for pk, line in zip(ids, shared)]))
+                copy.write(history_text)
 
     def update(self, updates: list[tuple]) -> None:
         fmt = self.fmt

@@ -37,18 +37,25 @@ def chunk_of_two(monkeypatch):
 def writes(monkeypatch):
     """The chunks the writer wrote, and on which thread."""
     seen = []
-    create = members_import._CopyWriter.create
+    copy = members_import._CopyWriter.copy
 
-    def spy(self, creates):
-        seen.append((threading.current_thread().name, len(creates[0])))
-        return create(self, creates)
+    def spy(self, members_text, history_text):
+        seen.append((threading.current_thread().name, members_text.count("\n")))
+        return copy(self, members_text, history_text)
 
-    monkeypatch.setattr(members_import._CopyWriter, "create", spy)
+    monkeypatch.setattr(members_import._CopyWriter, "copy", spy)
     return seen
 
 
 def _writer_threads():
     return [t for t in threading.enumerate() if t.name == "dangjian-import-writer"]
+
+
+def test_the_lookup_array_literal_round_trips(db):
+    texts = ["110105194912310021", "a1", 'x"y', "b\\c", "d,e", "{f}", " g ", "NULL", "null", "", "中文", "\t"]
+    with connection.cursor() as cur:
+        cur.execute("SELECT %s::varchar[]", [members_import._array_literal(texts)])
+        assert cur.fetchone()[0] == texts
 
 
 def test_a_file_of_many_chunks_is_written_by_the_writer_thread_in_one_transaction(cast, tmp_path, chunk_of_two,
@@ -82,16 +89,16 @@ def test_an_invalid_row_after_chunks_were_written_rolls_them_back(cast, tmp_path
 
 
 def test_a_failed_write_rolls_back_and_says_to_import_again(cast, tmp_path, chunk_of_two, monkeypatch):
-    create = members_import._CopyWriter.create
+    copy = members_import._CopyWriter.copy
     calls = []
 
-    def fail_on_the_second_chunk(self, creates):
+    def fail_on_the_second_chunk(self, *texts):
         calls.append(1)
         if len(calls) == 2:  # as when someone registers one of these people while the import runs
             raise IntegrityError("duplicate key value violates unique constraint \"member_active_id_unique\"")
-        return create(self, creates)
+        return copy(self, *texts)
 
-    monkeypatch.setattr(members_import._CopyWriter, "create", fail_on_the_second_chunk)
+    monkeypatch.setattr(members_import._CopyWriter, "copy", fail_on_the_second_chunk)
     rows = [member_row(f"党员{i}", seq=401 + 2 * i) for i in range(9)]  # five chunks: the check goes on after
     status, out = run("import_members", str(write_csv(tmp_path / "f.csv", rows)))
     assert status == 1 and out["errors"][0]["message"] == members_import.MESSAGE_CONFLICT
