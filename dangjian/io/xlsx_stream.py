@@ -6,7 +6,8 @@ parts, so this reader streams the first visible worksheet's XML with `iterparse`
 shared-string table (what Excel stores each distinct text in once) and the cell formats. The cells come
 out as calamine gives them, so the rest of the import does not know which reader ran: text as str, numbers
 as float, booleans as bool, a number formatted as a date as a date (a datetime when it has a time of
-day), an empty cell as "".
+day), an empty cell as "". Both dialects of the format are read: Transitional (what Excel and WPS save by
+default) and Strict (Excel's "Strict Open XML" Save As), told apart by the workbook's namespace.
 
 `rows(path)` yields (row number as Excel shows it, cells from column A).
 """
@@ -20,10 +21,13 @@ import zipfile
 from collections.abc import Iterator
 from xml.etree.ElementTree import iterparse
 
+# The two dialects of the format (ECMA-376 Part 1): Transitional, what Excel and WPS save by default, and
+# Strict ("Strict Open XML 电子表格" in Excel's Save As), the same parts under other namespace names.
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_ROW, _C, _V, _IS, _T, _SI, _R = (NS + t for t in ("row", "c", "v", "is", "t", "si", "r"))
+STRICT_NS = "{http://purl.oclc.org/ooxml/spreadsheetml/main}"
+STRICT_REL_NS = "{http://purl.oclc.org/ooxml/officeDocument/relationships}"
+PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"  # the same in both
 _EPOCH_1900 = dt.datetime(1899, 12, 30)
 _EPOCH_1904 = dt.datetime(1904, 1, 1)
 # Built-in number formats that show a date or a time (ECMA-376 §18.8.30, plus the East Asian ids 27–36 and
@@ -37,23 +41,44 @@ class XlsxError(ValueError):
     """Not a readable .xlsx (the caller turns it into the Chinese message)."""
 
 
+class _Tags:
+    """The element names of one file's dialect."""
+
+    def __init__(self, ns: str):
+        self.ns = ns
+        self.row, self.c, self.v, self.inline, self.t, self.si, self.run = (
+            ns + t for t in ("row", "c", "v", "is", "t", "si", "r"))
+
+
+_TAGS = {ns: _Tags(ns) for ns in (NS, STRICT_NS)}
+
+
 def is_date_format(code: str) -> bool:
     """Whether a custom number format shows a date or a time: a d, m, y, h or s outside quoted text,
     escapes and bracketed sections ("General" and "0.00" do not)."""
     return any(ch in "dmyhsDMYHS" for ch in _NOT_TOKENS.sub("", code))
 
 
-def _first_visible_sheet(z: zipfile.ZipFile) -> tuple[str, bool]:
-    """(the zip path of the first visible worksheet, whether the workbook counts dates from 1904)."""
+def _first_visible_sheet(z: zipfile.ZipFile) -> tuple[str, bool, _Tags]:
+    """(the zip path of the first visible worksheet, whether the workbook counts dates from 1904, the
+    element names of the file's dialect)."""
     wb_path = "xl/workbook.xml"
     rels_path = "xl/_rels/workbook.xml.rels"
     with z.open(wb_path) as f:
-        sheets, date1904 = [], False
-        for _, el in iterparse(f):
-            if el.tag == NS + "workbookPr":
+        sheets, date1904, tags = [], False, None
+        for event, el in iterparse(f, events=("start", "end")):
+            if tags is None:  # the root element, <workbook>, names the dialect
+                ns = el.tag[:el.tag.find("}") + 1]
+                tags = _TAGS.get(ns)
+                if tags is None:
+                    raise XlsxError(f"unknown workbook namespace {ns!r}")
+                rel_ns = STRICT_REL_NS if ns == STRICT_NS else REL_NS
+            if event != "end":
+                continue
+            if el.tag == tags.ns + "workbookPr":
                 date1904 = el.get("date1904") in ("1", "true")
-            elif el.tag == NS + "sheet":
-                sheets.append((el.get(REL_NS + "id"), el.get("state", "visible")))
+            elif el.tag == tags.ns + "sheet":
+                sheets.append((el.get(rel_ns + "id"), el.get("state", "visible")))
     targets = {}
     with z.open(rels_path) as f:
         for _, el in iterparse(f):
@@ -66,14 +91,14 @@ def _first_visible_sheet(z: zipfile.ZipFile) -> tuple[str, bool]:
     if target is None:
         raise XlsxError("worksheet not found")
     path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-    return path, date1904
+    return path, date1904, tags
 
 
-def _text_of(box) -> str:
+def _text_of(box, tags: _Tags) -> str:
     """The text of a shared string (<si>) or an inline one (<is>): plain <t>…</t>, or rich-text runs
     <r><t>…</t></r>… (a phonetic guide, <rPh>, is not part of the text)."""
-    t = box.findtext(_T)
-    return t if t is not None else "".join(run.findtext(_T) or "" for run in box.findall(_R))
+    t = box.findtext(tags.t)
+    return t if t is not None else "".join(run.findtext(tags.t) or "" for run in box.findall(tags.run))
 
 
 def sheet_bytes(path) -> int:
@@ -86,7 +111,7 @@ def sheet_bytes(path) -> int:
         return 0
 
 
-def _shared_strings(z: zipfile.ZipFile) -> list[str]:
+def _shared_strings(z: zipfile.ZipFile, tags: _Tags) -> list[str]:
     try:
         f = z.open("xl/sharedStrings.xml")
     except KeyError:
@@ -94,13 +119,13 @@ def _shared_strings(z: zipfile.ZipFile) -> list[str]:
     out = []
     with f:
         for _, el in iterparse(f):
-            if el.tag == _SI:
-                out.append(_text_of(el))
+            if el.tag == tags.si:
+                out.append(_text_of(el, tags))
                 el.clear()
     return out
 
 
-def _date_styles(z: zipfile.ZipFile) -> list[bool]:
+def _date_styles(z: zipfile.ZipFile, tags: _Tags) -> list[bool]:
     """For each cell format (the c element's s index): does it show a date."""
     try:
         f = z.open("xl/styles.xml")
@@ -109,13 +134,14 @@ def _date_styles(z: zipfile.ZipFile) -> list[bool]:
     custom: dict[int, str] = {}
     out: list[bool] = []
     in_xfs = False
+    ns = tags.ns
     with f:
         for event, el in iterparse(f, events=("start", "end")):
-            if el.tag == NS + "cellXfs":
+            if el.tag == ns + "cellXfs":
                 in_xfs = event == "start"
-            elif event == "end" and el.tag == NS + "numFmt":
+            elif event == "end" and el.tag == ns + "numFmt":
                 custom[int(el.get("numFmtId", "0"))] = el.get("formatCode", "")
-            elif event == "end" and el.tag == NS + "xf" and in_xfs:
+            elif event == "end" and el.tag == ns + "xf" and in_xfs:
                 fid = int(el.get("numFmtId", "0"))
                 out.append(fid in _DATE_FORMAT_IDS or (fid in custom and is_date_format(custom[fid])))
     return out
@@ -138,17 +164,18 @@ def rows(path) -> Iterator[tuple[int, list]]:
         raise XlsxError(str(e)) from None
     with z:
         try:
-            sheet, date1904 = _first_visible_sheet(z)
-            strings = _shared_strings(z)
-            dates = _date_styles(z)
+            sheet, date1904, tags = _first_visible_sheet(z)
+            strings = _shared_strings(z, tags)
+            dates = _date_styles(z, tags)
             f = z.open(sheet)
         except KeyError as e:
             raise XlsxError(f"missing part {e}") from None
         epoch = _EPOCH_1904 if date1904 else _EPOCH_1900
         last = 0
+        row_tag, cell_tag, value_tag, inline_tag = tags.row, tags.c, tags.v, tags.inline
         with f:
             for _, el in iterparse(f):
-                if el.tag != _ROW:
+                if el.tag != row_tag:
                     continue
                 r = el.get("r")
                 number = int(r) if r else last + 1
@@ -157,7 +184,7 @@ def rows(path) -> Iterator[tuple[int, list]]:
                 last = number
                 cells: list = []
                 for c in el:
-                    if c.tag != _C:
+                    if c.tag != cell_tag:
                         continue
                     ref = c.get("r")
                     n = len(cells)
@@ -167,10 +194,10 @@ def rows(path) -> Iterator[tuple[int, list]]:
                             cells.extend([""] * (at - len(cells)))
                     kind = c.get("t", "n")
                     if kind == "inlineStr":
-                        box = c.find(_IS)
-                        value = "" if box is None else _text_of(box)
+                        box = c.find(inline_tag)
+                        value = "" if box is None else _text_of(box, tags)
                     else:
-                        v = c.findtext(_V)
+                        v = c.findtext(value_tag)
                         if v is None:
                             value = ""
                         elif kind == "s":

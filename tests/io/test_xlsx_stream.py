@@ -12,7 +12,7 @@ from python_calamine import CalamineWorkbook
 from dangjian.io import readers
 from dangjian.io.members_import import import_members
 from dangjian.io.readers import ReadError, read_table
-from dangjian.io.xlsx_stream import is_date_format, rows, sheet_bytes
+from dangjian.io.xlsx_stream import XlsxError, is_date_format, rows, sheet_bytes
 from tests.io.helpers import member_row, write_xlsx
 
 
@@ -78,6 +78,50 @@ def test_the_cells_are_calamines(tmp_path, options):
     assert streamed[3][1][2:] == [dt.date(2001, 2, 3), "", 13800001234.0, 2.0, dt.datetime(2020, 1, 5, 9, 30)]
 
 
+_TO_STRICT = {
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main": "http://purl.oclc.org/ooxml/spreadsheetml/main",
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships":
+        "http://purl.oclc.org/ooxml/officeDocument/relationships",
+}
+
+
+def _as_strict(path, out):
+    """The same workbook in the Strict dialect (Excel's "Strict Open XML 电子表格"): every part's
+    spreadsheet and relationship namespaces renamed, as Excel writes them."""
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.endswith((".xml", ".rels")):
+                text = data.decode()
+                for transitional, strict in _TO_STRICT.items():
+                    text = text.replace(transitional, strict)
+                data = text.encode()
+            dst.writestr(info, data)
+    return out
+
+
+@pytest.mark.parametrize("options", [{}, {"constant_memory": True}, {"date_1904": True}],
+                         ids=["shared strings", "inline strings", "1904 dates"])
+def test_a_strict_workbook_reads_as_its_transitional_twin(tmp_path, options):
+    path = _workbook(tmp_path / "a.xlsx", options, hidden_first=True)
+    strict = _as_strict(path, tmp_path / "s.xlsx")
+    with zipfile.ZipFile(strict) as z:
+        assert b"purl.oclc.org" in z.read("xl/workbook.xml") and b"openxmlformats.org/spreadsheetml" not in z.read(
+            "xl/worksheets/sheet2.xml")
+    assert _trimmed(rows(strict)) == _trimmed(rows(path)) == _trimmed(_calamine(strict))
+    assert sheet_bytes(strict) > 0
+
+
+def test_a_workbook_of_another_namespace_is_refused(tmp_path):
+    path = _workbook(tmp_path / "a.xlsx")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp_path / "x.xlsx", "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            dst.writestr(info, data.replace(b"schemas.openxmlformats.org/spreadsheetml/2006/main", b"example.com/x"))
+    with pytest.raises(XlsxError, match="namespace"):
+        list(rows(tmp_path / "x.xlsx"))
+
+
 def test_the_first_visible_sheet_is_read(tmp_path):
     path = _workbook(tmp_path / "h.xlsx", hidden_first=True)
     assert _trimmed(rows(path)) == _trimmed(_calamine(path))
@@ -117,6 +161,8 @@ def test_an_import_reads_a_streamed_file_as_it_reads_a_small_one(cast, tmp_path,
     streamed = import_members(path, dry_run=True)
     assert streamed.counts() == whole.counts() == {"created": 2, "updated": 0, "unchanged": 0}
     assert streamed.errors == whole.errors and [e["row"] for e in streamed.errors] == [3]
+    strict = import_members(_as_strict(path, tmp_path / "s.xlsx"), dry_run=True)  # streamed too
+    assert strict.counts() == whole.counts() and strict.errors == whole.errors
 
 
 def test_a_broken_large_file_says_so_in_chinese(tmp_path, monkeypatch):
