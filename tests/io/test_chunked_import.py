@@ -172,3 +172,50 @@ def test_a_unique_violation_at_the_write_is_the_conflict_message(cast, tmp_path,
     status, out = run("import_members", str(write_csv(tmp_path / "u.csv", rows)))
     assert status == 1 and out["errors"][0]["message"] == members_import.MESSAGE_CONFLICT
     assert Member.objects.count() == 4 and not Event.objects.filter(verb="member.import").exists()
+
+
+@pytest.mark.parametrize("who", [None, "secretary1"])
+def test_the_new_member_fast_lane_decides_as_the_full_row_check(cast, tmp_path, chunk_of_two, monkeypatch, who):
+    """`_Checker.new_member` takes the common new member without `row`; with it turned off every row goes
+    through `row`, and the outcome of every row, every message and every member to write are the same."""
+    rows = [
+        member_row("甲", seq=101),                                  # new
+        member_row("乙", seq=103, org="NOPE"),                      # unknown org
+        member_row("丙", seq=105, org="CA1"),                       # not a branch
+        member_row("丁", seq=107, joined="2000-01-01"),             # joined before 18
+        member_row("戊", seq=109, gender="女"),                      # sex against the ID
+        member_row("己", seq=101),                                  # ID of row 2
+        member_row("庚", seq=111, category="预备党员"),               # probationary with a 转正日期
+        member_row("辛", seq=113, birth_cell="", gender=""),        # birth date and sex from the ID
+        member_row("壬", seq=115, joined="43282"),                  # a date the fast parse leaves to the form
+        member_row("癸", seq=117, org="CA1B2", confirmed=""),       # another branch, no 转正日期 (full member)
+        existing_row(cast.m1),                                      # unchanged member
+        existing_row(cast.m1, job="村医"),                           # the same ID again
+        existing_row(cast.m3, org="CA1B1"),                         # a member of another branch
+        existing_row(cast.m2, job="会计"),                           # probationary in the registry, full here
+        member_row("子", seq=119, education="幼儿园"),                # unknown education
+        member_row("丑", seq=121),                                  # new, after all the errors
+    ]
+    path = write_csv(tmp_path / "f.csv", rows)
+    user = getattr(cast, who) if who else None
+
+    def check():
+        result = members_import.ImportResult(kind="members", file_name="f.csv", keep_rows=True)
+        spooled = []
+
+        class Recording(members_import.Spool):
+            def put(self, creates, updates):
+                spooled.append((creates, updates))
+
+        with Recording() as spool:
+            members_import.check_members(path, result, spool, user=user)
+            return result, spooled, dict(spool.direct), spool.paths, (spool.lo, spool.hi)
+
+    fast = check()
+    monkeypatch.setattr(members_import._Checker, "new_member", lambda *a: False)
+    slow = check()
+    assert fast[0].errors == slow[0].errors and fast[0].rows == slow[0].rows
+    assert fast[0].counts() == slow[0].counts()
+    assert fast[1:] == slow[1:]
+    assert {e["row"] for e in fast[0].errors} >= {3, 4, 5, 6, 7, 8, 10, 13, 14, 16}
+    assert fast[0].counts()["created"] == 3 + (user is None)  # 癸 too when the user may import into CA1B2
