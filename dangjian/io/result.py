@@ -21,7 +21,20 @@ class RowOutcome:
 
     def as_list(self) -> list:
         """Compact form kept in ImportJob.rows for the preview page."""
-        return [self.row, self.kind, self.label, self.changes, [e["column"] + "：" + e["message"] for e in self.errors]]
+        return [self.row, self.kind, self.label, self.changes, [note(e) for e in self.errors]]
+
+
+# Cells the preview does not repeat: the row's label shows the ID number masked already.
+_NOT_QUOTED = {"公民身份号码", "联系电话"}
+
+
+def note(error: dict) -> str:
+    """One error as the preview says it: the column, the cell as written when the message does not
+    already quote it (入党日期（2030-01-01）：入党日期不能晚于今天), and the message."""
+    column, value, message = error["column"], error.get("value", ""), error["message"]
+    if value and column not in _NOT_QUOTED and value not in message:
+        column = f"{column}（{value[:30]}{'…' if len(value) > 30 else ''}）"
+    return f"{column}：{message}" if column else message
 
 
 @dataclass

@@ -20,6 +20,21 @@ def upload(client, path, kind="members", **extra):
         return client.post(f"/io/{kind}/upload/", {"file": fh, **extra})
 
 
+def test_the_preview_quotes_the_bad_cell_but_not_an_id_number(cast, client, tmp_path):
+    login(client, cast.secretary1)
+    bad_id = ident(seq=53)[:17] + ("0" if ident(seq=53)[17] != "0" else "1")  # wrong check digit
+    rows = [member_row("甲", seq=51, joined="2030-01-01", confirmed=""),
+            [*member_row("乙", seq=53)[:3], bad_id, *member_row("乙", seq=53)[4:]],
+            member_row("丙", seq=55, education="幼儿园"),
+            member_row("丁", seq=57, org="NOPE")]
+    upload(client, write_csv(tmp_path / "e.csv", rows))
+    page = client.get(f"/io/jobs/{ImportJob.objects.get().pk}/").content.decode()
+    assert "入党日期（2030-01-01）：入党日期不能晚于今天" in page
+    assert "学历（幼儿园）：无法识别的学历" in page
+    assert "所在党组织编码：党组织编码“NOPE”不存在" in page  # the message quotes it already
+    assert bad_id not in page and "公民身份号码：" in page
+
+
 def test_secretary_previews_then_confirms(cast, client, tmp_path):
     login(client, cast.secretary1)
     rows = [member_row("新党员", seq=51),
