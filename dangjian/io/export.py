@@ -1,6 +1,9 @@
 """Member export: the import template's columns and Chinese headers, so an export can be edited and
 imported again. Rows stream from the database (`.iterator(chunk_size=…)` over value tuples) into
 xlsxwriter's constant-memory mode or a CSV writer: memory stays flat for a million members.
+
+The other member lists (流动党员, 失联党员) export the same columns for each member, followed by the list's
+own columns (`Ledger`): the import ignores columns it does not know, so these files import again too.
 """
 
 from __future__ import annotations
@@ -45,16 +48,51 @@ def rows_of(qs, *, full: Callable[[str], bool]) -> Iterable[list]:
                job, phone if show else idcard.mask_phone(phone), code]
 
 
-def write_xlsx(path, rows: Iterable[list]) -> int:
+WIDTHS = [10, 6, 8, 22, 12, 10, 10, 12, 12, 16, 14, 16]
+
+
+def template_cells(m, show: bool) -> list:
+    """The template's cells of one member instance (its `org` loaded), as `rows_of` gives them."""
+    return [m.name, _GENDER.get(m.gender, m.gender), m.ethnicity, m.id_number if show else idcard.mask(m.id_number),
+            m.birth_date, _EDUCATION.get(m.education, m.education), _CATEGORY.get(m.category, m.category),
+            m.joined_on, m.confirmed_on, m.job, m.phone if show else idcard.mask_phone(m.phone), m.org.code]
+
+
+class Ledger:
+    """A member list's export: the template's columns of each row's member, then the list's own columns.
+    `member_of(row)` is the row's member; `extra` is [(header, width, cell(row, show))], `show` saying
+    whether the member's numbers may be shown in full."""
+
+    def __init__(self, sheet: str, extra: list[tuple[str, int, Callable]], member_of: Callable = lambda row: row):
+        self.sheet, self.extra, self.member_of = sheet, extra, member_of
+        self.headers = HEADERS + [h for h, _w, _c in extra]
+        self.widths = WIDTHS + [w for _h, w, _c in extra]
+
+    def rows(self, qs, *, full: Callable[[str], bool]) -> Iterable[list]:
+        for row in qs.iterator(chunk_size=CHUNK):
+            m = self.member_of(row)
+            show = full(m.org_path)
+            yield template_cells(m, show) + [cell(row, show) for _h, _w, cell in self.extra]
+
+    def export_to_path(self, qs, path, *, full: Callable[[str], bool]) -> int:
+        fmt = format_for(str(path))
+        rows = self.rows(qs, full=full)
+        if fmt == "xlsx":
+            return write_xlsx(path, rows, headers=self.headers, widths=self.widths, sheet=self.sheet)
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            return write_csv(f, rows, headers=self.headers)
+
+
+def write_xlsx(path, rows: Iterable[list], *, headers: list[str] = HEADERS, widths: list[int] = WIDTHS,
+               sheet: str = "党员名册") -> int:
     # constant_memory: each row is flushed to a temporary file as soon as the next one starts.
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
-    ws = wb.add_worksheet("党员名册")
+    ws = wb.add_worksheet(sheet)
     head = wb.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1})
     date = wb.add_format({"num_format": "yyyy-mm-dd"})
-    widths = [10, 6, 8, 22, 12, 10, 10, 12, 12, 16, 14, 16]
     for i, w in enumerate(widths):
-        ws.set_column(i, i, w, date if HEADERS[i].endswith("日期") else None)
-    ws.write_row(0, 0, HEADERS, head)
+        ws.set_column(i, i, w, date if headers[i].endswith("日期") else None)
+    ws.write_row(0, 0, headers, head)
     ws.freeze_panes(1, 0)
     n = 0
     for n, row in enumerate(rows, start=1):
@@ -69,11 +107,11 @@ def write_xlsx(path, rows: Iterable[list]) -> int:
     return n
 
 
-def write_csv(stream, rows: Iterable[list]) -> int:
+def write_csv(stream, rows: Iterable[list], *, headers: list[str] = HEADERS) -> int:
     """UTF-8 with BOM, so that Excel on Windows opens it with the right encoding."""
     stream.write("\ufeff")
     w = csv.writer(stream)
-    w.writerow(HEADERS)
+    w.writerow(headers)
     n = 0
     for n, row in enumerate(rows, start=1):
         w.writerow(["" if v is None else (v.isoformat() if isinstance(v, dt.date) else v) for v in row])

@@ -12,4 +12,5 @@ urlpatterns = [
     path("jobs/<int:pk>/result.xlsx", views.job_result, name="result"),
     path("template/<str:kind>.xlsx", views.template, name="template"),
     path("members/export/", views.export_members, name="export_members"),
+    path("members/export/<str:name>/", views.export_list, name="export_list"),
 ]

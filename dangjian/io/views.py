@@ -18,10 +18,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core import audit
 from dangjian.core.scope import scope_for
+from dangjian.members import queries
 from dangjian.members.queries import FILTER_PARAMS, FilterError, member_list, parse_filter
 from dangjian.orgs.models import Org
 
-from . import actions, results
+from . import actions, ledgers, results
 from . import export as exporter
 from .download import XLSX, attachment, temp_file_response
 from .models import ImportJob
@@ -181,6 +182,15 @@ def export_response(request, params, *, source: str) -> FileResponse:
     except FilterError as e:
         raise ExportError(str(e)) from None
     qs = member_list(request.user, f)
+    used = {k: params.get(k) for k in FILTER_PARAMS if params.get(k)}
+    name = f"{f.org.name if f.org else '党员'}名册{timezone.localdate():%Y%m%d}"
+    return _export(request, lambda path, full: exporter.export_to_path(qs, path, full=full), fmt=fmt, name=name,
+                   org=f.org, detail={"source": source, "filter": used})
+
+
+def _export(request, write, *, fmt: str, name: str, org: Org | None, detail: dict) -> FileResponse:
+    """`write(path, full)` fills the file; ID and phone numbers are shown in full only where `full(org_path)`
+    (the user's view_sensitive scope); the export is logged with its rows and how many were masked."""
     scope = scope_for(request.user)
     shown = {"full": 0, "masked": 0}
 
@@ -189,15 +199,41 @@ def export_response(request, params, *, source: str) -> FileResponse:
         shown["full" if ok else "masked"] += 1
         return ok
 
-    name = f"{f.org.name if f.org else '党员'}名册{timezone.localdate():%Y%m%d}.{fmt}"
-    response, rows = temp_file_response(lambda path: exporter.export_to_path(qs, path, full=full), suffix=f".{fmt}",
-                                        prefix="export-", name=name,
+    response, rows = temp_file_response(lambda path: write(path, full), suffix=f".{fmt}", prefix="export-",
+                                        name=f"{name}.{fmt}",
                                         content_type=XLSX if fmt == "xlsx" else "text/csv; charset=utf-8")
-    used = {k: params.get(k) for k in FILTER_PARAMS if params.get(k)}
-    audit.record("member.export", actor=request.user, org_path=f.org.path if f.org else "", detail={
-        "source": source, "filter": used, "rows": rows, "format": fmt, "full_numbers": shown["full"],
-        "masked": shown["masked"]})
+    audit.record("member.export", actor=request.user, org_path=org.path if org else "", detail={
+        **detail, "rows": rows, "format": fmt, "full_numbers": shown["full"], "masked": shown["masked"]})
     return response
+
+
+# The member lists besides the roster: (the page's tabs, the export's columns, the file's title).
+LIST_EXPORTS = {
+    "mobile": (queries.mobile_tabs, ledgers.MOBILE, "流动党员"),
+    "lost": (queries.lost_contact_tabs, ledgers.LOST_CONTACT, "失联党员"),
+}
+
+
+@login_required
+@require_GET
+def export_list(request, name: str):
+    """The 流动党员 or 失联党员 page's current tab (`?tab=`, `?org=`) as a file: exactly the rows the page lists
+    for this user, each member's template columns and then the list's own."""
+    if name not in LIST_EXPORTS:
+        raise Http404
+    tabs_of, ledger, title = LIST_EXPORTS[name]
+    scope = scope_for(request.user)
+    if not (scope.everything or scope.prefixes("view")):
+        raise Http404  # as the lists themselves: nothing to see for a plain member
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in exporter.FORMATS:
+        return HttpResponseBadRequest("导出格式应为 xlsx 或 csv")
+    org = queries.scoped_org(request.user, request.GET.get("org", ""))
+    tabs = tabs_of(request.user, timezone.localdate(), org=org)
+    key, label, qs = next((t for t in tabs if t[0] == request.GET.get("tab")), tabs[0])
+    file_name = f"{org.name if org else ''}{title}（{label}）{timezone.localdate():%Y%m%d}"
+    return _export(request, lambda path, full: ledger.export_to_path(qs, path, full=full), fmt=fmt, name=file_name,
+                   org=org, detail={"source": "web", "list": f"{name}:{key}", "filter": {"org": org.code} if org else {}})
 
 
 @login_required

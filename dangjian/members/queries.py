@@ -206,6 +206,14 @@ def mobile_list(user, *, org: Org | None = None, current: bool = True) -> QueryS
     return qs.select_related("member", "member__org", "receiving_org").order_by("since", "id")
 
 
+def mobile_tabs(user, today: dt.date, *, org: Org | None = None) -> list[tuple[str, str, QuerySet]]:
+    """The tabs of the 流动党员 page, (key, label, records): what the page lists and its export exports."""
+    return [("current", "在外流动", mobile_list(user, org=org)),
+            ("transfer", "应转移组织关系", transfer_due(user, today, org=org)),
+            ("ended", "已返回", mobile_list(user, org=org, current=False).filter(ended_on__isnull=False)
+             .order_by("-ended_on", "-id"))]
+
+
 def transfer_due_cutoff(today: dt.date) -> dt.date:
     return add_months(today, -int(mrules.TRANSFER_AFTER_AWAY_MONTHS.value))
 
@@ -251,6 +259,13 @@ def lost_contact_flagged(user, *, org: Org | None = None) -> QuerySet:
     return (qs.annotate(last_contacted_on=Subquery(latest.values("contacted_on")[:1]),
                         last_outcome=Subquery(latest.values("outcome")[:1]))
             .select_related("org").order_by("lost_contact_on", "id"))
+
+
+def lost_contact_tabs(user, today: dt.date, *, org: Org | None = None) -> list[tuple[str, str, QuerySet]]:
+    """The tabs of the 失联党员 page, (key, label, members): what the page lists and its export exports."""
+    return [("candidates", "疑似失联", lost_contact_candidates(user, today, org=org)),
+            ("flagged", "已标记失去联系", lost_contact_flagged(user, org=org)),
+            ("removal", "停止党籍满2年", suspended_due_for_removal(user, today, org=org))]
 
 
 def _above_branch_q(user, field: str = "member__org_path") -> Q | None:

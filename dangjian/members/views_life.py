@@ -65,10 +65,7 @@ def mobile_list(request):
     _any_scope(user)
     org = queries.scoped_org(user, request.GET.get("org", ""))
     today = timezone.localdate()
-    tabs = [("current", "在外流动", queries.mobile_list(user, org=org)),
-            ("transfer", "应转移组织关系", queries.transfer_due(user, today, org=org)),
-            ("ended", "已返回", queries.mobile_list(user, org=org, current=False).filter(ended_on__isnull=False)
-             .order_by("-ended_on", "-id"))]
+    tabs = queries.mobile_tabs(user, today, org=org)
     tab = request.GET.get("tab") if request.GET.get("tab") in {t[0] for t in tabs} else "current"
     counts = [{"key": k, "label": label, "count": qs.count()} for k, label, qs in tabs]
     page = _page(request, {k: qs for k, _l, qs in tabs}[tab])
@@ -139,9 +136,7 @@ def lost_contact(request):
     _any_scope(user)
     org = queries.scoped_org(user, request.GET.get("org", ""))
     today = timezone.localdate()
-    lists = {"candidates": queries.lost_contact_candidates(user, today, org=org),
-             "flagged": queries.lost_contact_flagged(user, org=org),
-             "removal": queries.suspended_due_for_removal(user, today, org=org)}
+    lists = {key: qs for key, _label, qs in queries.lost_contact_tabs(user, today, org=org)}
     tab = request.GET.get("tab") if request.GET.get("tab") in lists else "candidates"
     page = _page(request, lists[tab])
     scope = scope_for(user)

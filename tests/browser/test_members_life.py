@@ -4,6 +4,7 @@ and the member's status changes. Desktop and 390x844."""
 import datetime as dt
 
 from django.utils import timezone
+from python_calamine import CalamineWorkbook
 
 from dangjian.members.models import MobileMembership, StatusCase
 from dangjian.rules.base import add_months
@@ -27,6 +28,11 @@ def test_register_mobile_and_approve_suspension(page, phone, live_server, cast, 
     page.goto(f"{base}/members/mobile/?tab=transfer")
     assert "应转移组织关系" in page.locator(".card", has_text="张伟").first.inner_text()
     shot(page, "members-mobile-list-desktop")
+    with page.expect_download() as download:  # the tab's ledger, as the secretary hands it to the county
+        page.click("a:has-text('导出 Excel')")
+    assert download.value.suggested_filename.startswith("流动党员（应转移组织关系）")
+    sheet = CalamineWorkbook.from_path(download.value.path()).get_sheet_by_index(0).to_python()
+    assert sheet[1][0] == "张伟" and "广东省深圳市南山区" in sheet[1] and "西区花园社区党支部" in sheet[1]
 
     page.goto(f"{base}/members/{cast.m2.pk}/")
     page.click("a:has-text('申请党籍变更')")
