@@ -47,8 +47,10 @@ def start_import(user, kind: str, uploaded, *, default_org=None) -> ImportJob:
     if in_background(job):
         _enqueue(job, write=False)
     else:
-        tasks.finish(job, tasks.run(job, write=False), write=False)
-        job.save()
+        with transaction.atomic():  # the job and its stored rows (ImportRow needs the job's key) together
+            job.save()
+            tasks.finish(job, tasks.run(job, write=False), write=False)
+            job.save()
     return job
 
 

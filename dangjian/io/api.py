@@ -100,7 +100,7 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def get_queryset(self):
         # A job is its uploader's: nobody else's scope reaches it. `rows` (the whole preview) only on rows/.
         return (ImportJob.objects.filter(user=self.request.user).select_related("default_org")
-                .defer("rows").order_by("-created_at", "-id"))
+                .order_by("-created_at", "-id"))
 
     def get_serializer_class(self):
         return ImportJobDetailSerializer if self.action in ("retrieve", "create", "confirm") else ImportJobSerializer
@@ -147,12 +147,15 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         description="预检或导入后每一行的结果：新增、变更（列出改了哪些列）、无变化、错误。")
     @action(detail=True, methods=["get"])
     def rows(self, request, pk=None):
-        job = get_object_or_404(ImportJob.objects.only("pk", "user_id", "rows"), pk=pk, user=request.user)
+        job = get_object_or_404(ImportJob.objects.only("pk", "user_id"), pk=pk, user=request.user)
         outcome = request.query_params.get("outcome", "")
         if outcome and outcome not in KIND_LABELS:
             raise ValidationError({"outcome": ["结果应为 " + "、".join(KIND_LABELS)]})
-        rows = [r for r in job.rows if not outcome or r[1] == outcome]
-        page = self.paginator.paginate_queryset(rows, request, view=self)
+        rows = job.outcomes.order_by("id")  # file order, a page at a time (ImportRow's (job, kind, id) index)
+        if outcome:
+            rows = rows.filter(kind=outcome)
+        page = self.paginator.paginate_queryset(rows.values_list("row", "kind", "label", "changes", "errors"),
+                                                request, view=self)
         return self.get_paginated_response([{
             "row": n, "outcome": kind, "label": label,
             "changes": [{"column": c, "old": old, "new": new} for c, old, new in changes],

@@ -1,7 +1,7 @@
 """Import jobs (导入任务): an uploaded roster, its preview, and what confirming it did.
 
-The web import stores the file under MEDIA_ROOT and the preview here, so that “confirm” re-reads
-and re-validates the same file. Files with more than DANGJIAN_IMPORT_SYNC_MAX_ROWS rows are checked
+The web import stores the file under MEDIA_ROOT and the preview here (the counts and errors on the job,
+every row's outcome in `ImportRow`), so that “confirm” re-reads and re-validates the same file. Files with more than DANGJIAN_IMPORT_SYNC_MAX_ROWS rows are checked
 and written by a background task (`tasks.run_import_job`): the job is then queued/running, with
 `progress` (0–100) and `message` polled by the job page.
 """
@@ -33,7 +33,8 @@ class ImportJob(models.Model):
     status = models.CharField("状态", max_length=10, choices=Status.choices)
     counts = models.JSONField("统计", default=dict, blank=True)  # {"created", "updated", "unchanged"}
     errors = models.JSONField("错误", default=list, blank=True)  # CONTRACT's error dicts
-    rows = models.JSONField("逐行结果", default=list, blank=True)  # RowOutcome.as_list() of every row
+    # How many stored rows (ImportRow) have each outcome ({"create": n, "error": m, …}): the preview's tabs
+    outcome_counts = models.JSONField("逐行结果计数", default=dict, blank=True)
     total_rows = models.PositiveIntegerField("行数", default=0)  # data rows counted at upload (progress base)
     progress = models.PositiveSmallIntegerField("进度", default=0)  # 0–100 while queued/running
     message = models.CharField("进度说明", max_length=200, blank=True)
@@ -55,3 +56,25 @@ class ImportJob(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}导入 {self.file_name}"
+
+
+class ImportRow(models.Model):
+    """One row's outcome in a job's preview, or in its result once confirmed: what the job page and
+    `imports/{id}/rows/` page through. A table rather than a list on the job, so that a 200,000-row
+    preview is read a page at a time instead of being loaded whole on every view."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="outcomes", db_index=False)
+    row = models.PositiveIntegerField("行号")
+    kind = models.CharField("结果", max_length=10)  # result.CREATE / UPDATE / UNCHANGED / ERROR
+    label = models.CharField("对象", max_length=300, blank=True)  # name and masked ID, or org code and name
+    changes = models.JSONField("变更", default=list, blank=True)  # [[column, old, new]] of an update
+    errors = models.JSONField("错误", default=list, blank=True)  # the row's errors as the preview words them
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导入逐行结果"
+        indexes = [
+            # a page of every row in file order (rows are stored in file order, so id order is row order)
+            models.Index(fields=["job", "id"], name="importrow_job_idx"),
+            # a page of one outcome, and the per-outcome counts of the tabs
+            models.Index(fields=["job", "kind", "id"], name="importrow_job_kind_idx"),
+        ]

@@ -19,9 +19,9 @@ class RowOutcome:
     changes: list = field(default_factory=list)  # [(column, old, new)] for an update
     errors: list = field(default_factory=list)  # the row's error dicts
 
-    def as_list(self) -> list:
-        """Compact form kept in ImportJob.rows for the preview page."""
-        return [self.row, self.kind, self.label, self.changes, [note(e) for e in self.errors]]
+    def notes(self) -> list[str]:
+        """The row's errors as the preview says them (stored in ImportRow.errors)."""
+        return [note(e) for e in self.errors]
 
 
 # Cells the preview does not repeat: the row's label shows the ID number masked already.

@@ -46,7 +46,8 @@ def write(job: ImportJob, path) -> None:
     ws.set_column(3, 3, 70)
     ws.write_row(0, 0, ["行号", "结果", "党员" if job.kind == ImportJob.Kind.MEMBERS else "党组织", "说明"], head)
     ws.freeze_panes(1, 0)
-    for n, (row, kind, label, changes, errors) in enumerate(job.rows, start=1):
+    outcomes = job.outcomes.order_by("id").values_list("row", "kind", "label", "changes", "errors")
+    for n, (row, kind, label, changes, errors) in enumerate(outcomes.iterator(chunk_size=2000), start=1):
         ws.write_number(n, 0, row)
         ws.write_string(n, 1, KIND_LABELS.get(kind, kind))
         ws.write_string(n, 2, label)

@@ -9,13 +9,16 @@ every CHUNK rows in autocommit, so the job page sees it at once; the write phase
 
 from __future__ import annotations
 
+import json
 import logging
+from collections import Counter
 
+from django.db import connection
 from django.utils import timezone
 from django_tasks import task
 
 from .members_import import import_members
-from .models import ImportJob
+from .models import ImportJob, ImportRow
 from .orgs_import import import_orgs
 
 log = logging.getLogger(__name__)
@@ -37,10 +40,44 @@ def run(job: ImportJob, *, write: bool, progress=None):
                        progress=progress)
 
 
+STORE_BATCH = 2000  # ImportRow objects built and inserted at a time (memory stays flat for big previews)
+
+
 def store(job: ImportJob, result) -> None:
+    """The counts and errors on the job (the caller saves it), every row's outcome into ImportRow in file
+    order, replacing what an earlier preview of the job stored."""
     job.counts = result.counts()
     job.errors = result.errors
-    job.rows = [r.as_list() for r in result.rows]
+    job.outcome_counts = dict(Counter(r.kind for r in result.rows))
+    ImportRow.objects.filter(job=job).delete()
+    rows = result.rows
+    if connection.vendor == "postgresql":
+        _copy_rows(job, rows)
+        return
+    for i in range(0, len(rows), STORE_BATCH):
+        ImportRow.objects.bulk_create([
+            ImportRow(job=job, row=r.row, kind=r.kind, label=r.label[:300], changes=r.changes, errors=r.notes())
+            for r in rows[i:i + STORE_BATCH]])
+
+
+def _copy_rows(job: ImportJob, rows) -> None:
+    """PostgreSQL: the outcomes by one COPY in hand-made text (a 200,000-row preview in well under a second;
+    bulk_create took several)."""
+    def text(value: str) -> str:
+        return value.translate(_COPY_ESCAPES) if "\\" in value or not value.isprintable() else value
+
+    def json_text(value: list) -> str:
+        return text(json.dumps(value, ensure_ascii=False)) if value else "[]"
+
+    prefix = f"{job.pk}\t"
+    with connection.cursor() as cur, cur.cursor.copy(
+            f"COPY {ImportRow._meta.db_table} (job_id, row, kind, label, changes, errors) FROM STDIN") as copy:
+        for i in range(0, len(rows), STORE_BATCH):
+            copy.write("".join([f"{prefix}{r.row}\t{r.kind}\t{text(r.label[:300])}\t{json_text(r.changes)}\t"
+                                f"{json_text(r.notes())}\n" for r in rows[i:i + STORE_BATCH]]))
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def finish(job: ImportJob, result, *, write: bool) -> None:
@@ -89,12 +126,12 @@ def run_import_job(job_id: int, write: bool) -> str:
     except Exception as e:
         # The import's transaction rolled back; say so on the job instead of leaving it “running”.
         log.exception("import job %s failed", job.pk)
-        job.refresh_from_db(fields=["counts", "errors", "rows"])
+        job.refresh_from_db(fields=["counts", "errors", "outcome_counts"])
         job.status = ImportJob.Status.FAILED
         job.finished_at = timezone.now()
         job.message = f"导入出错（{type(e).__name__}），未写入任何数据，请重试或联系管理员"[:200]
         job.save(update_fields=["status", "finished_at", "message"])
         return job.status
     finish(job, result, write=write)
-    job.save(update_fields=["counts", "errors", "rows", "status", "progress", "message", "finished_at"])
+    job.save(update_fields=["counts", "errors", "outcome_counts", "status", "progress", "message", "finished_at"])
     return job.status

@@ -10,12 +10,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from dangjian.api.pagination import CountedPaginator
 from dangjian.core import audit
 from dangjian.core.scope import scope_for
 from dangjian.members import queries
@@ -78,7 +78,7 @@ def index(request):
     if not (can_members or can_orgs):
         raise Http404
     # `rows` holds every row's outcome (200,000 entries for a large roster): not for a list of jobs.
-    jobs = ImportJob.objects.filter(user=request.user).select_related("default_org").defer("rows")[:20]
+    jobs = ImportJob.objects.filter(user=request.user).select_related("default_org")[:20]
     return render(request, "io/index.html", {
         "can_members": can_members, "can_orgs": can_orgs, "jobs": jobs,
         "member_form": MemberUploadForm(user=request.user), "org_form": UploadForm(),
@@ -116,11 +116,16 @@ def _own_job(request, pk, qs=None) -> ImportJob:
 def job_detail(request, pk: int):
     job = _own_job(request, pk)
     show = request.GET.get("show", "")
-    rows = [r for r in job.rows if r[1] == show] if show in KIND_LABELS else job.rows
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = {k: sum(1 for r in job.rows if r[1] == k) for k in KIND_LABELS}
+    # The per-outcome counts kept with the job, then one page of rows: never the whole preview.
+    counts = {k: job.outcome_counts.get(k, 0) for k in KIND_LABELS}
+    rows = job.outcomes.order_by("id")
+    if show in KIND_LABELS:
+        rows = rows.filter(kind=show)
+    total = sum(counts.values())
+    page = CountedPaginator(rows.values_list("row", "kind", "label", "changes", "errors"), PAGE_SIZE,
+                            count=counts[show] if show in KIND_LABELS else total).get_page(request.GET.get("page"))
     return render(request, "io/job.html", {
-        "job": job, "page": page, "show": show, "counts": counts,
+        "job": job, "page": page, "show": show, "counts": counts, "total": total,
         "tabs": [(k, label, counts[k]) for k, label in KIND_LABELS.items()],
         "can_confirm": job.status == ImportJob.Status.PREVIEWED,
     })

@@ -9,8 +9,10 @@ from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from dangjian.io import columns as C
 from dangjian.io import tasks
-from dangjian.io.models import ImportJob
+from dangjian.io.models import ImportJob, ImportRow
+from dangjian.io.result import ImportResult, RowOutcome
 from dangjian.members.models import Member
 from tests.factories import make_member
 from tests.io.helpers import ident, member_row, write_csv
@@ -146,13 +148,31 @@ def test_progress_reports_every_stage(cast, tmp_path, monkeypatch):
 
 
 def test_polling_does_not_read_the_stored_preview(cast, client):
-    """The fragment is requested every second; it must not load `rows` (every row's outcome)."""
+    """The fragment is requested every second; it must not load the stored preview (its errors, its rows)."""
     job = ImportJob.objects.create(user=cast.secretary1, kind="members", file_name="big.csv", status="running",
-                                   total_rows=200_000, progress=91, message="正在写入数据库",
-                                   rows=[[n, "create", "x", [], []] for n in range(2, 2002)])
+                                   total_rows=200_000, progress=91, message="正在写入数据库")
+    ImportRow.objects.bulk_create([ImportRow(job=job, row=n, kind="create", label="x") for n in range(2, 2002)])
     client.force_login(cast.secretary1)
     with CaptureQueriesContext(connection) as ctx:
         r = client.get(f"/io/jobs/{job.pk}/progress/", HTTP_HX_REQUEST="true")
     assert r.status_code == 200 and 'aria-valuenow="91"' in r.content.decode()
-    job_queries = [q["sql"] for q in ctx.captured_queries if "io_importjob" in q["sql"]]
-    assert len(job_queries) == 1 and '"rows"' not in job_queries[0]
+    job_queries = [q["sql"] for q in ctx.captured_queries if "io_import" in q["sql"]]
+    assert len(job_queries) == 1 and '"errors"' not in job_queries[0] and "io_importrow" not in job_queries[0]
+
+
+def test_stored_outcomes_come_back_as_they_were(cast):
+    """tasks.store keeps every row's outcome in ImportRow, in file order, text as it was (on PostgreSQL by a
+    hand-written COPY: tabs, newlines and backslashes escaped), and replaces an earlier preview's."""
+    job = ImportJob.objects.create(user=cast.secretary1, kind="members", file_name="t.csv", status="previewed")
+    result = ImportResult(kind="members", file_name="t.csv")
+    odd = "王\t五\\n（1101**********0011）\n"
+    result.add(RowOutcome(row=2, kind="create", label="张三（1101**********0011）"))
+    result.add(RowOutcome(row=3, kind="update", label=odd, changes=[("工作岗位", "村\\民", "教\t师")]))
+    result.add(RowOutcome(row=4, kind="error", label="", errors=[C.error(4, "入党日期", "2030-01-01", "不能晚于今天\\")]))
+    tasks.store(job, result)
+    tasks.store(job, result)  # again: replaced, not doubled
+    assert list(job.outcomes.order_by("id").values_list("row", "kind", "label", "changes", "errors")) == [
+        (2, "create", "张三（1101**********0011）", [], []),
+        (3, "update", odd, [["工作岗位", "村\\民", "教\t师"]], []),
+        (4, "error", "", [], ["入党日期（2030-01-01）：不能晚于今天\\"]),
+    ]
