@@ -51,7 +51,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
         return job.counts or {}
 
     def get_error_count(self, job) -> int:
-        return len(job.errors)
+        return job.error_count
 
 
 class ImportJobDetailSerializer(ImportJobSerializer):
@@ -98,9 +98,10 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     filter_backends = ()
 
     def get_queryset(self):
-        # A job is its uploader's: nobody else's scope reaches it. `rows` (the whole preview) only on rows/.
-        return (ImportJob.objects.filter(user=self.request.user).select_related("default_org")
-                .order_by("-created_at", "-id"))
+        # A job is its uploader's: nobody else's scope reaches it. Every row's outcome only on rows/; the
+        # error list (one per bad cell: a whole column in the wrong format is one per row) only in the detail.
+        qs = ImportJob.objects.filter(user=self.request.user).select_related("default_org").order_by("-created_at", "-id")
+        return qs.defer("errors") if self.action == "list" else qs
 
     def get_serializer_class(self):
         return ImportJobDetailSerializer if self.action in ("retrieve", "create", "confirm") else ImportJobSerializer

@@ -33,6 +33,7 @@ class ImportJob(models.Model):
     status = models.CharField("状态", max_length=10, choices=Status.choices)
     counts = models.JSONField("统计", default=dict, blank=True)  # {"created", "updated", "unchanged"}
     errors = models.JSONField("错误", default=list, blank=True)  # CONTRACT's error dicts
+    error_count = models.PositiveIntegerField("错误数", default=0)  # len(errors), without loading them
     # How many stored rows (ImportRow) have each outcome ({"create": n, "error": m, …}): the preview's tabs
     outcome_counts = models.JSONField("逐行结果计数", default=dict, blank=True)
     total_rows = models.PositiveIntegerField("行数", default=0)  # data rows counted at upload (progress base)

@@ -48,6 +48,7 @@ def store(job: ImportJob, result) -> None:
     order, replacing what an earlier preview of the job stored."""
     job.counts = result.counts()
     job.errors = result.errors
+    job.error_count = len(result.errors)
     job.outcome_counts = dict(Counter(r.kind for r in result.rows))
     ImportRow.objects.filter(job=job).delete()
     rows = result.rows
@@ -126,12 +127,13 @@ def run_import_job(job_id: int, write: bool) -> str:
     except Exception as e:
         # The import's transaction rolled back; say so on the job instead of leaving it “running”.
         log.exception("import job %s failed", job.pk)
-        job.refresh_from_db(fields=["counts", "errors", "outcome_counts"])
+        job.refresh_from_db(fields=["counts", "errors", "error_count", "outcome_counts"])
         job.status = ImportJob.Status.FAILED
         job.finished_at = timezone.now()
         job.message = f"导入出错（{type(e).__name__}），未写入任何数据，请重试或联系管理员"[:200]
         job.save(update_fields=["status", "finished_at", "message"])
         return job.status
     finish(job, result, write=write)
-    job.save(update_fields=["counts", "errors", "outcome_counts", "status", "progress", "message", "finished_at"])
+    job.save(update_fields=["counts", "errors", "error_count", "outcome_counts", "status", "progress", "message",
+                            "finished_at"])
     return job.status

@@ -78,7 +78,7 @@ def index(request):
     if not (can_members or can_orgs):
         raise Http404
     # `rows` holds every row's outcome (200,000 entries for a large roster): not for a list of jobs.
-    jobs = ImportJob.objects.filter(user=request.user).select_related("default_org")[:20]
+    jobs = ImportJob.objects.filter(user=request.user).select_related("default_org").defer("errors")[:20]
     return render(request, "io/index.html", {
         "can_members": can_members, "can_orgs": can_orgs, "jobs": jobs,
         "member_form": MemberUploadForm(user=request.user), "org_form": UploadForm(),
@@ -114,7 +114,8 @@ def _own_job(request, pk, qs=None) -> ImportJob:
 @login_required
 @require_GET
 def job_detail(request, pk: int):
-    job = _own_job(request, pk)
+    # The error list is read only when it is shown whole (errors of the file itself, no row outcomes).
+    job = _own_job(request, pk, ImportJob.objects.select_related("default_org").defer("errors"))
     show = request.GET.get("show", "")
     # The per-outcome counts kept with the job, then one page of rows: never the whole preview.
     counts = {k: job.outcome_counts.get(k, 0) for k in KIND_LABELS}

@@ -1,11 +1,12 @@
-"""io migration 0003: the previews stored as a JSON list on the job move into ImportRow (and back)."""
+"""io migrations 0003–0004: the previews stored as a JSON list on the job move into ImportRow (and back); the
+error and outcome counts are filled in."""
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
-OLD, NEW = [("io", "0002_importjob_progress")], [("io", "0003_import_rows")]
+OLD, NEW = [("io", "0002_importjob_progress")], [("io", "0004_remove_importjob_rows")]
 
 
 def _migrate(targets):
@@ -22,7 +23,8 @@ def test_stored_previews_move_into_the_table_and_back(cast):
             [4, "error", "王五", [], ["入党日期：不能晚于今天"]]]
     job = Job.objects.create(user_id=cast.secretary1.pk, kind="members", file_name="a.csv", status="previewed",
                              rows=rows)
-    empty = Job.objects.create(user_id=cast.secretary1.pk, kind="members", file_name="b.csv", status="invalid")
+    empty = Job.objects.create(user_id=cast.secretary1.pk, kind="members", file_name="b.csv", status="invalid",
+                               errors=[{"row": 1, "column": "", "value": "b.csv", "message": "无法读取"}] * 2)
 
     apps = _migrate(NEW)
     Job, Row = apps.get_model("io", "ImportJob"), apps.get_model("io", "ImportRow")
@@ -30,6 +32,7 @@ def test_stored_previews_move_into_the_table_and_back(cast):
             ] == rows
     assert Job.objects.get(pk=job.pk).outcome_counts == {"create": 1, "update": 1, "error": 1}
     assert Job.objects.get(pk=empty.pk).outcome_counts == {} and not Row.objects.filter(job_id=empty.pk).exists()
+    assert (Job.objects.get(pk=job.pk).error_count, Job.objects.get(pk=empty.pk).error_count) == (0, 2)
 
     apps = _migrate(OLD)
     assert apps.get_model("io", "ImportJob").objects.get(pk=job.pk).rows == rows

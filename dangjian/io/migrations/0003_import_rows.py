@@ -9,6 +9,8 @@ def rows_to_table(apps, schema_editor):
     ImportRow, in file order."""
     ImportJob = apps.get_model("io", "ImportJob")
     ImportRow = apps.get_model("io", "ImportRow")
+    for job in ImportJob.objects.only("pk", "errors").iterator(chunk_size=20):
+        ImportJob.objects.filter(pk=job.pk).update(error_count=len(job.errors))
     for job in ImportJob.objects.exclude(rows=[]).only("pk", "rows").iterator(chunk_size=20):
         rows = job.rows
         counts = {}
@@ -38,6 +40,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='importjob',
+            name='error_count',
+            field=models.PositiveIntegerField(default=0, verbose_name='错误数'),
+        ),
+        migrations.AddField(
+            model_name='importjob',
             name='outcome_counts',
             field=models.JSONField(blank=True, default=dict, verbose_name='逐行结果计数'),
         ),
@@ -59,8 +66,4 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(rows_to_table, table_to_rows),
-        migrations.RemoveField(
-            model_name='importjob',
-            name='rows',
-        ),
     ]
