@@ -533,7 +533,10 @@ class _Checker:
         if connection.vendor == "postgresql":
             # One array parameter instead of thousands of IN placeholders (Django prepares each one), sent as
             # one array literal (psycopg's adaptation of a list of 5,000 strings costs more than the query).
-            sql = (f"SELECT {', '.join(_CURRENT)} FROM {Member._meta.db_table} "
+            # updated_at comes as text: it only goes back to the database (the write's changed-meanwhile guard),
+            # and psycopg's timestamptz parsing was a fifth of the lookup of a file of known members.
+            sql = (f"SELECT {', '.join('updated_at::text' if c == 'updated_at' else c for c in _CURRENT)} "
+                   f"FROM {Member._meta.db_table} "
                    "WHERE id_number = ANY(%s::varchar[]) AND status = %s")
             with connection.cursor() as cur:
                 for i in range(0, len(numbers), CHUNK):
@@ -587,36 +590,36 @@ class _Checker:
         existing = self._lookup(codes, [n for d in datas if (n := d.get("id_number"))])
         creates, updates = [], []
         for i, ((number, vals), data) in enumerate(zip(kept, datas)):
-            if i in errors_of or not self.new_member(number, data, existing, creates):
+            if i in errors_of or not self.quick(number, data, existing, creates, updates):
                 self.row(number, vals, data, errors_of.get(i) or [], existing, creates, updates)
         if self.spool is not None:
             self.spool.put(creates, updates)
 
-    def new_member(self, number: int, data: dict, existing: dict, creates: list) -> bool:
-        """The common row, taken quickly: a new member whose cells all parsed, in an organization the user
-        may import into, that `_quick_valid` passes, with an ID number the file has not had yet. False
-        (nothing done) for any other row, which `row` then checks, compares and words."""
+    def quick(self, number: int, data: dict, existing: dict, creates: list, updates: list) -> bool:
+        """The common row, taken without `row`: all its cells parsed, an organization the user may import
+        into, a new member or one already registered there, valid after the merge (`_quick_valid`), an ID
+        number the file has not had yet. False (nothing done) for any other row, which `row` then checks
+        and words."""
         n = data.get("id_number")
-        if not n or n in existing:
+        if not n:
             return False
         org = self.orgs.get(data.get("org"))
         if org is None or not self.allowed[org.id]:
             return False
-        merged = {**NEW_DEFAULTS, **data}
+        current = existing.get(n)
+        if current is None:
+            merged = {**NEW_DEFAULTS, **data}
+        elif current["org_id"] != org.id:
+            return False  # registered elsewhere: `row` says so
+        else:
+            merged = {**current, **data}  # the values the member will have (extra keys are never read)
         if not _quick_valid(merged, org, self.today, self.min_age):
             return False
         key = int(merged["id_number"][:17])
         if key in self.first_row_of:
             return False
         self.first_row_of[key] = number
-        values = _values_of(merged)
-        if self.spool is not None:
-            creates.append((*values, org.id, org.path))
-            self.spool.count(org, merged["category"], +1)
-        if self.result.keep_rows:
-            self.result.add(RowOutcome(row=number, kind=CREATE, label=_label(values[0], values[3])))
-        else:
-            self.result.tick(CREATE)
+        self._take(number, merged, current, org, creates, updates)
         return True
 
     def row(self, number, vals, data, errors, existing, creates, updates) -> None:
@@ -680,9 +683,13 @@ class _Checker:
             result.add(RowOutcome(row=number, kind=ERROR, label=_label(name, data.get("id_number", "")),
                                   errors=errors))
             return
+        self._take(number, merged, current, org, creates, updates)
+
+    def _take(self, number: int, merged: dict, current: dict | None, org: Org, creates: list, updates: list) -> None:
+        """A valid row's outcome: new, unchanged, or changed (with what changed), and what the write needs."""
+        result, spool = self.result, self.spool
         values = _values_of(merged)
         keep = result.keep_rows
-        spool = self.spool
         if current is None:
             if spool is not None:
                 creates.append((*values, org.id, org.path))
@@ -946,8 +953,8 @@ class _CopyWriter:
                             f"SELECT {select} FROM {self.table} WITH NO DATA")
             else:
                 cur.execute(f"TRUNCATE {self.temp}")
-            lines = ["\t".join([str(pk), updated_at.isoformat(), *map(_text, values), *_pinyin(values[0])]) + "\n"
-                     for pk, updated_at, *values in updates]
+            lines = ["\t".join([str(pk), updated_at if type(updated_at) is str else updated_at.isoformat(),
+                                 *map(_text, values), *_pinyin(values[0])]) + "\n" for pk, updated_at, *values in updates]
             with cur.cursor.copy(f"COPY {self.temp} ({', '.join(cols)}) FROM STDIN") as copy:
                 copy.write("".join(lines))
             sets = ", ".join(f"{f} = s.{f}" for f in [*VALUE_FIELDS, "name_pinyin", "name_initials"])

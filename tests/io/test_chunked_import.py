@@ -16,6 +16,7 @@ from dangjian.io import members_import
 from dangjian.io.members_import import _quick_valid, id_birth_sex, import_members
 from dangjian.members.models import Member
 from dangjian.members.validation import validate_member
+from tests.factories import make_member
 from tests.io.helpers import existing_row, ident, import_many_chunks, member_row, run, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -175,9 +176,10 @@ def test_a_unique_violation_at_the_write_is_the_conflict_message(cast, tmp_path,
 
 
 @pytest.mark.parametrize("who", [None, "secretary1"])
-def test_the_new_member_fast_lane_decides_as_the_full_row_check(cast, tmp_path, chunk_of_two, monkeypatch, who):
-    """`_Checker.new_member` takes the common new member without `row`; with it turned off every row goes
-    through `row`, and the outcome of every row, every message and every member to write are the same."""
+def test_the_fast_lane_decides_as_the_full_row_check(cast, tmp_path, chunk_of_two, monkeypatch, who):
+    """`_Checker.quick` takes the common row (a new member, or one registered in that branch) without `row`;
+    with it turned off every row goes through `row`, and the outcome of every row, every message and every
+    member to write or change are the same."""
     rows = [
         member_row("甲", seq=101),                                  # new
         member_row("乙", seq=103, org="NOPE"),                      # unknown org
@@ -189,8 +191,9 @@ def test_the_new_member_fast_lane_decides_as_the_full_row_check(cast, tmp_path, 
         member_row("辛", seq=113, birth_cell="", gender=""),        # birth date and sex from the ID
         member_row("壬", seq=115, joined="43282"),                  # a date the fast parse leaves to the form
         member_row("癸", seq=117, org="CA1B2", confirmed=""),       # another branch, no 转正日期 (full member)
-        existing_row(cast.m1),                                      # unchanged member
+        existing_row(cast.m1, job=cast.m1.job),                     # unchanged member
         existing_row(cast.m1, job="村医"),                           # the same ID again
+        existing_row(make_member(cast.tree.b1, "周杰"), job="会计"),  # changed
         existing_row(cast.m3, org="CA1B1"),                         # a member of another branch
         existing_row(cast.m2, job="会计"),                           # probationary in the registry, full here
         member_row("子", seq=119, education="幼儿园"),                # unknown education
@@ -212,10 +215,11 @@ def test_the_new_member_fast_lane_decides_as_the_full_row_check(cast, tmp_path, 
             return result, spooled, dict(spool.direct), spool.paths, (spool.lo, spool.hi)
 
     fast = check()
-    monkeypatch.setattr(members_import._Checker, "new_member", lambda *a: False)
+    monkeypatch.setattr(members_import._Checker, "quick", lambda *a: False)
     slow = check()
     assert fast[0].errors == slow[0].errors and fast[0].rows == slow[0].rows
     assert fast[0].counts() == slow[0].counts()
     assert fast[1:] == slow[1:]
-    assert {e["row"] for e in fast[0].errors} >= {3, 4, 5, 6, 7, 8, 10, 13, 14, 16}
-    assert fast[0].counts()["created"] == 3 + (user is None)  # 癸 too when the user may import into CA1B2
+    assert {e["row"] for e in fast[0].errors} >= {3, 4, 5, 6, 7, 8, 10, 13, 15, 17}
+    assert fast[0].counts() == {"created": 3 + (user is None),  # 癸 too when the user may import into CA1B2
+                                "updated": 1, "unchanged": 1}

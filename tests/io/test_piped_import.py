@@ -108,14 +108,14 @@ def test_a_failed_write_rolls_back_and_says_to_import_again(cast, tmp_path, chun
 
 
 def test_an_error_while_checking_rolls_the_writer_back(cast, tmp_path, chunk_of_two, writes, monkeypatch):
-    new_member = members_import._Checker.new_member  # what checks a new member's row
+    quick = members_import._Checker.quick  # what checks the common row
 
     def break_on_row_six(self, number, *args):
         if number == 6:
             raise RuntimeError("disk gone")
-        return new_member(self, number, *args)
+        return quick(self, number, *args)
 
-    monkeypatch.setattr(members_import._Checker, "new_member", break_on_row_six)
+    monkeypatch.setattr(members_import._Checker, "quick", break_on_row_six)
     path = write_csv(tmp_path / "e.csv", [member_row(f"党员{i}", seq=501 + 2 * i) for i in range(7)])
     with pytest.raises(RuntimeError):
         import_members(path, keep_rows=False)
