@@ -129,7 +129,15 @@ def _read_csv(path: Path) -> Iterator[tuple[int, list]]:
 
 def count_rows(path: str | Path, name: str | None = None) -> int:
     """Rows of the file after the first (the header), to decide between a direct and a background
-    import; an unreadable file counts 0 so that the direct import reports the reason."""
+    import; an unreadable file counts 0 so that the direct import reports the reason. An .xlsx that
+    declares its used range is not read at all (`xlsx_stream.declared_rows`): counting a million-row
+    workbook by reading it took longer than a web request may."""
+    if suffix_of(name or Path(path).name) in (".xlsx", ".xlsm"):
+        from .xlsx_stream import declared_rows
+
+        declared = declared_rows(path)
+        if declared is not None:
+            return max(declared - 1, 0)
     try:
         return max(sum(1 for _ in read_table(path, name)) - 1, 0)
     except ReadError:

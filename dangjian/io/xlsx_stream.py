@@ -111,6 +111,33 @@ def sheet_bytes(path) -> int:
         return 0
 
 
+_DIMENSION = re.compile(r"[A-Z]{1,3}(\d+)$")
+
+
+def declared_rows(path) -> int | None:
+    """The last row of the first visible worksheet's used range as the file declares it (<dimension ref=
+    "A1:L198053"/>, the sheet's first element), read without reading the rows: what the upload page uses to
+    tell a large file from a small one. None when the file does not say, or says something implausible for
+    its size (a writer that always puts "A1"); the caller then counts."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            sheet, _date1904, tags = _first_visible_sheet(z)
+            size = z.getinfo(sheet).file_size
+            with z.open(sheet) as f:
+                for _event, el in iterparse(f, events=("start",)):
+                    if el.tag == tags.ns + "dimension":
+                        m = _DIMENSION.search(el.get("ref", ""))
+                        if m is None:
+                            return None
+                        last = int(m.group(1))
+                        return last if last * 10_000 >= size else None  # no row takes 10 KB of XML
+                    if el.tag == tags.ns + "sheetData":
+                        return None  # the rows begin: no dimension
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, SyntaxError, XlsxError):
+        return None
+    return None
+
+
 def _shared_strings(z: zipfile.ZipFile, tags: _Tags) -> list[str]:
     try:
         f = z.open("xl/sharedStrings.xml")

@@ -12,7 +12,7 @@ from python_calamine import CalamineWorkbook
 from dangjian.io import readers
 from dangjian.io.members_import import import_members
 from dangjian.io.readers import ReadError, read_table
-from dangjian.io.xlsx_stream import XlsxError, is_date_format, rows, sheet_bytes
+from dangjian.io.xlsx_stream import XlsxError, declared_rows, is_date_format, rows, sheet_bytes
 from tests.io.helpers import member_row, write_xlsx
 
 
@@ -191,3 +191,31 @@ def test_memory_stays_bounded(tmp_path):
         tracemalloc.stop()
     assert n == 30_000
     assert peak < xml / 4, (peak, xml)  # a sheet read whole would hold more than its XML
+
+
+def _rewrite_sheet(path, out, edit):
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            dst.writestr(info, edit(data) if info.filename == "xl/worksheets/sheet1.xml" else data)
+    return out
+
+
+def test_the_row_count_is_read_from_the_declared_range(tmp_path):
+    """The upload page counts rows to choose a direct or a background import: from <dimension>, without
+    reading the rows; when the file does not declare it, or declares "A1" for a large sheet, by reading."""
+    import re
+
+    path = tmp_path / "n.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    for r in range(1200):
+        ws.write_row(r, 0, [f"党员{r}", f"1101011990030{r:05d}", "汉族", "大学本科", "正式党员", "教师"])
+    wb.close()
+    assert declared_rows(path) == 1200 and readers.count_rows(path) == 1199
+    assert declared_rows(_as_strict(path, tmp_path / "s.xlsx")) == 1200
+    bare = _rewrite_sheet(path, tmp_path / "bare.xlsx", lambda xml: re.sub(rb"<dimension [^>]*/>", b"", xml))
+    assert declared_rows(bare) is None and readers.count_rows(bare) == 1199
+    liar = _rewrite_sheet(path, tmp_path / "liar.xlsx", lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1"', xml))
+    assert declared_rows(liar) is None and readers.count_rows(liar) == 1199
+    assert declared_rows(tmp_path / "missing.xlsx") is None
