@@ -91,3 +91,20 @@ def import_many_chunks(cast, tmp_path) -> list:
     b1 = Org.objects.get(code="CA1B1")
     assert b1.direct_full == Member.objects.filter(org=b1, category="full", status="normal").count()
     return rows
+
+
+def get_export(client, user, url):
+    """GET an export as `user`: (the response, the rows of its CSV or of its .xlsx's first sheet; None unless
+    the answer is 200)."""
+    import csv
+
+    from python_calamine import CalamineWorkbook
+
+    client.force_login(user)
+    r = client.get(url)
+    if r.status_code != 200:
+        return r, None
+    body = b"".join(r.streaming_content)
+    if "format=csv" in url:
+        return r, list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    return r, CalamineWorkbook.from_filelike(io.BytesIO(body)).get_sheet_by_index(0).to_python()

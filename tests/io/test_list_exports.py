@@ -3,33 +3,24 @@ page lists for the user, each member's template columns (so the file imports aga
 numbers masked outside the user's view_sensitive scope, every export logged."""
 
 import csv
-import io
 from urllib.parse import quote
 
 import pytest
 from django.utils import timezone
-from python_calamine import CalamineWorkbook
 
 from dangjian.core import idcard
 from dangjian.core.models import Event
 from dangjian.io.export import HEADERS
 from dangjian.members import actions, queries
 from dangjian.rules.base import add_months
-from tests.io.helpers import run
+from tests.io.helpers import get_export, run
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
 def export(client, user, path):
-    client.force_login(user)
-    r = client.get("/io/members/export/" + path)
-    if r.status_code != 200:
-        return r, None
-    body = b"".join(r.streaming_content)
-    if "format=csv" in path:
-        return r, list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    return r, CalamineWorkbook.from_filelike(io.BytesIO(body)).get_sheet_by_index(0).to_python()
+    return get_export(client, user, "/io/members/export/" + path)
 
 
 @pytest.fixture

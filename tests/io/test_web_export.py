@@ -1,27 +1,16 @@
 """/io/members/export/: exactly the member list, masked unless the user may see full numbers, logged."""
 
-import csv
-import io
-
 import pytest
 
 from dangjian.core import idcard
 from dangjian.core.models import Event
+from tests.io.helpers import get_export
 
 pytestmark = pytest.mark.django_db
 
 
 def export(client, user, query):
-    client.force_login(user)
-    r = client.get("/io/members/export/" + query)
-    if r.status_code != 200:
-        return r, None
-    body = b"".join(r.streaming_content)
-    if "format=csv" in query:
-        return r, list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    from python_calamine import CalamineWorkbook
-
-    return r, CalamineWorkbook.from_filelike(io.BytesIO(body)).get_sheet_by_index(0).to_python()
+    return get_export(client, user, "/io/members/export/" + query)
 
 
 def test_viewer_gets_masked_numbers_and_the_export_is_logged(cast, client):
