@@ -82,7 +82,8 @@ class ImportConflict(Exception):
 
 
 def import_members(path, *, file_name: str | None = None, default_org: str | None = None, user=None, by=None,
-                   dry_run: bool = False, source: str = "cli", progress=None, keep_rows: bool = True) -> ImportResult:
+                   dry_run: bool = False, source: str = "cli", progress=None, keep_rows: bool = True,
+                   sink=None) -> ImportResult:
     """Check `path` and, when every row is valid and not `dry_run`, write it.
 
     `user`: whose scope limits the rows (None = the operator at the command line: everything).
@@ -90,9 +91,10 @@ def import_members(path, *, file_name: str | None = None, default_org: str | Non
     name no organization. `progress(stage, done, total)`: called after every CHUNK rows with stage
     "check" (total None: the file is streamed) and once with "write" before the one transaction.
     `keep_rows`: keep every row's outcome in `result.rows` (the web preview); the counts and the
-    errors are always kept.
+    errors are always kept. `sink(outcomes)`: where the kept outcomes go every ImportResult.FLUSH rows
+    instead of all staying in `result.rows` (the caller flushes the last ones: `result.flush()`).
     """
-    result = ImportResult(kind="members", file_name=file_name or Path(path).name, keep_rows=keep_rows)
+    result = ImportResult(kind="members", file_name=file_name or Path(path).name, keep_rows=keep_rows, sink=sink)
     if dry_run:
         check_members(path, result, None, default_org=default_org, user=user, progress=progress)
         return result

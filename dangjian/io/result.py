@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
 KIND_LABELS = {CREATE: "新增", UPDATE: "变更", UNCHANGED: "无变化", ERROR: "错误"}
@@ -48,11 +50,24 @@ class ImportResult:
     # keeps counts (`tally`) and errors only, so its memory does not grow with the file.
     keep_rows: bool = True
     tally: Counter = field(default_factory=Counter)
+    # Where kept outcomes go every FLUSH rows (the web job: into ImportRow), so that `rows` holds only the
+    # latest ones; None keeps them all in `rows`.
+    sink: Callable[[list[RowOutcome]], None] | None = None
+
+    FLUSH: ClassVar[int] = 5000
 
     def add(self, outcome: RowOutcome) -> None:
         self.tally[outcome.kind] += 1
         if self.keep_rows:
             self.rows.append(outcome)
+            if self.sink is not None and len(self.rows) >= self.FLUSH:
+                self.flush()
+
+    def flush(self) -> None:
+        """The kept outcomes to the sink, in order."""
+        if self.sink is not None and self.rows:
+            self.sink(self.rows)
+            self.rows = []
 
     def tick(self, kind: str) -> None:
         """A row of `kind` counted without its outcome (when rows are not kept)."""

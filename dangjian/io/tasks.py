@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import Counter
 
 from django.db import connection
+from django.db.models import Count
 from django.utils import timezone
 from django_tasks import task
 
@@ -33,9 +33,13 @@ def run(job: ImportJob, *, write: bool, progress=None):
     """The importer for this job: a preview (`write=False`) or the real import, as the job's uploader."""
     user = job.user
     if job.kind == ImportJob.Kind.MEMBERS:
+        # Every row's outcome goes to ImportRow as the check goes (a chunk at a time), not held to the end:
+        # a million-row file would hold a million outcomes in the worker.
+        ImportRow.objects.filter(job=job).delete()
         return import_members(job.file.path, file_name=job.file_name,
                               default_org=job.default_org.code if job.default_org else None,
-                              user=user, by=user, dry_run=not write, source="web", progress=progress)
+                              user=user, by=user, dry_run=not write, source="web", progress=progress,
+                              sink=lambda outcomes: save_rows(job, outcomes))
     return import_orgs(job.file.path, file_name=job.file_name, user=user, by=user, dry_run=not write, source="web",
                        progress=progress)
 
@@ -44,14 +48,21 @@ STORE_BATCH = 2000  # ImportRow objects built and inserted at a time (memory sta
 
 
 def store(job: ImportJob, result) -> None:
-    """The counts and errors on the job (the caller saves it), every row's outcome into ImportRow in file
-    order, replacing what an earlier preview of the job stored."""
+    """The counts and errors on the job (the caller saves it), every row's outcome in ImportRow in file order
+    (the rest of what `run` streamed there, or all of them, replacing an earlier preview's)."""
     job.counts = result.counts()
     job.errors = result.errors
     job.error_count = len(result.errors)
-    job.outcome_counts = dict(Counter(r.kind for r in result.rows))
+    job.outcome_counts = dict(result.tally)
+    if result.sink is not None:
+        result.flush()
+        return
     ImportRow.objects.filter(job=job).delete()
-    rows = result.rows
+    save_rows(job, result.rows)
+
+
+def save_rows(job: ImportJob, rows: list) -> None:
+    """Outcomes (RowOutcome) appended to the job's ImportRow, in the order given."""
     if connection.vendor == "postgresql":
         _copy_rows(job, rows)
         return
@@ -127,11 +138,13 @@ def run_import_job(job_id: int, write: bool) -> str:
     except Exception as e:
         # The import's transaction rolled back; say so on the job instead of leaving it “running”.
         log.exception("import job %s failed", job.pk)
-        job.refresh_from_db(fields=["counts", "errors", "error_count", "outcome_counts"])
+        job.refresh_from_db(fields=["counts", "errors", "error_count"])
+        # the rows streamed before the failure, whatever an earlier preview counted
+        job.outcome_counts = dict(job.outcomes.order_by().values_list("kind").annotate(n=Count("id")))
         job.status = ImportJob.Status.FAILED
         job.finished_at = timezone.now()
         job.message = f"导入出错（{type(e).__name__}），未写入任何数据，请重试或联系管理员"[:200]
-        job.save(update_fields=["status", "finished_at", "message"])
+        job.save(update_fields=["status", "finished_at", "message", "outcome_counts"])
         return job.status
     finish(job, result, write=write)
     job.save(update_fields=["counts", "errors", "error_count", "outcome_counts", "status", "progress", "message",

@@ -176,3 +176,31 @@ def test_stored_outcomes_come_back_as_they_were(cast):
         (3, "update", odd, [["工作岗位", "村\\民", "教\t师"]], []),
         (4, "error", "", [], ["入党日期（2030-01-01）：不能晚于今天\\"]),
     ]
+
+
+def test_a_job_stores_outcomes_as_the_check_goes(cast, tmp_path, monkeypatch):
+    """tasks.run hands the outcomes to ImportRow every ImportResult.FLUSH rows instead of keeping them all (a
+    million-row file would hold a million in the worker); the job ends with every row, in file order."""
+    monkeypatch.setattr(ImportResult, "FLUSH", 2)
+    batches = []
+    save_rows = tasks.save_rows
+
+    def spy(job, outcomes):
+        batches.append([o.row for o in outcomes])
+        return save_rows(job, outcomes)
+
+    monkeypatch.setattr(tasks, "save_rows", spy)
+    rows = [member_row(f"党员{i}", seq=101 + i * 2) for i in range(4)] + [member_row("错", seq=199, org="NOPE")]
+    path = write_csv(tmp_path / "f.csv", rows)
+    with open(path, "rb") as fh:
+        job = ImportJob.objects.create(user=cast.secretary1, kind="members", file_name="f.csv", status="queued",
+                                       file=File(fh, name="f.csv"))
+    ImportRow.objects.create(job=job, row=9, kind="create", label="an earlier preview's row")
+    result = tasks.run(job, write=False)
+    assert batches == [[2, 3], [4, 5]] and len(result.rows) == 1  # row 6 waits for the end
+    tasks.finish(job, result, write=False)
+    job.save()
+    assert batches[-1] == [6]
+    assert list(job.outcomes.order_by("id").values_list("row", "kind")) == [
+        (2, "create"), (3, "create"), (4, "create"), (5, "create"), (6, "error")]
+    assert job.outcome_counts == {"create": 4, "error": 1} and job.error_count == 1
