@@ -26,7 +26,10 @@ unknown or non-branch organization, an ID repeated in the file, an ID held by an
 another organization (moving a member is a transfer, not an import), enumerated values, required cells.
 Rows on the common path are checked by `_quick_valid`, a transcription of `validate_member` that only
 says "valid" (tests keep the two in agreement); any row it does not pass goes through
-`validate_member` itself, so every message is the form's.
+`validate_member` itself, so every message is the form's. The common row as a whole (all cells parsed, a
+new member or one registered in that branch, valid, its ID not yet in the file) is taken by
+`_Checker.quick`; every other row by `_Checker.row`, which finds and words what is wrong (a test runs a
+varied file both ways and compares everything).
 """
 
 from __future__ import annotations
