@@ -10,7 +10,7 @@ from dangjian.disclosure.api import (
     ReviewViewSet,
 )
 from dangjian.dues.api import DuesBaseViewSet, DuesPaymentViewSet, DuesReportViewSet
-from dangjian.io.api import ImportJobViewSet, MemberExportView
+from dangjian.io.api import ImportJobViewSet, LostContactExportView, MemberExportView, MobileExportView
 from dangjian.members.api import MemberViewSet
 from dangjian.members.api_life import (
     DisposalCaseViewSet,
@@ -56,5 +56,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Before the router: "export" is not a member id.
     path("members/export/", MemberExportView.as_view(), name="member-export"),
+    path("mobile-members/export/", MobileExportView.as_view(), name="mobile-member-export"),
+    path("lost-contact/export/", LostContactExportView.as_view(), name="lost-contact-export"),
     path("", include(router.urls)),
 ]

@@ -201,3 +201,55 @@ class MemberExportView(APIView):
             return views.export_response(request, request.query_params, source="api")
         except views.ExportError as e:
             raise ValidationError({"detail": str(e)}) from None
+
+
+class _ListExportView(APIView):
+    """GET {list}/export/: the list's `?status=` (as in its GET) as the same file as the page's button."""
+
+    content_negotiation_class = _FileFormatNegotiation
+    name = ""
+    tabs: dict[str, str] = {}  # the API's status -> the page's tab
+
+    def get(self, request):
+        which = request.query_params.get("status", "") or next(iter(self.tabs))
+        if which not in self.tabs:
+            raise ValidationError({"status": ["状态应为 " + "、".join(self.tabs)]})
+        try:
+            return views.list_export_response(request, self.name, self.tabs[which], request.query_params,
+                                              source="api")
+        except views.ExportError as e:
+            raise ValidationError({"detail": str(e)}) from None
+
+
+_LIST_EXPORT_RESPONSES = {
+    (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
+    (200, "text/csv"): OpenApiTypes.BINARY, 400: OpenApiResponse(description="状态或格式错误")}
+
+
+@extend_schema(
+    summary="导出流动党员台账",
+    parameters=[OpenApiParameter("status", str, enum=["current", "transfer_due", "ended"], description="默认 current"),
+                OpenApiParameter("org", str, description="党组织编码：流出或流入在其下级的"),
+                OpenApiParameter("format", str, enum=["xlsx", "csv"], description="文件格式，默认 xlsx")],
+    responses=_LIST_EXPORT_RESPONSES,
+    description=("与 GET mobile-members/ 同样的范围和状态：每人先是导入模板各列（可再导入），后接外出地点、外出日期、流入地党组织等；"
+                 "不能查看完整号码的，身份证号、手机号和外出联系方式隐去中间位。每次导出都记入日志。"),
+)
+class MobileExportView(_ListExportView):
+    name = "mobile"
+    tabs = {"current": "current", "transfer_due": "transfer", "ended": "ended"}
+
+
+@extend_schema(
+    summary="导出失联党员名单",
+    parameters=[OpenApiParameter("status", str, enum=["candidates", "flagged", "removal"],
+                                 description="疑似失联（默认）、已标记失去联系、停止党籍满2年"),
+                OpenApiParameter("org", str, description="党组织编码：含全部下级"),
+                OpenApiParameter("format", str, enum=["xlsx", "csv"], description="文件格式，默认 xlsx")],
+    responses=_LIST_EXPORT_RESPONSES,
+    description=("与失联党员页面同样的范围和名单：每人先是导入模板各列（可再导入），后接所在党支部、失去联系日期、最近联系情况、"
+                 "停止党籍日期；不能查看完整号码的隐去中间位。每次导出都记入日志。"),
+)
+class LostContactExportView(_ListExportView):
+    name = "lost"
+    tabs = {"candidates": "candidates", "flagged": "flagged", "removal": "removal"}

@@ -227,19 +227,28 @@ def export_list(request, name: str):
     for this user, each member's template columns and then the list's own."""
     if name not in LIST_EXPORTS:
         raise Http404
+    try:
+        return list_export_response(request, name, request.GET.get("tab", ""), request.GET, source="web")
+    except ExportError as e:
+        return HttpResponseBadRequest(str(e))
+
+
+def list_export_response(request, name: str, tab: str, params, *, source: str) -> FileResponse:
+    """One tab of a member list (LIST_EXPORTS[name]; an unknown tab is the first) for `params`' `org` and
+    `format`, as the page lists it for this user; shared by the pages' buttons and the API."""
     tabs_of, ledger, title = LIST_EXPORTS[name]
     scope = scope_for(request.user)
     if not (scope.everything or scope.prefixes("view")):
         raise Http404  # as the lists themselves: nothing to see for a plain member
-    fmt = request.GET.get("format", "xlsx")
+    fmt = params.get("format", "xlsx")
     if fmt not in exporter.FORMATS:
-        return HttpResponseBadRequest("导出格式应为 xlsx 或 csv")
-    org = queries.scoped_org(request.user, request.GET.get("org", ""))
+        raise ExportError("导出格式应为 xlsx 或 csv")
+    org = queries.scoped_org(request.user, params.get("org", ""))
     tabs = tabs_of(request.user, timezone.localdate(), org=org)
-    key, label, qs = next((t for t in tabs if t[0] == request.GET.get("tab")), tabs[0])
+    key, label, qs = next((t for t in tabs if t[0] == tab), tabs[0])
     file_name = f"{org.name if org else ''}{title}（{label}）{timezone.localdate():%Y%m%d}"
     return _export(request, lambda path, full: ledger.export_to_path(qs, path, full=full), fmt=fmt, name=file_name,
-                   org=org, detail={"source": "web", "list": f"{name}:{key}", "filter": {"org": org.code} if org else {}})
+                   org=org, detail={"source": source, "list": f"{name}:{key}", "filter": {"org": org.code} if org else {}})
 
 
 @login_required

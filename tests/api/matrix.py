@@ -58,6 +58,7 @@ VIEW_B1 = VIEW_CA1 | {"secretary1", "member_user"}
 MANAGE_B1 = ADMINS_CA1 | {"secretary1"}
 NO_CHANGE_ORG = {"secretary1", "secretary2", "viewer", "member_user", "outsider"}
 NO_CHANGE_MEMBER = {"viewer", "member_user", "outsider"}
+LOOK_AFTER = VIEW_CA1 | {"secretary1", "secretary2"}  # a view grant somewhere (the member lists)
 
 
 def expect(ok: int, allowed: set[str], *, default: int = 404, **special: int) -> dict[str, int]:
@@ -175,6 +176,15 @@ CASES: list[Case] = [
     # The list as a file: everyone exports their own scope (a member: their own record); another org is 404.
     Case("member-export", "member-export", "get", None, every(200), query={"format": "csv"}),
     Case("member-export-org-CA1", "member-export", "get", None, expect(200, VIEW_CA1),
+         query={"format": "csv", "org": "CA1"}),
+    # The 流动党员 and 失联党员 lists as files: for those who look after members (a member has no list: 404).
+    Case("mobile-member-export", "mobile-member-export", "get", None, expect(200, LOOK_AFTER),
+         query={"format": "csv"}),
+    Case("mobile-member-export-org-CA1", "mobile-member-export", "get", None, expect(200, VIEW_CA1),
+         query={"format": "csv", "org": "CA1"}),
+    Case("lost-contact-export", "lost-contact-export", "get", None, expect(200, LOOK_AFTER),
+         query={"format": "csv", "status": "flagged"}),
+    Case("lost-contact-export-org-CA1", "lost-contact-export", "get", None, expect(200, VIEW_CA1),
          query={"format": "csv", "org": "CA1"}),
 ]
 

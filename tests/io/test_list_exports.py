@@ -96,3 +96,33 @@ def test_the_pages_offer_the_export_of_their_tab(cast, client, away):
     assert "/io/members/export/mobile/?tab=transfer&amp;format=xlsx" in page
     page = client.get("/members/lost/?tab=flagged&org=CA1B1").content.decode()
     assert "/io/members/export/lost/?tab=flagged&amp;org=CA1B1&amp;format=csv" in page
+
+
+def _api_get(user, url, **params):
+    from rest_framework.test import APIClient
+
+    c = APIClient()
+    c.force_authenticate(user)
+    r = c.get(url, params)
+    if r.status_code != 200 or params.get("format") != "csv":
+        return r, None
+    text = b"".join(r.streaming_content).decode("utf-8-sig")
+    return r, list(csv.reader(text.splitlines()))
+
+
+def test_the_api_exports_the_same_lists(cast, away):
+    """GET mobile-members/export/ and lost-contact/export/ take the list's ?status= and give the page's file."""
+    r, rows = _api_get(cast.secretary2, "/api/v1/mobile-members/export/", status="transfer_due", format="csv")
+    assert r.status_code == 200 and [row[0] for row in rows[1:]] == [cast.m1.name]
+    assert rows[1][3] == idcard.mask(cast.m1.id_number)  # the receiving side: masked
+    ev = Event.objects.get(verb="member.export")
+    assert ev.detail["source"] == "api" and ev.detail["list"] == "mobile:transfer" and ev.detail["masked"] == 1
+    actions.record_follow_up(cast.m1, contacted_on=TODAY, method="电话", outcome="unreached", by=cast.secretary1)
+    r, rows = _api_get(cast.secretary1, "/api/v1/lost-contact/export/", status="flagged", format="csv")
+    assert [row[0] for row in rows[1:]] == [cast.m1.name] and rows[1][3] == cast.m1.id_number
+    assert _api_get(cast.secretary1, "/api/v1/lost-contact/export/", status="nope")[0].status_code == 400
+    assert _api_get(cast.secretary1, "/api/v1/mobile-members/export/", format="pdf")[0].status_code == 400
+    assert _api_get(cast.secretary1, "/api/v1/mobile-members/export/", org="CB01")[0].status_code == 404
+    assert _api_get(cast.member_user, "/api/v1/lost-contact/export/")[0].status_code == 404
+    r = _api_get(cast.secretary1, "/api/v1/mobile-members/export/")[0]  # xlsx by default
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
