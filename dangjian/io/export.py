@@ -75,12 +75,7 @@ class Ledger:
             yield template_cells(m, show) + [cell(row, show) for _h, _w, cell in self.extra]
 
     def export_to_path(self, qs, path, *, full: Callable[[str], bool]) -> int:
-        fmt = format_for(str(path))
-        rows = self.rows(qs, full=full)
-        if fmt == "xlsx":
-            return write_xlsx(path, rows, headers=self.headers, widths=self.widths, sheet=self.sheet)
-        with open(path, "w", encoding="utf-8", newline="") as f:
-            return write_csv(f, rows, headers=self.headers)
+        return write_file(path, self.rows(qs, full=full), headers=self.headers, widths=self.widths, sheet=self.sheet)
 
 
 def write_xlsx(path, rows: Iterable[list], *, headers: list[str] = HEADERS, widths: list[int] = WIDTHS,
@@ -118,9 +113,14 @@ def write_csv(stream, rows: Iterable[list], *, headers: list[str] = HEADERS) -> 
     return n
 
 
-def export_to_path(qs, path, *, full: Callable[[str], bool]) -> int:
-    fmt = format_for(str(path))
-    if fmt == "xlsx":
-        return write_xlsx(path, rows_of(qs, full=full))
+def write_file(path, rows: Iterable[list], *, headers: list[str] = HEADERS, widths: list[int] = WIDTHS,
+               sheet: str = "党员名册") -> int:
+    """`rows` into `path` as .xlsx or .csv, by its extension; the number of rows written."""
+    if format_for(str(path)) == "xlsx":
+        return write_xlsx(path, rows, headers=headers, widths=widths, sheet=sheet)
     with open(path, "w", encoding="utf-8", newline="") as f:
-        return write_csv(f, rows_of(qs, full=full))
+        return write_csv(f, rows, headers=headers)
+
+
+def export_to_path(qs, path, *, full: Callable[[str], bool]) -> int:
+    return write_file(path, rows_of(qs, full=full))

@@ -195,9 +195,7 @@ class _Pipe(Spool):
         # The COPY text is finished here, primary keys and all (drawn on this thread's connection: a
         # sequence is not transactional), so that the writer only streams and its database never
         # waits for Python between two chunks.
-        fmt = self.copy_format
-        texts = fmt.texts(fmt.lines(creates), draw_ids(len(creates))) if creates else None
-        self.queue.put((texts, updates))
+        self.queue.put((self.copy_format.texts(self.copy_format.lines(creates)) if creates else None, updates))
 
     def commit(self, result: ImportResult, *, by=None, source: str = "cli") -> None:
         """Every row checked clean: the counters and the event, then the writer's commit."""
@@ -774,7 +772,7 @@ def _pinyin(name: str) -> tuple[str, str]:
 def _pinyin_text(name: str) -> str:
     """The pinyin keys of a new member's COPY line (tab first)."""
     full, initials = _pinyin(name)
-    return f"\t{_text(full)}\t{_text(initials)}"
+    return f"\t{copy_text(full)}\t{copy_text(initials)}"
 
 
 def write_members(spool: Spool, result: ImportResult, *, by=None, source: str = "cli", now=None,
@@ -840,7 +838,7 @@ class _OrmWriter:
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _text(value) -> str:
+def copy_text(value) -> str:
     """A value in COPY's text format."""
     if value is None:
         return "\\N"
@@ -877,13 +875,13 @@ class _CopyFormat:
             if f.attname in variable:
                 parts.append(f"{{{variable[f.attname]}}}")
             else:
-                parts.append(_text(constants[f.attname]).replace("{", "{{").replace("}", "}}"))
+                parts.append(copy_text(constants[f.attname]).replace("{", "{{").replace("}", "}}"))
         self.format = "\t".join(parts).format
         self.now, self.reason, self.by = now, reason, by
         self.columns = ", ".join(q(f.column) for f in fields)
         self.member_columns = self.columns + ", name_pinyin, name_initials, updated_at"
         self.hist_columns = self.columns + ", history_date, history_change_reason, history_type, history_user_id"
-        self.hist_tail = "\t".join(["", now.isoformat(), _text(reason), "+", _text(by.pk if by else None)]) + "\n"
+        self.hist_tail = "\t".join(["", now.isoformat(), copy_text(reason), "+", copy_text(by.pk if by else None)]) + "\n"
         self.member_tail = "\t" + now.isoformat() + "\n"
         self.history_select = ", ".join(f"m.{q(f.column)}" for f in fields)
 
@@ -895,15 +893,17 @@ class _CopyFormat:
             keys.append(_pinyin_text(name))
             free = name + ethnicity + job + phone  # the only cells that may need COPY escapes (rarely do)
             if "\\" in free or not free.isprintable():
-                name, ethnicity, job, phone = _text(name), _text(ethnicity), _text(job), _text(phone)
+                name, ethnicity, job, phone = copy_text(name), copy_text(ethnicity), copy_text(job), copy_text(phone)
             shared.append(fmt(name, gender, ethnicity, number, birth.isoformat(), education, category,
                               joined.isoformat(), "\\N" if confirmed is None else confirmed.isoformat(),
                               job, phone, org_id, org_path))
         return shared, keys
 
-    def texts(self, lines: tuple[list[str], list[str]], ids: list[str]) -> tuple[str, str]:
-        """The COPY text of the members table and of the history table for `lines` and their keys."""
+    def texts(self, lines: tuple[list[str], list[str]]) -> tuple[str, str]:
+        """The COPY text of the members table and of the history table for `lines`, with primary keys drawn
+        for them (`draw_ids`, on the calling thread's connection: a sequence is not transactional)."""
         shared, keys = lines
+        ids = draw_ids(len(shared))
         tail = self.member_tail
         members = "".join([f"{pk}\t{line}{key}{tail}" for pk, line, key in zip(ids, shared, keys)])
         tail = self.hist_tail
@@ -932,7 +932,7 @@ class _CopyWriter:
 
     def create(self, lines: tuple[list[str], list[str]]) -> None:
         """New members from their spooled lines (`_CopyFormat.lines`)."""
-        self.copy(*self.fmt.texts(lines, draw_ids(len(lines[0]))))
+        self.copy(*self.fmt.texts(lines))
 
     def copy(self, members_text: str, history_text: str) -> None:
         """New members and their history rows from finished COPY text (`_CopyFormat.texts`)."""
@@ -959,7 +959,7 @@ class _CopyWriter:
             else:
                 cur.execute(f"TRUNCATE {self.temp}")
             lines = ["\t".join([str(pk), updated_at if type(updated_at) is str else updated_at.isoformat(),
-                                 *map(_text, values), *_pinyin(values[0])]) + "\n" for pk, updated_at, *values in updates]
+                                 *map(copy_text, values), *_pinyin(values[0])]) + "\n" for pk, updated_at, *values in updates]
             with cur.cursor.copy(f"COPY {self.temp} ({', '.join(cols)}) FROM STDIN") as copy:
                 copy.write("".join(lines))
             sets = ", ".join(f"{f} = s.{f}" for f in [*VALUE_FIELDS, "name_pinyin", "name_initials"])

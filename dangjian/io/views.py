@@ -77,7 +77,7 @@ def index(request):
     can_members, can_orgs = _can(request.user, "change_member"), _can(request.user, "change_org")
     if not (can_members or can_orgs):
         raise Http404
-    # `rows` holds every row's outcome (200,000 entries for a large roster): not for a list of jobs.
+    # `errors` holds one entry per bad cell (200,000 for a column in a wrong format): not for a list of jobs.
     jobs = ImportJob.objects.filter(user=request.user).select_related("default_org").defer("errors")[:20]
     return render(request, "io/index.html", {
         "can_members": can_members, "can_orgs": can_orgs, "jobs": jobs,
@@ -180,9 +180,7 @@ def export_response(request, params, *, source: str) -> FileResponse:
     """Exactly the member list the user sees with these filters (`params`: the list's query string),
     with ID and phone numbers masked where the user may not see them in full; every export is logged.
     Shared by the member list's export button and GET /api/v1/members/export/."""
-    fmt = params.get("format", "xlsx")
-    if fmt not in exporter.FORMATS:
-        raise ExportError("导出格式应为 xlsx 或 csv")
+    fmt = _format_of(params)
     try:
         f = parse_filter(request.user, params)
     except FilterError as e:
@@ -192,6 +190,13 @@ def export_response(request, params, *, source: str) -> FileResponse:
     name = f"{f.org.name if f.org else '党员'}名册{timezone.localdate():%Y%m%d}"
     return _export(request, lambda path, full: exporter.export_to_path(qs, path, full=full), fmt=fmt, name=name,
                    org=f.org, detail={"source": source, "filter": used})
+
+
+def _format_of(params) -> str:
+    fmt = params.get("format", "xlsx")
+    if fmt not in exporter.FORMATS:
+        raise ExportError("导出格式应为 xlsx 或 csv")
+    return fmt
 
 
 def _export(request, write, *, fmt: str, name: str, org: Org | None, detail: dict) -> FileResponse:
@@ -240,9 +245,7 @@ def list_export_response(request, name: str, tab: str, params, *, source: str) -
     scope = scope_for(request.user)
     if not (scope.everything or scope.prefixes("view")):
         raise Http404  # as the lists themselves: nothing to see for a plain member
-    fmt = params.get("format", "xlsx")
-    if fmt not in exporter.FORMATS:
-        raise ExportError("导出格式应为 xlsx 或 csv")
+    fmt = _format_of(params)
     org = queries.scoped_org(request.user, params.get("org", ""))
     tabs = tabs_of(request.user, timezone.localdate(), org=org)
     key, label, qs = next((t for t in tabs if t[0] == tab), tabs[0])

@@ -3,7 +3,7 @@ page lists for the user, each member's template columns (so the file imports aga
 numbers masked outside the user's view_sensitive scope, every export logged."""
 
 import csv
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.utils import timezone
@@ -101,13 +101,7 @@ def test_the_pages_offer_the_export_of_their_tab(cast, client, away):
 def _api_get(user, url, **params):
     from rest_framework.test import APIClient
 
-    c = APIClient()
-    c.force_authenticate(user)
-    r = c.get(url, params)
-    if r.status_code != 200 or params.get("format") != "csv":
-        return r, None
-    text = b"".join(r.streaming_content).decode("utf-8-sig")
-    return r, list(csv.reader(text.splitlines()))
+    return get_export(APIClient(), user, f"{url}?{urlencode(params)}")
 
 
 def test_the_api_exports_the_same_lists(cast, away):
