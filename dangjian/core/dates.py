@@ -6,11 +6,30 @@ import re
 
 _SEP = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_YEAR_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+_COMPACT_YEAR_MONTH = re.compile(r"^(\d{4})(\d{2})$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 class DateError(ValueError):
     pass
+
+
+class PartialDate(DateError):
+    """A date written only to the month, as rosters often do (2003.10, 2003-10, 2003年10月, 200310): the
+    message says the day is missing; `year` and `month` let a caller check it against a full date it knows
+    (a birth month against the 公民身份号码)."""
+
+    def __init__(self, year: int, month: int):
+        super().__init__("日期只写到了月份，请写到日，如2020-01-05")
+        self.year, self.month = year, month
+
+
+def _year_month(text: str) -> tuple[int, int] | None:
+    m = _YEAR_MONTH.match(text) or _COMPACT_YEAR_MONTH.match(text)
+    if m and 1 <= int(m.group(2)) <= 12:
+        return int(m.group(1)), int(m.group(2))
+    return None
 
 
 def parse_date(value) -> dt.date | None:
@@ -22,6 +41,12 @@ def parse_date(value) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # A year or a year and month typed into a numeric cell (2003, 2003.1, 200310) would read as an Excel serial
+        # date in 1905 or after 2420, which no roster date is.
+        if 1900 <= value < 2100 or 190001 <= value < 210100:
+            if value == int(value) and (ym := _year_month(str(int(value)))):
+                raise PartialDate(*ym)
+            raise DateError(f"单元格是数字“{value:g}”，不是日期；请写到日，如2020-01-05")
         if 1 <= value < 2958466:  # Excel serial date
             return _EXCEL_EPOCH + dt.timedelta(days=int(value))
         raise DateError(f"无法识别的日期：{value}")
@@ -32,6 +57,8 @@ def parse_date(value) -> dt.date | None:
         text = text.split(" ", 1)[0]
     m = _SEP.match(text) or _COMPACT.match(text)
     if not m:
+        if ym := _year_month(text):
+            raise PartialDate(*ym)
         raise DateError(f"无法识别的日期“{text}”，请写成2020-01-05或2020年1月5日")
     try:
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))

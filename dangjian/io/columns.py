@@ -9,6 +9,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from dangjian.core.dates import DateError, parse_date
 from dangjian.members.choices import EDUCATION_SYNONYMS, ETHNICITIES, Category, Education, Gender
@@ -29,22 +30,23 @@ class Column:
 
 
 MEMBER_COLUMNS: list[Column] = [
-    Column("姓名", "name", True, max_length=50, note="党员姓名", example="张伟"),
+    Column("姓名", "name", True, synonyms=("党员姓名",), max_length=50, note="党员姓名", example="张伟"),
     Column("性别", "gender", choices=tuple(Gender.labels), note="男或女；留空时按公民身份号码第17位确定", example="男"),
     Column("民族", "ethnicity", True, choices=tuple(ETHNICITIES), note="全称，如“汉族”“回族”", example="汉族"),
     Column("公民身份号码", "id_number", True, synonyms=("身份证号", "身份证号码", "身份证"), kind="code",
            note="18位，末位可为X；按此号码识别党员：已在本支部登记的更新，未登记的新增", example="110101199003070011"),
-    Column("出生日期", "birth_date", kind="date", note="须与公民身份号码一致；留空时按号码确定", example="1990-03-07"),
-    Column("学历", "education", True, choices=tuple(Education.labels),
+    Column("出生日期", "birth_date", synonyms=("出生年月", "出生时间"), kind="date",
+           note="须与公民身份号码一致；留空时按号码确定；只写年月（如1990.03）时核对号码中的年月", example="1990-03-07"),
+    Column("学历", "education", True, synonyms=("文化程度", "最高学历"), choices=tuple(Education.labels),
            note="研究生、大学本科、大学专科、中专、高中、初中及以下（也接受“本科”“大专”“硕士”等常见写法）",
            example="大学本科"),
     Column("人员类别", "category", True, synonyms=("党员类别",), choices=tuple(Category.labels),
            note="正式党员或预备党员", example="正式党员"),
-    Column("入党日期", "joined_on", True, kind="date", note="须在年满18周岁之后，不能晚于今天", example="2012-07-01"),
-    Column("转正日期", "confirmed_on", kind="date", note="正式党员填写，须晚于入党日期；预备党员留空",
+    Column("入党日期", "joined_on", True, synonyms=("入党时间",), kind="date", note="写到日；须在年满18周岁之后，不能晚于今天", example="2012-07-01"),
+    Column("转正日期", "confirmed_on", synonyms=("转正时间",), kind="date", note="正式党员填写（写到日），须晚于入党日期；预备党员留空",
            example="2013-07-01"),
-    Column("工作岗位", "job", max_length=100, note="如：村民、教师、公务员", example="教师"),
-    Column("联系电话", "phone", synonyms=("手机号", "手机号码", "电话"), kind="code", max_length=30,
+    Column("工作岗位", "job", synonyms=("工作单位及职务", "职业"), max_length=100, note="如：村民、教师、公务员", example="教师"),
+    Column("联系电话", "phone", synonyms=("手机号", "手机号码", "电话", "电话号码", "联系方式"), kind="code", max_length=30,
            note="手机或固定电话", example="13800001234"),
     Column("所在党组织编码", "org", True, synonyms=("党组织编码", "所在支部编码", "支部编码"), kind="code",
            note="党员所在党支部（联合党支部、临时党支部）的编码；导入时指定了默认党组织的可留空",
@@ -54,7 +56,7 @@ MEMBER_COLUMNS: list[Column] = [
 ORG_COLUMNS: list[Column] = [
     Column("党组织编码", "code", True, synonyms=("组织编码",), kind="code", max_length=40,
            note="唯一编码；按此编码识别党组织：已有的更新，没有的新增", example="C01"),
-    Column("党组织名称", "name", True, synonyms=("组织名称",), max_length=200, note="全称", example="示范村党支部"),
+    Column("党组织名称", "name", True, synonyms=("组织名称", "党组织全称"), max_length=200, note="全称", example="示范村党支部"),
     Column("上级党组织编码", "parent", synonyms=("上级组织编码", "上级编码"), kind="code",
            note="顶级党组织留空；上级可以在本文件中（任意行）或系统中已有；改填其他编码即调整隶属关系",
            example="C"),
@@ -62,7 +64,7 @@ ORG_COLUMNS: list[Column] = [
            note="党委、党工委、党总支、党支部、联合党支部、临时党支部", example="党支部"),
     Column("所属领域", "domain", True, synonyms=("领域",), choices=tuple(Domain.labels),
            note="农村、社区、机关、事业单位、国有企业、非公有制企业、社会组织、学校、医院、其他", example="农村"),
-    Column("成立日期", "founded_on", kind="date", note="可留空", example="2005-07-01"),
+    Column("成立日期", "founded_on", synonyms=("成立时间",), kind="date", note="可留空", example="2005-07-01"),
 ]
 
 GENDER_BY_LABEL = {label: value for value, label in Gender.choices} | {"男性": "M", "女性": "F"}
@@ -122,6 +124,12 @@ def find_header(rows, columns: list[Column], *, look_ahead: int = 10):
     return None, None
 
 
+def missing(row: int, col: Column) -> dict:
+    """A required column the header does not have, with the names it may go by."""
+    names = "、".join(f"“{n}”" for n in (col.name, *col.synonyms))
+    return error(row, col.name, "", f"缺少“{col.name}”列（第{row}行表头中应有一列名为{names}{'之一' if col.synonyms else ''}）")
+
+
 def error(row: int, column: str, value, message: str) -> dict:
     return {"row": row, "column": column, "value": "" if value is None else str(value), "message": message}
 
@@ -159,6 +167,23 @@ def clean_code(value) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
     return _SPACES.sub("", text) if " " in text or "\t" in text or "\u3000" in text else text
+
+
+_SCIENTIFIC = re.compile(r"^[0-9](?:\.[0-9]+)?[eE]\+[0-9]{2}$")  # as Excel writes it: 1.10101E+17
+
+
+def lost_digits(value) -> tuple[str, str] | None:
+    """(the cell as Excel shows it, why) when a code cell (公民身份号码, 党组织编码) cannot be trusted, else None.
+    Excel keeps 15 significant digits of a number: an 18-digit ID typed into a numeric cell comes back with its
+    last digits gone, and about one in eleven such numbers still passes the checksum as somebody else's
+    number, so it must never be taken. A CSV saved from such a sheet holds “1.10101E+17”."""
+    if type(value) is float and abs(value) >= 1e15:
+        shown = format(Decimal(f"{value:.15g}"), "f")
+        return shown, "单元格是数字格式，Excel只保留15位有效数字，后几位已丢失；请把该列设为“文本”格式，重新录入后再导入"
+    if type(value) is str and "+" in value and _SCIENTIFIC.match(value.strip()):
+        return value.strip(), ("显示为科学计数法，后几位已丢失（Excel把该列当成了数字）；"
+                               "请把该列设为“文本”格式，重新录入后再导入")
+    return None
 
 
 def clean_date(value) -> dt.date | None:

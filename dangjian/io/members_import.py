@@ -50,7 +50,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from dangjian.core import audit, idcard
-from dangjian.core.dates import DateError, add_years
+from dangjian.core.dates import DateError, PartialDate, add_years
 from dangjian.core.scope import scope_for
 from dangjian.members.choices import Category, Education, Gender, Status
 from dangjian.members.models import Member
@@ -287,17 +287,27 @@ def _parse_row(number: int, raw: dict, default_org: str | None) -> tuple[dict, l
     def err(col: C.Column, value, message):
         errors.append(C.error(number, col.name, value, message))
 
+    birth_month = None
     for name, cell in raw.items():
         col = BY_NAME[name]
         if col.kind == "date":
             text = C.clean_text(cell)
             try:
                 value = C.clean_date(cell)
+            except PartialDate as e:
+                if col.key == "birth_date":  # “出生年月” columns: checked against the ID below
+                    birth_month = (e.year, e.month, text)
+                else:
+                    err(col, text, str(e))
+                continue
             except DateError as e:
                 err(col, text, str(e))
                 continue
         elif col.kind == "code":
             text = value = C.clean_code(cell)
+            if (lost := C.lost_digits(cell)) is not None:
+                err(col, *lost)
+                continue
         else:
             text = value = C.clean_text(cell)
         if value in ("", None):
@@ -336,6 +346,17 @@ def _parse_row(number: int, raw: dict, default_org: str | None) -> tuple[dict, l
         data[col.key] = value
     if "org" not in data and default_org:
         data["org"] = default_org
+    if birth_month is not None:
+        # A birth year and month (2003.10) is enough: the day comes from the ID, as for an empty cell, once the
+        # two agree. A bad or missing ID has its own message; the birth cell then adds none.
+        year, month, text = birth_month
+        info = id_birth_sex(idcard.normalize(C.clean_code(raw.get("公民身份号码"))))
+        data["birth_date"] = None
+        if info is not None:
+            if (info[0].year, info[0].month) == (year, month):
+                data["birth_date"] = info[0]
+            else:
+                err(BY_NAME["出生日期"], text, f"出生年月与公民身份号码不符（号码中为{info[0].year}年{info[0].month}月）")
     return data, errors
 
 
@@ -474,6 +495,8 @@ class _Checker:
                 return _FAIL  # numbers (Excel serials, 20200105): `_parse_row` knows them
             return _FAIL if value is None and required else value
         if kind == "code":
+            if C.lost_digits(v) is not None:
+                return _FAIL
             text = C.clean_code(v)
             if key == "id_number":
                 text = idcard.normalize(text)
@@ -737,7 +760,7 @@ def check_members(path, result: ImportResult, spool: Spool | None, *, default_or
     result.errors += header.errors
     for col in C.MEMBER_COLUMNS:
         if col.required and col.name not in header.index and not (col.key == "org" and default_org):
-            result.errors.append(C.error(header.row, col.name, "", f"缺少“{col.name}”列"))
+            result.errors.append(C.missing(header.row, col))
     if result.errors:
         return
     checker = _Checker(header, result, spool, default_org=default_org, user=user)

@@ -74,6 +74,9 @@ def _parse_row(number: int, raw: dict) -> tuple[dict, list[dict]]:
                 errors.append(C.error(number, col.name, C.clean_text(cell), str(e)))
             continue
         text = C.clean_code(cell) if col.kind == "code" else C.clean_text(cell)
+        if col.kind == "code" and (lost := C.lost_digits(cell)) is not None:
+            errors.append(C.error(number, col.name, *lost))
+            continue
         if not text:
             if col.required:
                 errors.append(C.error(number, col.name, "", f"请填写{col.name}"))
@@ -115,7 +118,7 @@ def plan_orgs(path, *, file_name=None, user=None) -> Plan:
     result.errors += header.errors
     for col in C.ORG_COLUMNS:
         if col.required and col.name not in header.index:
-            result.errors.append(C.error(header.row, col.name, "", f"缺少“{col.name}”列"))
+            result.errors.append(C.missing(header.row, col))
     if result.errors:
         return plan
 

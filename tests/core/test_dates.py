@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from dangjian.core.dates import DateError, add_years, form_date, parse_date
+from dangjian.core.dates import DateError, PartialDate, add_years, form_date, parse_date
 
 
 @pytest.mark.parametrize("raw", ["2020-01-05", "2020/1/5", "2020.01.05", "2020年1月5日", "20200105", 43835,
@@ -20,6 +20,30 @@ def test_empty_is_none():
 def test_bad_dates(raw):
     with pytest.raises(DateError):
         parse_date(raw)
+
+
+@pytest.mark.parametrize("raw", ["2003.10", "2003-10", "2003/10", "2003年10月", "2003 年 10 月", "200310", 200310])
+def test_a_date_written_to_the_month_says_so_and_keeps_year_and_month(raw):
+    with pytest.raises(PartialDate) as e:
+        parse_date(raw)
+    assert (e.value.year, e.value.month, str(e.value)) == (2003, 10, "日期只写到了月份，请写到日，如2020-01-05")
+
+
+@pytest.mark.parametrize("raw", ["2003.13", "2003.0", "200313", 200300])
+def test_no_such_month_is_not_a_partial_date(raw):
+    with pytest.raises(DateError) as e:
+        parse_date(raw)
+    assert not isinstance(e.value, PartialDate)
+
+
+@pytest.mark.parametrize("raw,ok", [(1899.99, True), (1900, False), (2003.1, False), (2099.9, False), (2100, True),
+                                    (190000, True), (210013, False), (210100, True)])
+def test_years_typed_as_numbers_are_not_serial_dates(raw, ok):
+    if ok:
+        assert isinstance(parse_date(raw), dt.date)
+    else:
+        with pytest.raises(DateError):
+            parse_date(raw)
 
 
 def test_add_years_leap_day():

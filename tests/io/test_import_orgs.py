@@ -61,3 +61,27 @@ def test_member_org_becoming_a_committee_is_refused(cast, tmp_path):
     f = write_csv(tmp_path / "o.csv", [["CA1B1", "城关镇东村党支部", "CA1", "党委", "农村", ""]], header=ORG_HEADER)
     status, out = run("import_orgs", str(f))
     assert status == 1 and out["errors"][0]["column"] == "党组织类别"
+
+
+def test_home_made_headers_and_codes_that_excel_has_damaged(tmp_path):
+    """党组织全称 / 成立时间 are read as 党组织名称 / 成立日期; a 16-digit code typed into a numeric cell has lost its
+    last digit (Excel keeps 15) and is refused, a short numeric code is read as written."""
+    from tests.io.helpers import write_xlsx
+
+    header = ["党组织编码", "党组织全称", "上级党组织编码", "党组织类别", "所属领域", "成立时间"]
+    f = write_xlsx(tmp_path / "o.xlsx", [
+        [3799, "某县委", "", "党委", "机关", "1949年10月1日"],
+        [1234567890123456, "某村党支部", 3799, "党支部", "农村", ""],
+    ], header=header)
+    status, out = run("import_orgs", str(f))
+    assert status == 1 and out["errors"] == [{
+        "row": 3, "column": "党组织编码", "value": "1234567890123460",
+        "message": "单元格是数字格式，Excel只保留15位有效数字，后几位已丢失；请把该列设为“文本”格式，重新录入后再导入"}]
+    assert not Org.objects.exists()
+    f = write_xlsx(tmp_path / "o.xlsx", [
+        [3799, "某县委", "", "党委", "机关", "1949年10月1日"],
+        ["1234567890123456", "某村党支部", 3799, "党支部", "农村", ""],
+    ], header=header)
+    assert run("import_orgs", str(f)) == (0, {"created": 2, "updated": 0, "unchanged": 0})
+    assert str(Org.objects.get(code="3799").founded_on) == "1949-10-01"
+    assert Org.objects.get(code="1234567890123456").parent_org().code == "3799"

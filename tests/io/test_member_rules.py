@@ -20,6 +20,84 @@ def test_header_synonyms_and_free_column_order(tree, tmp_path):
     assert (m.phone, m.gender, m.birth_date) == ("13900001111", "M", dt.date(1990, 3, 7))  # from the ID
 
 
+def test_headers_of_home_made_rosters(tree, tmp_path):
+    """The names branches' own sheets use (文化程度, 入党时间, 出生年月, 联系方式, 工作单位及职务 …) are read as the
+    template's columns; a birth written to the month only is taken when the ID agrees."""
+    header = ["序号", "党员姓名", "性别", "民族", "身份证号码", "出生年月", "文化程度", "党员类别", "入党时间", "转正时间",
+              "工作单位及职务", "联系方式", "所在支部编码"]
+    row = ["1", "张三", "男", "汉", ident(), "1990.03", "大专", "正式党员", "2012年7月1日", "2013年7月1日", "何家峪村村民",
+           "138 0000 1234", "CA1B1"]
+    assert run("import_members", str(write_csv(tmp_path / "h.csv", [row], header=header)))[0] == 0
+    m = Member.objects.get()
+    assert (m.name, m.ethnicity, m.birth_date, m.education, m.joined_on, m.confirmed_on, m.job, m.phone) == (
+        "张三", "汉族", dt.date(1990, 3, 7), "college", dt.date(2012, 7, 1), dt.date(2013, 7, 1), "何家峪村村民",
+        "13800001234")
+    assert run("import_members", str(write_csv(tmp_path / "h.csv", [row], header=header)))[1] == {
+        "created": 0, "updated": 0, "unchanged": 1}
+
+
+@pytest.mark.parametrize("cell", ["1990.03", "1990-3", "1990/03", "1990年3月", "199003", 199003])
+def test_a_birth_month_that_agrees_with_the_id_is_enough(tree, tmp_path, cell):
+    f = write_xlsx(tmp_path / "b.xlsx", [member_row(birth_cell=cell)])
+    assert run("import_members", str(f))[0] == 0
+    assert Member.objects.get().birth_date == dt.date(1990, 3, 7)
+
+
+def test_a_birth_month_that_disagrees_with_the_id_is_an_error(tree, tmp_path):
+    status, out = run("import_members", str(write_csv(tmp_path / "b.csv", [member_row(birth_cell="1990.04")])))
+    assert status == 1 and out["errors"] == [{"row": 2, "column": "出生日期", "value": "1990.04",
+                                              "message": "出生年月与公民身份号码不符（号码中为1990年3月）"}]
+
+
+def test_a_birth_month_beside_a_bad_id_reports_the_id_only(tree, tmp_path):
+    row = member_row(birth_cell="1990.03")
+    row[3] = row[3][:-1] + ("1" if row[3][-1] != "1" else "2")
+    status, out = run("import_members", str(write_csv(tmp_path / "b.csv", [row])))
+    assert status == 1 and [(e["column"], "校验位" in e["message"]) for e in out["errors"]] == [("公民身份号码", True)]
+
+
+@pytest.mark.parametrize("cell", ["2012.07", "2012年7月", "2012-07", "201207", 201207])
+def test_join_and_confirm_dates_must_name_the_day(tree, tmp_path, cell):
+    f = write_xlsx(tmp_path / "j.xlsx", [member_row(joined=cell, confirmed="2013.07")])
+    status, out = run("import_members", str(f))
+    assert status == 1 and [(e["column"], e["message"]) for e in out["errors"]] == [
+        ("入党日期", "日期只写到了月份，请写到日，如2020-01-05"), ("转正日期", "日期只写到了月份，请写到日，如2020-01-05")]
+    assert Member.objects.count() == 0
+
+
+@pytest.mark.parametrize("cell", [2012, 2012.7])
+def test_a_year_typed_into_a_numeric_date_cell_is_not_read_as_an_excel_serial(tree, tmp_path, cell):
+    # As serial numbers these would be dates in 1905; the message says what the cell holds instead.
+    status, out = run("import_members", str(write_xlsx(tmp_path / "y.xlsx", [member_row(joined=cell)])))
+    assert status == 1 and out["errors"][0]["column"] == "入党日期"
+    assert out["errors"][0]["message"] == f"单元格是数字“{cell:g}”，不是日期；请写到日，如2020-01-05"
+
+
+def test_an_id_number_stored_as_a_number_is_never_taken(tree, tmp_path):
+    """Excel keeps 15 significant digits: an 18-digit ID in a numeric cell has lost its last digits, and some of
+    the damaged numbers still pass the checksum (this one does: it would import as somebody else's ID)."""
+    from dangjian.core import idcard
+
+    excel = next(n[:15] + "000" for n in (idcard.make("110101", dt.date(1990, 3, d), 11) for d in range(1, 29))
+                 if idcard.check_char(n[:15] + "00") == "0")
+    assert idcard.parse(excel)  # the damaged number is a valid ID: only the cell's type gives it away
+    row = member_row()
+    row[3] = float(excel)
+    status, out = run("import_members", str(write_xlsx(tmp_path / "n.xlsx", [row])))
+    assert status == 1 and out["errors"] == [{
+        "row": 2, "column": "公民身份号码", "value": excel,
+        "message": "单元格是数字格式，Excel只保留15位有效数字，后几位已丢失；请把该列设为“文本”格式，重新录入后再导入"}]
+    assert Member.objects.count() == 0
+
+
+def test_an_id_number_in_scientific_notation_is_named_so(tree, tmp_path):
+    row = member_row()
+    row[3] = "1.10101E+17"  # a CSV saved by Excel from a sheet whose ID column was numeric
+    status, out = run("import_members", str(write_csv(tmp_path / "e.csv", [row])))
+    assert status == 1 and out["errors"][0]["value"] == "1.10101E+17"
+    assert out["errors"][0]["message"].startswith("显示为科学计数法，后几位已丢失")
+
+
 @pytest.mark.parametrize("joined", ["2012-07-01", "2012/7/1", "2012.07.01", "2012年7月1日", "20120701"])
 def test_each_written_date_form(tree, tmp_path, joined):
     f = write_csv(tmp_path / "d.csv", [member_row(joined=joined, confirmed="")])
@@ -143,7 +221,8 @@ def test_missing_required_column_is_reported_on_the_header_row(tree, tmp_path):
     row = [v for h, v in zip(MEMBER_HEADER, member_row()) if h != "入党日期"]
     status, out = run("import_members", str(write_csv(tmp_path / "h.csv", [row], header=header)))
     assert status == 1 and out["errors"] == [
-        {"row": 1, "column": "入党日期", "value": "", "message": "缺少“入党日期”列"}]
+        {"row": 1, "column": "入党日期", "value": "",
+         "message": "缺少“入党日期”列（第1行表头中应有一列名为“入党日期”、“入党时间”之一）"}]
 
 
 def test_changed_cell_updates_the_member_with_the_import_as_history_source(cast, tmp_path):
