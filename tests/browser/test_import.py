@@ -8,16 +8,19 @@ from tests.io.helpers import existing_row, member_row, write_csv
 
 def test_upload_preview_fix_and_confirm(page, phone, live_server, cast, login, shot, tmp_path):
     changed = existing_row(cast.m1)
-    bad = [member_row("钱八", seq=803), member_row("孙九", seq=805, joined="2030-01-01"), changed]
+    bad = [member_row("钱八", seq=803), member_row("孙九", seq=805, joined="2030-01-01"), changed,
+           member_row("周十", seq=807, joined="2012.07")]  # a date written to the month only, as rosters do
     login(page, "county_admin")
     page.goto(f"{live_server.url}/io/")
     page.set_input_files("#member-file", str(write_csv(tmp_path / "东村名册.csv", bad)))
     page.click("form[action*='members'] button:has-text('上传并预览')")
     page.wait_for_url(f"{live_server.url}/io/jobs/*/")
     text = page.inner_text("body")
-    assert "共有 2 处错误，未写入任何数据" in text and "入党日期不能晚于今天" in text and "转正日期应晚于入党日期" in text
+    assert "共有 3 处错误，未写入任何数据" in text and "入党日期不能晚于今天" in text and "转正日期应晚于入党日期" in text
+    assert "入党日期（2012.07）：日期只写到了月份，请写到日" in text
     assert page.locator("tr:has-text('错误')").first.inner_text().startswith("3")  # the spreadsheet's row 3
     shot(page, "io-preview-errors-desktop")
+    errors_preview = page.url
     assert not Member.objects.filter(name="钱八").exists()
 
     good = [member_row("钱八", seq=803), member_row("孙九", seq=805), changed]
@@ -38,8 +41,12 @@ def test_upload_preview_fix_and_confirm(page, phone, live_server, cast, login, s
     cast.m1.refresh_from_db()
     assert cast.m1.job == "教师"
 
-    # the same preview on a phone: readable, nothing off the side
+    # the previews on a phone: readable, nothing off the side
     login(phone, "county_admin")
+    phone.goto(errors_preview)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert "日期只写到了月份" in phone.inner_text("body")
+    shot(phone, "io-preview-errors-phone")
     phone.goto(preview)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     shot(phone, "io-done-phone")
