@@ -60,8 +60,41 @@ def _read_spreadsheet(path: Path, xlsx: bool = False) -> Iterator[tuple[int, lis
         raise ReadError(f"无法读取该表格文件（{type(e).__name__}），请确认是有效的 Excel 文件") from None
     # iter_rows starts at the sheet's first row (absolute row 0), so enumerate gives Excel's numbers;
     # columns start at the first used column, which is harmless because headers are matched by name.
-    for number, cells in enumerate(sheet.iter_rows(), start=1):
-        yield number, list(cells)
+    rows = enumerate(sheet.iter_rows(), start=1)
+    merged = _vertical_merges(sheet)
+    yield from (_filled(rows, merged) if merged else ((number, list(cells)) for number, cells in rows))
+
+
+def _vertical_merges(sheet) -> dict[int, list[tuple[int, int]]]:
+    """Cells merged down one column (a branch's code merged over its members' rows, as rosters often are):
+    {first row number: [(cell index, last row number)]}. Merges across columns (titles) are left alone."""
+    try:
+        ranges = sheet.merged_cell_ranges or ()
+        first_col = sheet.start[1] if sheet.start else 0
+    except (AttributeError, TypeError, ValueError):
+        return {}
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for (r0, c0), (r1, c1) in ranges:
+        if c0 == c1 and r1 > r0 and c0 >= first_col:
+            spans.setdefault(r0 + 1, []).append((c0 - first_col, r1 + 1))
+    return spans
+
+
+def _filled(rows, merged: dict[int, list[tuple[int, int]]]) -> Iterator[tuple[int, list]]:
+    """The rows with every vertically merged cell holding the merge's value, as the sheet shows it."""
+    active: dict[int, tuple[int, object]] = {}  # cell index -> (last row of the merge, its value)
+    for number, cells in rows:
+        cells = list(cells)
+        for index, last in merged.get(number, ()):
+            active[index] = (last, cells[index] if index < len(cells) else "")
+        for index, (last, value) in list(active.items()):
+            if number > last:
+                del active[index]
+            elif index < len(cells):
+                cells[index] = value
+            else:
+                cells.extend([""] * (index - len(cells)) + [value])
+        yield number, cells
 
 
 def _read_xlsx_streamed(path: Path) -> Iterator[tuple[int, list]]:

@@ -295,3 +295,23 @@ def test_an_interrupted_import_leaves_the_database_as_it_was(cast, tmp_path, mon
     with pytest.raises(RuntimeError):
         run("import_members", str(f))
     assert Member.objects.count() == 4 and Member.history.count() == history
+
+
+def test_cells_merged_down_a_column_hold_their_value_on_every_row(tree, tmp_path):
+    """A roster with each branch's code merged over its members' rows (and a title merged across the top): every
+    member gets the code the sheet shows beside them."""
+    import xlsxwriter
+
+    path = tmp_path / "merged.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.merge_range(0, 1, 0, 12, "党员花名册")
+    ws.write_row(1, 1, MEMBER_HEADER)  # the table starts in column B
+    rows = [member_row("甲", seq=11), member_row("乙", seq=13), member_row("丙", seq=15, org="CA1B2")]
+    for r, row in enumerate(rows, start=2):
+        ws.write_row(r, 1, row[:11])
+    ws.merge_range(2, 12, 3, 12, "CA1B1")  # 所在党组织编码 of 甲 and 乙
+    ws.write(4, 12, "CA1B2")
+    wb.close()
+    assert run("import_members", str(path)) == (0, {"created": 3, "updated": 0, "unchanged": 0})
+    assert dict(Member.objects.values_list("name", "org__code")) == {"甲": "CA1B1", "乙": "CA1B1", "丙": "CA1B2"}
