@@ -165,13 +165,42 @@ def count_rows(path: str | Path, name: str | None = None) -> int:
     import; an unreadable file counts 0 so that the direct import reports the reason. An .xlsx that
     declares its used range is not read at all (`xlsx_stream.declared_rows`): counting a million-row
     workbook by reading it took longer than a web request may."""
-    if suffix_of(name or Path(path).name) in (".xlsx", ".xlsm"):
+    suffix = suffix_of(name or Path(path).name)
+    if suffix in (".xlsx", ".xlsm"):
         from .xlsx_stream import declared_rows
 
         declared = declared_rows(path)
         if declared is not None:
             return max(declared - 1, 0)
+    elif suffix in CSV_SUFFIXES:
+        lines = _unquoted_lines(Path(path))
+        if lines is not None:
+            return max(lines - 1, 0)
     try:
         return max(sum(1 for _ in read_table(path, name)) - 1, 0)
     except ReadError:
         return 0
+
+
+def _unquoted_lines(path: Path) -> int | None:
+    """The records of a CSV file that has no quote character: its lines, counted in the bytes (about ten times
+    faster than decoding and splitting it, which a web upload of a million rows waited ~2 s for). None when a
+    quote could put a line break inside a cell, for UTF-16 (its line breaks are two bytes), or when unreadable.
+    In UTF-8 and GB18030 the bytes of '"', CR and LF never occur inside a multibyte character."""
+    try:
+        with open(path, "rb") as f:
+            if f.read(2) in (b"\xff\xfe", b"\xfe\xff"):
+                return None
+            f.seek(0)
+            lf = cr = 0
+            last = b""
+            while block := f.read(_BLOCK):
+                if b'"' in block:
+                    return None
+                lf += block.count(b"\n")
+                cr += block.count(b"\r")
+                last = block[-1:]
+    except OSError:
+        return None
+    lines = lf or cr  # CRLF and LF files count their LFs; old Mac files have only CRs
+    return lines + (1 if last and last not in b"\r\n" else 0)
