@@ -315,3 +315,14 @@ def test_cells_merged_down_a_column_hold_their_value_on_every_row(tree, tmp_path
     wb.close()
     assert run("import_members", str(path)) == (0, {"created": 3, "updated": 0, "unchanged": 0})
     assert dict(Member.objects.values_list("name", "org__code")) == {"甲": "CA1B1", "乙": "CA1B1", "丙": "CA1B2"}
+
+
+def test_totals_and_signature_lines_under_the_table_are_not_members(tree, tmp_path):
+    rows = [member_row(seq=11), ["小计：1人"] + [""] * 11, member_row("李四", seq=13),
+            ["合计：2人"] + [""] * 11, ["填表人：王五", "", "", "审核人：赵六"] + [""] * 6 + ["联系电话：13800001111", ""]]
+    assert run("import_members", str(write_csv(tmp_path / "f.csv", rows))) == (
+        0, {"created": 2, "updated": 0, "unchanged": 0})
+    # a row that only looks like one is still reported: here a name with neither ID nor anything else
+    rows.append(["王五"] + [""] * 11)
+    status, out = run("import_members", str(write_csv(tmp_path / "f.csv", rows)))
+    assert status == 1 and {e["row"] for e in out["errors"]} == {7}
