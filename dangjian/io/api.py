@@ -66,7 +66,7 @@ class ImportUploadSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ImportJob.Kind.choices, help_text="members（党员）或 orgs（党组织）")
     file = serializers.FileField(help_text="Excel（.xlsx/.xls）或 CSV（UTF-8 或 GBK）")
     default_org = serializers.CharField(required=False, allow_blank=True, max_length=40,
-                                        help_text="党员导入可选：未填“所在党组织编码”的行编入该党支部")
+                                        help_text="党员导入可选：未填所在党组织（编码或全称）的行编入该党支部")
 
     def validate_file(self, f):
         if suffix_of(f.name) not in SUPPORTED_SUFFIXES:

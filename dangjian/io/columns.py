@@ -49,9 +49,16 @@ MEMBER_COLUMNS: list[Column] = [
     Column("联系电话", "phone", synonyms=("手机号", "手机号码", "电话", "电话号码", "联系方式"), kind="code", max_length=30,
            note="手机或固定电话", example="13800001234"),
     Column("所在党组织编码", "org", True, synonyms=("党组织编码", "所在支部编码", "支部编码"), kind="code",
-           note="党员所在党支部（联合党支部、临时党支部）的编码；导入时指定了默认党组织的可留空",
+           note="党员所在党支部（联合党支部、临时党支部）的编码；导入时指定了默认党组织的可留空；"
+                "没有编码时可改用“所在党组织”（或“所在党支部”）列填写党组织全称",
            example="（本支部编码）"),
 ]
+
+# Read by the import only, not written to the template or to exports: a branch's own sheet names its branch rather
+# than giving its code. Used when the file has no 所在党组织编码 column; the name must be one organization's, exactly.
+ORG_NAME = Column("所在党组织", "org_name", max_length=200,
+                  synonyms=("所在党支部", "所在支部", "所在党组织名称", "党支部名称", "支部名称"), note="党组织全称，与系统中的名称完全一致；有“所在党组织编码”列时以编码为准")
+MEMBER_INPUT_COLUMNS: list[Column] = [*MEMBER_COLUMNS, ORG_NAME]
 
 ORG_COLUMNS: list[Column] = [
     Column("党组织编码", "code", True, synonyms=("组织编码",), kind="code", max_length=40,

@@ -67,7 +67,7 @@ from .result import CREATE, ERROR, UNCHANGED, UPDATE, ImportResult, RowOutcome
 
 CHUNK = 5000  # rows checked together (one lookup round) and written together (one COPY)
 LOOKUP = 2000  # IN-list size of lookups and batch size of the ORM writes (well under SQLite's limits)
-BY_NAME = {c.name: c for c in C.MEMBER_COLUMNS}
+BY_NAME = {c.name: c for c in C.MEMBER_INPUT_COLUMNS}
 COLUMN_OF_FIELD = {c.key: c.name for c in C.MEMBER_COLUMNS}
 # Model fields a roster row can set (the import never touches status, address, mobility, user).
 ROW_FIELDS = ["name", "gender", "ethnicity", "id_number", "birth_date", "education", "category", "joined_on",
@@ -461,6 +461,12 @@ class _Checker:
 
     def __init__(self, header: C.HeaderMap, result: ImportResult, spool: Spool | None, *, default_org, user):
         self.result, self.spool, self.default_org = result, spool, default_org
+        # Organizations named by their name (所在党组织) when the file gives no codes; with codes, names are not read.
+        self.by_name = C.ORG_NAME.name in header.index and COLUMN_OF_FIELD["org"] not in header.index
+        if C.ORG_NAME.name in header.index and not self.by_name:
+            index = {n: i for n, i in header.index.items() if n != C.ORG_NAME.name}
+            header = C.HeaderMap(row=header.row, index=index)
+        self.codes_of_name: dict[str, list[str]] = {}
         self.names = list(header.index)
         self.keys = [BY_NAME[n].key for n in self.names]
         self.width = max(header.index.values()) + 1
@@ -622,6 +628,8 @@ class _Checker:
                         if data.get("id_number"):
                             data["id_number"] = idcard.normalize(data["id_number"])
                         datas[i] = data
+        if self.by_name:
+            self._orgs_by_name(kept, datas, errors_of)
         codes = {d.get("org") for d in datas}
         codes.discard(None)
         codes.discard("")
@@ -635,6 +643,40 @@ class _Checker:
                 self.row(number, vals, data, errors_of.get(i) or [], existing, creates, updates)
         if self.spool is not None:
             self.spool.put(creates, updates)
+
+    def _orgs_by_name(self, kept: list, datas: list[dict], errors_of: dict[int, list]) -> None:
+        """Each row's 所在党组织 name -> its organization's code in `data["org"]` (a blank cell keeps the default
+        organization); a name that is no organization the user can see, or that several share, is the row's
+        error."""
+        wanted = list({n for d in datas if (n := d.get("org_name")) and n not in self.codes_of_name})
+        if wanted:
+            found = defaultdict(list)
+            for i in range(0, len(wanted), LOOKUP):
+                qs = Org.objects.filter(name__in=wanted[i:i + LOOKUP])
+                if self.scope is not None:
+                    qs = qs.filter(self.scope.path_q("path", "view"))
+                for code, name in qs.values_list("code", "name"):
+                    found[name].append(code)
+            for name in wanted:
+                self.codes_of_name[name] = found.get(name, [])
+        for i, data in enumerate(datas):
+            name = data.pop("org_name", None)
+            if not name:
+                if not data.get("org"):
+                    message = "请填写所在党组织（党组织全称），或改用“所在党组织编码”列"
+                    errors_of.setdefault(i, []).append(C.error(kept[i][0], C.ORG_NAME.name, "", message))
+                continue
+            codes = self.codes_of_name[name]
+            if len(codes) == 1:
+                data["org"] = codes[0]
+                continue
+            data["org"] = None
+            if codes:
+                message = f"有{len(codes)}个党组织名为“{name}”，请改用“所在党组织编码”列"
+            else:
+                message = f"没有名为“{name}”的党组织" + ("（或不在您的管理范围内）" if self.scope is not None else "") + \
+                    "，请核对全称或改用“所在党组织编码”列"
+            errors_of.setdefault(i, []).append(C.error(kept[i][0], C.ORG_NAME.name, name, message))
 
     def quick(self, number: int, data: dict, existing: dict, creates: list, updates: list) -> bool:
         """The common row, taken without `row`: all its cells parsed, an organization the user may import
@@ -668,7 +710,7 @@ class _Checker:
         bad_cols = {e["column"] for e in errors} if errors else set()
 
         def err(field, message):
-            col = COLUMN_OF_FIELD.get(field, "公民身份号码")
+            col = C.ORG_NAME.name if field == "org" and self.by_name else COLUMN_OF_FIELD.get(field, "公民身份号码")
             if col in bad_cols:
                 return
             bad_cols.add(col)
@@ -765,7 +807,7 @@ def check_members(path, result: ImportResult, spool: Spool | None, *, default_or
     nothing); writes nothing."""
     file_name = result.file_name
     try:
-        header, rows = C.find_header(read_table(path, file_name), C.MEMBER_COLUMNS)
+        header, rows = C.find_header(read_table(path, file_name), C.MEMBER_INPUT_COLUMNS)
     except ReadError as e:
         result.errors.append(C.error(1, "", file_name, str(e)))
         return
@@ -774,7 +816,8 @@ def check_members(path, result: ImportResult, spool: Spool | None, *, default_or
         return
     result.errors += header.errors
     for col in C.MEMBER_COLUMNS:
-        if col.required and col.name not in header.index and not (col.key == "org" and default_org):
+        if col.required and col.name not in header.index and not (
+                col.key == "org" and (default_org or C.ORG_NAME.name in header.index)):
             result.errors.append(C.missing(header.row, col))
     if result.errors:
         return

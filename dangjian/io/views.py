@@ -53,7 +53,7 @@ class UploadForm(forms.Form):
 
 class MemberUploadForm(UploadForm):
     default_org = forms.CharField(label="默认党组织编码", required=False, max_length=40,
-                                  help_text="可选：未填写“所在党组织编码”的行编入该党支部")
+                                  help_text="可选：未填写所在党组织（编码或全称）的行编入该党支部")
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -326,3 +326,46 @@ def test_totals_and_signature_lines_under_the_table_are_not_members(tree, tmp_pa
     rows.append(["王五"] + [""] * 11)
     status, out = run("import_members", str(write_csv(tmp_path / "f.csv", rows)))
     assert status == 1 and {e["row"] for e in out["errors"]} == {7}
+
+
+ORG_NAME_HEADER = MEMBER_HEADER[:-1] + ["所在党支部"]
+
+
+def test_a_sheet_may_name_each_branch_instead_of_giving_its_code(tree, tmp_path):
+    """A town's combined roster names the branch (所在党支部) rather than its code: the full name of one
+    organization is enough. An unknown name, a name two organizations share and a blank cell are that row's error."""
+    from tests.factories import make_org
+
+    make_org("CB02", "城关镇西村党支部", "branch", parent=tree.district)  # the same name as CA1B2, elsewhere
+    rows = [member_row("甲", seq=11, org="城关镇东村党支部"), member_row("乙", seq=13, org="东村党支部"),
+            member_row("丙", seq=15, org="城关镇西村党支部"), member_row("丁", seq=17, org="")]
+    status, out = run("import_members", str(write_csv(tmp_path / "n.csv", rows, header=ORG_NAME_HEADER)))
+    assert status == 1 and [(e["row"], e["column"], e["value"], e["message"]) for e in out["errors"]] == [
+        (3, "所在党组织", "东村党支部", "没有名为“东村党支部”的党组织，请核对全称或改用“所在党组织编码”列"),
+        (4, "所在党组织", "城关镇西村党支部", "有2个党组织名为“城关镇西村党支部”，请改用“所在党组织编码”列"),
+        (5, "所在党组织", "", "请填写所在党组织（党组织全称），或改用“所在党组织编码”列")]
+    rows = [rows[0], member_row("乙", seq=13, org="西区花园社区党支部"), member_row("丙", seq=15, org="东县城关镇党委")]
+    status, out = run("import_members", str(write_csv(tmp_path / "n.csv", rows, header=ORG_NAME_HEADER)))
+    assert status == 1 and [(e["row"], e["column"]) for e in out["errors"]] == [(4, "所在党组织")]  # not a branch
+    assert "党支部" in out["errors"][0]["message"]
+    rows.pop()
+    assert run("import_members", str(write_csv(tmp_path / "n.csv", rows, header=ORG_NAME_HEADER))) == (
+        0, {"created": 2, "updated": 0, "unchanged": 0})
+    assert dict(Member.objects.values_list("name", "org__code")) == {"甲": "CA1B1", "乙": "CB01"}
+
+
+def test_names_are_looked_up_in_the_users_scope_and_codes_win_over_names(cast, tmp_path):
+    from dangjian.io.members_import import import_members
+
+    path = write_csv(tmp_path / "n.csv", [member_row("甲", seq=11, org="西区花园社区党支部")], header=ORG_NAME_HEADER)
+    result = import_members(path, user=cast.county_admin, dry_run=True)  # 西区 is another county's
+    assert [e["message"] for e in result.errors] == [
+        "没有名为“西区花园社区党支部”的党组织（或不在您的管理范围内），请核对全称或改用“所在党组织编码”列"]
+    # the secretary's own sheet: a blank branch cell takes the organization the upload was made for
+    path = write_csv(tmp_path / "n.csv", [member_row("甲", seq=11, org="")], header=ORG_NAME_HEADER)
+    result = import_members(path, user=cast.secretary1, default_org="CA1B1", dry_run=True)
+    assert not result.errors and result.counts()["created"] == 1
+    # with both columns the code decides and the name is not read
+    row = member_row("甲", seq=11) + ["不存在的党支部"]
+    path = write_csv(tmp_path / "n.csv", [row], header=MEMBER_HEADER + ["所在党支部"])
+    assert run("import_members", str(path)) == (0, {"created": 1, "updated": 0, "unchanged": 0})
