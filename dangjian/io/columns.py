@@ -134,7 +134,10 @@ def find_header(rows, columns: list[Column], *, look_ahead: int = 10):
 def missing(row: int, col: Column) -> dict:
     """A required column the header does not have, with the names it may go by."""
     names = "、".join(f"“{n}”" for n in (col.name, *col.synonyms))
-    return error(row, col.name, "", f"缺少“{col.name}”列（第{row}行表头中应有一列名为{names}{'之一' if col.synonyms else ''}）")
+    message = f"缺少“{col.name}”列（第{row}行表头中应有一列名为{names}{'之一' if col.synonyms else ''}）"
+    if col.key == "org":  # a member file
+        message += "；也可用“所在党组织”列填写党组织全称，或在导入时指定默认党组织"
+    return error(row, col.name, "", message)
 
 
 def error(row: int, column: str, value, message: str) -> dict:

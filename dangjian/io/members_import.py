@@ -292,7 +292,7 @@ def _is_footer(vals) -> bool:
 
 def _parse_row(number: int, raw: dict, default_org: str | None) -> tuple[dict, list[dict]]:
     """Cells -> model values, with a message for every bad cell. Only the columns present in the file
-    appear in the result. (`_Checker.fast_parse` is the same for rows without a bad cell.)"""
+    appear in the result. (`_Checker._cell` is the same for cells it takes.)"""
     data: dict = {}
     errors: list[dict] = []
 

@@ -369,3 +369,11 @@ def test_names_are_looked_up_in_the_users_scope_and_codes_win_over_names(cast, t
     row = member_row("甲", seq=11) + ["不存在的党支部"]
     path = write_csv(tmp_path / "n.csv", [row], header=MEMBER_HEADER + ["所在党支部"])
     assert run("import_members", str(path)) == (0, {"created": 1, "updated": 0, "unchanged": 0})
+
+
+def test_a_file_without_any_organization_column_says_how_to_name_one(tree, tmp_path):
+    header = MEMBER_HEADER[:-1]
+    status, out = run("import_members", str(write_csv(tmp_path / "o.csv", [member_row()[:-1]], header=header)))
+    assert status == 1 and out["errors"] == [{"row": 1, "column": "所在党组织编码", "value": "", "message": (
+        "缺少“所在党组织编码”列（第1行表头中应有一列名为“所在党组织编码”、“党组织编码”、“所在支部编码”、“支部编码”之一）"
+        "；也可用“所在党组织”列填写党组织全称，或在导入时指定默认党组织")}]
