@@ -42,10 +42,12 @@ MEMBER_COLUMNS: list[Column] = [
            example="大学本科"),
     Column("人员类别", "category", True, synonyms=("党员类别",), choices=tuple(Category.labels),
            note="正式党员或预备党员", example="正式党员"),
-    Column("入党日期", "joined_on", True, synonyms=("入党时间",), kind="date", note="写到日；须在年满18周岁之后，不能晚于今天", example="2012-07-01"),
-    Column("转正日期", "confirmed_on", synonyms=("转正时间",), kind="date", note="正式党员填写（写到日），须晚于入党日期；预备党员留空",
-           example="2013-07-01"),
-    Column("工作岗位", "job", synonyms=("工作单位及职务", "职业"), max_length=100, note="如：村民、教师、公务员", example="教师"),
+    Column("入党日期", "joined_on", True, synonyms=("入党时间",), kind="date",
+           note="写到日；须在年满18周岁之后，不能晚于今天", example="2012-07-01"),
+    Column("转正日期", "confirmed_on", synonyms=("转正时间",), kind="date",
+           note="正式党员填写（写到日），须晚于入党日期；预备党员留空", example="2013-07-01"),
+    Column("工作岗位", "job", synonyms=("工作单位及职务", "职业"), max_length=100, note="如：村民、教师、公务员",
+           example="教师"),
     Column("联系电话", "phone", synonyms=("手机号", "手机号码", "电话", "电话号码", "联系方式"), kind="code", max_length=30,
            note="手机或固定电话", example="13800001234"),
     Column("所在党组织编码", "org", True, synonyms=("党组织编码", "所在支部编码", "支部编码"), kind="code",
@@ -57,7 +59,8 @@ MEMBER_COLUMNS: list[Column] = [
 # Read by the import only, not written to the template or to exports: a branch's own sheet names its branch rather
 # than giving its code. Used when the file has no 所在党组织编码 column; the name must be one organization's, exactly.
 ORG_NAME = Column("所在党组织", "org_name", max_length=200,
-                  synonyms=("所在党支部", "所在支部", "所在党组织名称", "党支部名称", "支部名称"), note="党组织全称，与系统中的名称完全一致；有“所在党组织编码”列时以编码为准")
+                  synonyms=("所在党支部", "所在支部", "所在党组织名称", "党支部名称", "支部名称"),
+                  note="党组织全称，与系统中的名称完全一致；有“所在党组织编码”列时以编码为准")
 MEMBER_INPUT_COLUMNS: list[Column] = [*MEMBER_COLUMNS, ORG_NAME]
 
 ORG_COLUMNS: list[Column] = [
@@ -180,6 +183,7 @@ def clean_code(value) -> str:
 
 
 _SCIENTIFIC = re.compile(r"^[0-9](?:\.[0-9]+)?[eE]\+[0-9]{2}$")  # as Excel writes it: 1.10101E+17
+_RETYPE = "请把该列设为“文本”格式，重新录入后再导入"
 
 
 def lost_digits(value) -> tuple[str, str] | None:
@@ -189,10 +193,9 @@ def lost_digits(value) -> tuple[str, str] | None:
     number, so it must never be taken. A CSV saved from such a sheet holds “1.10101E+17”."""
     if type(value) is float and abs(value) >= 1e15:
         shown = format(Decimal(f"{value:.15g}"), "f")
-        return shown, "单元格是数字格式，Excel只保留15位有效数字，后几位已丢失；请把该列设为“文本”格式，重新录入后再导入"
+        return shown, f"单元格是数字格式，Excel只保留15位有效数字，后几位已丢失；{_RETYPE}"
     if type(value) is str and "+" in value and _SCIENTIFIC.match(value.strip()):
-        return value.strip(), ("显示为科学计数法，后几位已丢失（Excel把该列当成了数字）；"
-                               "请把该列设为“文本”格式，重新录入后再导入")
+        return value.strip(), f"显示为科学计数法，后几位已丢失（Excel把该列当成了数字）；{_RETYPE}"
     return None
 
 

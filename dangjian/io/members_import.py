@@ -316,10 +316,10 @@ def _parse_row(number: int, raw: dict, default_org: str | None) -> tuple[dict, l
                 err(col, text, str(e))
                 continue
         elif col.kind == "code":
-            text = value = C.clean_code(cell)
             if (lost := C.lost_digits(cell)) is not None:
                 err(col, *lost)
                 continue
+            text = value = C.clean_code(cell)
         else:
             text = value = C.clean_text(cell)
         if value in ("", None):
@@ -362,7 +362,7 @@ def _parse_row(number: int, raw: dict, default_org: str | None) -> tuple[dict, l
         # A birth year and month (2003.10) is enough: the day comes from the ID, as for an empty cell, once the
         # two agree. A bad or missing ID has its own message; the birth cell then adds none.
         year, month, text = birth_month
-        info = id_birth_sex(idcard.normalize(C.clean_code(raw.get("公民身份号码"))))
+        info = id_birth_sex(idcard.normalize(data.get("id_number") or ""))  # None: the ID cell has its own error
         data["birth_date"] = None
         if info is not None:
             if (info[0].year, info[0].month) == (year, month):
@@ -674,8 +674,8 @@ class _Checker:
             if codes:
                 message = f"有{len(codes)}个党组织名为“{name}”，请改用“所在党组织编码”列"
             else:
-                message = f"没有名为“{name}”的党组织" + ("（或不在您的管理范围内）" if self.scope is not None else "") + \
-                    "，请核对全称或改用“所在党组织编码”列"
+                unseen = "（或不在您的管理范围内）" if self.scope is not None else ""
+                message = f"没有名为“{name}”的党组织{unseen}，请核对全称或改用“所在党组织编码”列"
             errors_of.setdefault(i, []).append(C.error(kept[i][0], C.ORG_NAME.name, name, message))
 
     def quick(self, number: int, data: dict, existing: dict, creates: list, updates: list) -> bool:

@@ -162,9 +162,11 @@ def _read_csv(path: Path) -> Iterator[tuple[int, list]]:
 
 def count_rows(path: str | Path, name: str | None = None) -> int:
     """Rows of the file after the first (the header), to decide between a direct and a background
-    import; an unreadable file counts 0 so that the direct import reports the reason. An .xlsx that
+    import; a file that cannot be read counts 0 so that the direct import reports the reason. An .xlsx that
     declares its used range is not read at all (`xlsx_stream.declared_rows`): counting a million-row
-    workbook by reading it took longer than a web request may."""
+    workbook by reading it took longer than a web request may. A CSV without quotes is counted by its line
+    breaks (`_unquoted_lines`), before its encoding is known: a large one that does not decode goes to the
+    background job, which reports it."""
     suffix = suffix_of(name or Path(path).name)
     if suffix in (".xlsx", ".xlsm"):
         from .xlsx_stream import declared_rows
