@@ -6,6 +6,7 @@ so the column order of an export is the template's and an export re-imports unch
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -48,7 +49,7 @@ MEMBER_COLUMNS: list[Column] = [
            note="正式党员填写（写到日），须晚于入党日期；预备党员留空", example="2013-07-01"),
     Column("工作岗位", "job", synonyms=("工作单位及职务", "职业"), max_length=100, note="如：村民、教师、公务员",
            example="教师"),
-    Column("联系电话", "phone", synonyms=("手机号", "手机号码", "电话", "电话号码", "联系方式"), kind="code", max_length=30,
+    Column("联系电话", "phone", synonyms=("手机", "手机号", "手机号码", "电话", "电话号码", "联系方式"), kind="code", max_length=30,
            note="手机或固定电话", example="13800001234"),
     Column("所在党组织编码", "org", True, synonyms=("党组织编码", "所在支部编码", "支部编码"), kind="code",
            note="党员所在党支部（联合党支部、临时党支部）的编码；导入时指定了默认党组织的可留空；"
@@ -95,16 +96,29 @@ def header_key(text) -> str:
 
 @dataclass
 class HeaderMap:
-    row: int  # the header's row number
+    row: int  # the header's (first) row number
     index: dict[str, int] = field(default_factory=dict)  # column name -> cell index
     errors: list[dict] = field(default_factory=list)
+    last_row: int = 0  # the header's last row: row + 1 for a two-level header
+
+    def __post_init__(self):
+        self.last_row = self.last_row or self.row
+
+    def lacks(self, name: str) -> bool:
+        """No column of this name, and no error about it already (an ambiguous two-level heading)."""
+        return name not in self.index and all(e["column"] != name for e in self.errors)
+
+    @property
+    def rows_text(self) -> str:
+        return f"第{self.row}行" if self.last_row == self.row else f"第{self.row}–{self.last_row}行"
+
+
+def _lookup(columns: list[Column]) -> dict[str, Column]:
+    return {header_key(name): col for col in columns for name in (col.name, *col.synonyms)}
 
 
 def match_headers(row_number: int, cells: list, columns: list[Column]) -> HeaderMap:
-    lookup = {}
-    for col in columns:
-        for name in (col.name, *col.synonyms):
-            lookup[header_key(name)] = col
+    lookup = _lookup(columns)
     hm = HeaderMap(row=row_number)
     for i, cell in enumerate(cells):
         col = lookup.get(header_key(cell))
@@ -120,8 +134,9 @@ def match_headers(row_number: int, cells: list, columns: list[Column]) -> Header
 
 def find_header(rows, columns: list[Column], *, look_ahead: int = 10):
     """The header is the first row naming at least two known columns, among the first `look_ahead`
-    rows (rosters often carry a title row such as “XX党委党员名册” above it). Returns (HeaderMap,
-    the rows iterator positioned after it) or (None, None)."""
+    rows (rosters often carry a title row such as “XX党委党员名册” above it). A second header row under it
+    (`_two_level`) and a row numbering the columns (1 2 3 …) are read as part of the header. Returns
+    (HeaderMap, the rows iterator positioned after it) or (None, None)."""
     it = iter(rows)
     for _ in range(look_ahead):
         try:
@@ -130,17 +145,104 @@ def find_header(rows, columns: list[Column], *, look_ahead: int = 10):
             return None, None
         hm = match_headers(number, cells, columns)
         if len(hm.index) >= 2:
-            return hm, it
+            return _rest_of_header(hm, cells, it, columns)
     return None, None
 
 
-def missing(row: int, col: Column) -> dict:
+def _rest_of_header(hm: HeaderMap, cells: list, it, columns: list[Column]):
+    for _ in range(2):  # a second header row, then a numbering row
+        try:
+            number, below = next(it)
+        except StopIteration:
+            return hm, iter(())
+        if _is_numbering(below):
+            hm.last_row = number
+            return hm, it
+        two = _two_level(hm, cells, number, below, columns) if hm.last_row == hm.row else None
+        if two is None:
+            return hm, itertools.chain([(number, below)], it)
+        hm = two
+    return hm, it
+
+
+_GROUP_NOTE = re.compile(r"^[(（]")
+
+
+def _two_level(hm: HeaderMap, top_cells: list, number: int, sub_cells: list, columns: list[Column]) -> HeaderMap | None:
+    """A header in two rows, as printed rosters are laid out: a group heading merged across the columns it
+    covers (“入党时间” over “入党日期” and “转正日期”, “基本情况” over 姓名…), and the columns without sub-headings
+    merged down both rows. Returns the combined header, or None when the row under the header is not part of it.
+
+    Each column takes its second-row name when that names a column, alone or joined to its group heading
+    (“联系” + “电话”); otherwise its first-row name if the heading is its own (not shared with other columns).
+    The row is a second header row only if at least one of its cells names a column this way and it has nothing
+    (or its first row's text again, as a filled vertical merge gives, or a note in brackets) under every column
+    the first row named by itself: a member's row always has a name or number there."""
+    lookup = _lookup(columns)
+    width = max(len(top_cells), len(sub_cells))
+    top = [header_key(top_cells[i]) if i < len(top_cells) else "" for i in range(width)]
+    sub = [header_key(sub_cells[i]) if i < len(sub_cells) else "" for i in range(width)]
+    raw_sub = [clean_text(sub_cells[i]) if i < len(sub_cells) else "" for i in range(width)]
+    if not any(sub):
+        return None
+    group_of: list[int | None] = [None] * width  # the column whose first-row cell heads column i
+    start = None
+    for i in range(width):
+        if top[i]:
+            start = i
+        elif not (start is not None and sub[i] and sub[start]):
+            start = None  # a blank under a blank first-row cell ends the group
+        group_of[i] = start
+    shared = {g for i, g in enumerate(group_of) if g is not None and g != i}
+    names = [""] * width
+    named_below = False
+    for i in range(width):
+        g = group_of[i]
+        heading = top[g] if g is not None else ""
+        own = g == i and g not in shared
+        below = next((c for c in (sub[i], heading + sub[i], sub[i] + heading) if c in lookup), None) if sub[i] else None
+        if below is not None:
+            names[i] = below
+            named_below = True
+            continue
+        if own and sub[i] and sub[i] != top[i] and not _GROUP_NOTE.match(raw_sub[i]) and top[i] in lookup:
+            return None  # a value under a column the first row names by itself: a member's row
+        names[i] = top[i] if own else ""
+    if not named_below:
+        return None
+    two = match_headers(hm.row, names, columns)
+    two.last_row = number
+    for g in sorted(shared):
+        col = lookup.get(top[g])
+        if col is not None and col.name not in two.index:
+            under = "、".join(f"“{raw_sub[i]}”" for i in range(width) if group_of[i] == g)
+            two.errors.append(error(hm.row, col.name, clean_text(top_cells[g]), (
+                f"两层表头中“{clean_text(top_cells[g])}”下分为{under}几列，无法确定哪一列是“{col.name}”："
+                f"请把是{col.name}的那一列第{number}行的表头改为“{col.name}”；都不是的，"
+                f"请把第{hm.row}行的“{clean_text(top_cells[g])}”改为其他名称")))
+    return two
+
+
+_NUMBERING_MARKS = "甲乙丙丁戊己庚辛壬癸"
+
+
+def _is_numbering(cells: list) -> bool:
+    """A row numbering the columns under the header, as statistical forms have: 1 2 3 … or (1) (2) …, perhaps
+    after 甲 乙 丙."""
+    texts = [t for c in cells if (t := clean_text(c))]
+    numbers = [int(t.strip("()（）")) for t in texts if t.strip("()（）").isdigit()]
+    marks = [t for t in texts if t in _NUMBERING_MARKS]
+    return (len(numbers) >= 3 and len(numbers) + len(marks) == len(texts)
+            and numbers == list(range(numbers[0], numbers[0] + len(numbers))))
+
+
+def missing(header: HeaderMap, col: Column) -> dict:
     """A required column the header does not have, with the names it may go by."""
     names = "、".join(f"“{n}”" for n in (col.name, *col.synonyms))
-    message = f"缺少“{col.name}”列（第{row}行表头中应有一列名为{names}{'之一' if col.synonyms else ''}）"
+    message = f"缺少“{col.name}”列（{header.rows_text}表头中应有一列名为{names}{'之一' if col.synonyms else ''}）"
     if col.key == "org":  # a member file
         message += "；也可用“所在党组织”列填写党组织全称，或在导入时指定默认党组织"
-    return error(row, col.name, "", message)
+    return error(header.row, col.name, "", message)
 
 
 def error(row: int, column: str, value, message: str) -> dict:

@@ -816,9 +816,9 @@ def check_members(path, result: ImportResult, spool: Spool | None, *, default_or
         return
     result.errors += header.errors
     for col in C.MEMBER_COLUMNS:
-        if col.required and col.name not in header.index and not (
+        if col.required and header.lacks(col.name) and not (
                 col.key == "org" and (default_org or C.ORG_NAME.name in header.index)):
-            result.errors.append(C.missing(header.row, col))
+            result.errors.append(C.missing(header, col))
     if result.errors:
         return
     checker = _Checker(header, result, spool, default_org=default_org, user=user)
@@ -837,7 +837,7 @@ def check_members(path, result: ImportResult, spool: Spool | None, *, default_or
         result.errors.append(C.error(1, "", file_name, str(e)))
         return
     if not checker.seen_rows:
-        result.errors.append(C.error(header.row + 1, "", "", "文件中没有党员数据"))
+        result.errors.append(C.error(header.last_row + 1, "", "", "文件中没有党员数据"))
         return
     result.errors.sort(key=lambda e: e["row"])  # stable: already in row order, header errors first
 

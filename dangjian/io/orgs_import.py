@@ -117,8 +117,8 @@ def plan_orgs(path, *, file_name=None, user=None) -> Plan:
         return plan
     result.errors += header.errors
     for col in C.ORG_COLUMNS:
-        if col.required and col.name not in header.index:
-            result.errors.append(C.missing(header.row, col))
+        if col.required and header.lacks(col.name):
+            result.errors.append(C.missing(header, col))
     if result.errors:
         return plan
 
@@ -141,7 +141,7 @@ def plan_orgs(path, *, file_name=None, user=None) -> Plan:
         result.errors.append(C.error(1, "", file_name, str(e)))
         return plan
     if not order:
-        result.errors.append(C.error(header.row + 1, "", "", "文件中没有党组织数据"))
+        result.errors.append(C.error(header.last_row + 1, "", "", "文件中没有党组织数据"))
         return plan
 
     # Existing orgs the file names, plus all their ancestors: enough to walk every effective chain.
