@@ -245,6 +245,18 @@ def missing(header: HeaderMap, col: Column) -> dict:
     return error(header.row, col.name, "", message)
 
 
+# Lines under (or between) the rows of a table such as “合计：42人”, “小计 12人” or “填表人：张三 … 审核人：李四”.
+_FOOTER = re.compile(r"^(?:合计|总计|小计|共计|[\u4e00-\u9fff]{2,8}[:：])")
+
+
+def is_footer(vals) -> bool:
+    """A row that only holds a total or “label：value” notes, no member or organization: skipped, not reported.
+    Asked only of rows that failed the check (an ID number, a date or a code never starts with Chinese text and a
+    colon)."""
+    texts = [t for v in vals if (t := clean_text(v))]
+    return 0 < len(texts) <= 4 and all(_FOOTER.match(t) for t in texts)
+
+
 def error(row: int, column: str, value, message: str) -> dict:
     return {"row": row, "column": column, "value": "" if value is None else str(value), "message": message}
 

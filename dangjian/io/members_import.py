@@ -39,7 +39,6 @@ import functools
 import operator
 import pickle
 import queue
-import re
 import tempfile
 import threading
 from collections import defaultdict
@@ -277,17 +276,6 @@ def _display(field: str, value) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
-
-
-# Lines under (or between) the members such as “合计：42人”, “小计 12人” or “填表人：张三 … 审核人：李四”.
-_FOOTER = re.compile(r"^(?:合计|总计|小计|共计|[\u4e00-\u9fff]{2,8}[:：])")
-
-
-def _is_footer(vals) -> bool:
-    """A row that only holds a total or “label：value” notes, no member: skipped, not reported. Asked only of rows
-    that failed the check (an ID number, a date or a code never starts with Chinese text and a colon)."""
-    texts = [t for v in vals if (t := C.clean_text(v))]
-    return 0 < len(texts) <= 4 and all(_FOOTER.match(t) for t in texts)
 
 
 def _parse_row(number: int, raw: dict, default_org: str | None) -> tuple[dict, list[dict]]:
@@ -636,7 +624,7 @@ class _Checker:
         existing = self._lookup(codes, [n for d in datas if (n := d.get("id_number"))])
         creates, updates = [], []
         for i, ((number, vals), data) in enumerate(zip(kept, datas)):
-            if i in errors_of and _is_footer(vals):
+            if i in errors_of and C.is_footer(vals):
                 self.seen_rows -= 1
                 continue
             if i in errors_of or not self.quick(number, data, existing, creates, updates):

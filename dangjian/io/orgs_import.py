@@ -130,6 +130,8 @@ def plan_orgs(path, *, file_name=None, user=None) -> Plan:
             if all(C.clean_text(v) == "" for v in raw.values()):
                 continue
             data, errors = _parse_row(number, raw)
+            if errors and C.is_footer(raw.values()):
+                continue  # 合计：12个, 填表人：…
             entry = (number, raw, data, errors)
             order.append(entry)
             code = data.get("code")
