@@ -55,7 +55,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
 
 
 class ImportJobDetailSerializer(ImportJobSerializer):
-    errors = serializers.JSONField(read_only=True, help_text="CONTRACT 的错误列表：row、column、value、message")
+    errors = serializers.JSONField(read_only=True, help_text="CONTRACT 的错误列表：row、column、value、message；多个工作表一起导入时另有 sheet（工作表名）")
 
     class Meta(ImportJobSerializer.Meta):
         fields = [*ImportJobSerializer.Meta.fields, "errors"]
@@ -78,6 +78,7 @@ class ImportUploadSerializer(serializers.Serializer):
 
 class RowSerializer(serializers.Serializer):
     row = serializers.IntegerField(help_text="表格中的行号（表头为第1行）")
+    sheet = serializers.CharField(help_text="工作表名：一个工作簿中有多个工作表一起导入时，行号是该工作表的；否则为空")
     outcome = serializers.ChoiceField(choices=OUTCOME_CHOICES)
     label = serializers.CharField(help_text="党员姓名和隐去中间位的身份证号，或党组织编码和名称")
     changes = serializers.ListField(child=serializers.DictField(), help_text="变更的列：column、old、new")
@@ -155,12 +156,12 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         rows = job.outcomes.order_by("id")  # file order, a page at a time (ImportRow's (job, kind, id) index)
         if outcome:
             rows = rows.filter(kind=outcome)
-        page = self.paginator.paginate_queryset(rows.values_list("row", "kind", "label", "changes", "errors"),
-                                                request, view=self)
+        page = self.paginator.paginate_queryset(
+            rows.values_list("row", "kind", "label", "changes", "errors", "sheet"), request, view=self)
         return self.get_paginated_response([{
-            "row": n, "outcome": kind, "label": label,
+            "row": n, "sheet": sheet, "outcome": kind, "label": label,
             "changes": [{"column": c, "old": old, "new": new} for c, old, new in changes],
-            "errors": errors} for n, kind, label, changes, errors in page])
+            "errors": errors} for n, kind, label, changes, errors, sheet in page])
 
     @extend_schema(summary="下载结果表", parameters=[JOB_ID],
                    responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"):

@@ -149,6 +149,26 @@ def find_header(rows, columns: list[Column], *, look_ahead: int = 10):
     return None, None
 
 
+def roster_sheets(sheets, columns: list[Column]) -> list[tuple[str, HeaderMap, object]]:
+    """(sheet name, its header, its rows after the header) of every sheet that has a header (`find_header`): the
+    sheets of a workbook that hold a roster, as a town's workbook with one sheet per village has them. Sheets
+    without one (a cover, the template's 说明) are passed over."""
+    found = []
+    for name, rows in sheets:
+        header, rest = find_header(rows, columns)
+        if header is not None:
+            found.append((name, header, rest))
+    return found
+
+
+def stamp(errors: list[dict], start: int, sheet: str) -> None:
+    """The sheet's name on the errors from `start` on (only in a workbook whose sheets are imported together):
+    the error dict gains "sheet", and its row number is that sheet's."""
+    if sheet:
+        for e in errors[start:]:
+            e.setdefault("sheet", sheet)
+
+
 def _rest_of_header(hm: HeaderMap, cells: list, it, columns: list[Column]):
     for _ in range(2):  # a second header row, then a numbering row
         try:

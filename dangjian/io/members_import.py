@@ -61,11 +61,13 @@ from dangjian.rules import membership
 from dangjian.rules.base import value as rule_value
 
 from . import columns as C
-from .readers import ReadError, read_table
+from .readers import ReadError, read_sheets
 from .result import CREATE, ERROR, UNCHANGED, UPDATE, ImportResult, RowOutcome
 
 CHUNK = 5000  # rows checked together (one lookup round) and written together (one COPY)
 LOOKUP = 2000  # IN-list size of lookups and batch size of the ORM writes (well under SQLite's limits)
+_ROW_BITS = 32  # a row number and, above it, the index of its sheet: `_Checker.first_row_of`
+_ROW_MASK = (1 << _ROW_BITS) - 1
 BY_NAME = {c.name: c for c in C.MEMBER_INPUT_COLUMNS}
 COLUMN_OF_FIELD = {c.key: c.name for c in C.MEMBER_COLUMNS}
 # Model fields a roster row can set (the import never touches status, address, mobility, user).
@@ -449,12 +451,29 @@ class _Checker:
 
     def __init__(self, header: C.HeaderMap, result: ImportResult, spool: Spool | None, *, default_org, user):
         self.result, self.spool, self.default_org = result, spool, default_org
+        self.codes_of_name: dict[str, list[str]] = {}
+        self.use_header(header)
+        self.scope = scope_for(user) if user is not None else None
+        self.today = timezone.localdate()
+        self.min_age = rule_value(membership.MIN_AGE)
+        self.orgs: dict[str, Org | None] = {}
+        self.holders: dict[int, Org] = {}
+        self.allowed: dict[int, bool] = {}  # org pk -> may `user` import members into it
+        # First row of every ID number in the file, keyed by the number's first 17 digits as an int
+        # (the 18th follows from them): a million entries stay near 100 MB. In a workbook of several sheets the
+        # sheet's index is in the bits above the row number (`place`).
+        self.first_row_of: dict[int, int] = {}
+        self.seen_rows = 0
+        self.sheet_names: list[str] = []  # of a workbook whose sheets are imported together
+        self.sheet_bits = 0
+
+    def use_header(self, header: C.HeaderMap) -> None:
+        """The columns of the sheet read next."""
         # Organizations named by their name (所在党组织) when the file gives no codes; with codes, names are not read.
         self.by_name = C.ORG_NAME.name in header.index and COLUMN_OF_FIELD["org"] not in header.index
         if C.ORG_NAME.name in header.index and not self.by_name:
             index = {n: i for n, i in header.index.items() if n != C.ORG_NAME.name}
             header = C.HeaderMap(row=header.row, index=index)
-        self.codes_of_name: dict[str, list[str]] = {}
         self.names = list(header.index)
         self.keys = [BY_NAME[n].key for n in self.names]
         self.width = max(header.index.values()) + 1
@@ -466,16 +485,17 @@ class _Checker:
                      "education": C.EDUCATION_BY_LABEL}.get(col.key)
             memo = None if col.key in ("name", "id_number", "phone") else {}  # nearly unique per row
             self.specs.append((col.key, col.kind, col.max_length, col.required, table, memo))
-        self.scope = scope_for(user) if user is not None else None
-        self.today = timezone.localdate()
-        self.min_age = rule_value(membership.MIN_AGE)
-        self.orgs: dict[str, Org | None] = {}
-        self.holders: dict[int, Org] = {}
-        self.allowed: dict[int, bool] = {}  # org pk -> may `user` import members into it
-        # First row of every ID number in the file, keyed by the number's first 17 digits as an int
-        # (the 18th follows from them): a million entries stay near 100 MB.
-        self.first_row_of: dict[int, int] = {}
-        self.seen_rows = 0
+
+    def use_sheet(self, index: int, names: list[str]) -> None:
+        """Rows from here on are sheet `index` of the sheets `names` (imported together)."""
+        self.sheet_names, self.sheet_bits = names, index << _ROW_BITS
+
+    def where(self, place: int) -> str:
+        """“第5行”, or “工作表“西村”第5行” for a row of another sheet than the one being read."""
+        index, row = place >> _ROW_BITS, place & _ROW_MASK
+        if index == self.sheet_bits >> _ROW_BITS:
+            return f"第{row}行"
+        return f"工作表“{self.sheet_names[index]}”第{row}行"
 
     def cells(self, cells: list) -> tuple:
         if len(cells) < self.width:
@@ -689,7 +709,7 @@ class _Checker:
         key = int(merged["id_number"][:17])
         if key in self.first_row_of:
             return False
-        self.first_row_of[key] = number
+        self.first_row_of[key] = self.sheet_bits | number
         self._take(number, merged, current, org, creates, updates)
         return True
 
@@ -738,9 +758,9 @@ class _Checker:
             key = int(number_[:17])
             first = self.first_row_of.get(key)
             if first is not None:
-                err("id_number", f"与第{first}行的公民身份号码重复")
+                err("id_number", f"与{self.where(first)}的公民身份号码重复")
             else:
-                self.first_row_of[key] = number
+                self.first_row_of[key] = self.sheet_bits | number
                 if current is not None and org is not None and current["org_id"] != org.id:
                     holder = self.holders.get(current["org_id"])
                     if scope is None or (holder is not None and scope.covers(holder.path, "view")):
@@ -792,42 +812,56 @@ class _Checker:
 def check_members(path, result: ImportResult, spool: Spool | None, *, default_org=None, user=None,
                   progress=None) -> None:
     """Phase 1: every row's outcome into `result`, the valid rows into `spool` (None: a dry run keeps
-    nothing); writes nothing."""
+    nothing); writes nothing. Every sheet of a workbook that has a roster header is read, one after another
+    (`C.roster_sheets`)."""
     file_name = result.file_name
     try:
-        header, rows = C.find_header(read_table(path, file_name), C.MEMBER_INPUT_COLUMNS)
+        sheets = C.roster_sheets(read_sheets(path, file_name), C.MEMBER_INPUT_COLUMNS)
     except ReadError as e:
         result.errors.append(C.error(1, "", file_name, str(e)))
         return
-    if header is None:
+    if not sheets:
         result.errors.append(C.error(1, "", "", "未找到表头：第一行应为列名，如“姓名”“公民身份号码”“所在党组织编码”"))
         return
-    result.errors += header.errors
-    for col in C.MEMBER_COLUMNS:
-        if col.required and header.lacks(col.name) and not (
-                col.key == "org" and (default_org or C.ORG_NAME.name in header.index)):
-            result.errors.append(C.missing(header, col))
+    names = [name for name, _, _ in sheets] if len(sheets) > 1 else []
+    for name, header, _ in sheets:  # every sheet's header first: a wrong one stops the import before any row
+        mark = len(result.errors)
+        result.errors += header.errors
+        for col in C.MEMBER_COLUMNS:
+            if col.required and header.lacks(col.name) and not (
+                    col.key == "org" and (default_org or C.ORG_NAME.name in header.index)):
+                result.errors.append(C.missing(header, col))
+        C.stamp(result.errors, mark, name if names else "")
     if result.errors:
         return
-    checker = _Checker(header, result, spool, default_org=default_org, user=user)
-    chunk: list = []
-    try:
-        for item in rows:
-            chunk.append(item)
-            if len(chunk) == CHUNK:
+    checker = _Checker(sheets[0][1], result, spool, default_org=default_org, user=user)
+    for index, (name, header, rows) in enumerate(sheets):
+        if index:
+            checker.use_header(header)
+        checker.use_sheet(index, names)
+        result.sheet = name if names else ""
+        mark = len(result.errors)
+        chunk: list = []
+        try:
+            for item in rows:
+                chunk.append(item)
+                if len(chunk) == CHUNK:
+                    checker.chunk(chunk)
+                    chunk = []
+                    if progress is not None:
+                        progress("check", checker.seen_rows, None)
+            if chunk:
                 checker.chunk(chunk)
-                chunk = []
-                if progress is not None:
-                    progress("check", checker.seen_rows, None)
-        if chunk:
-            checker.chunk(chunk)
-    except ReadError as e:
-        result.errors.append(C.error(1, "", file_name, str(e)))
-        return
+        except ReadError as e:
+            result.errors.append(C.error(1, "", file_name, str(e)))
+            C.stamp(result.errors, mark, result.sheet)
+            return
+        result.errors[mark:] = sorted(result.errors[mark:], key=lambda e: e["row"])  # stable: in row order
+        C.stamp(result.errors, mark, result.sheet)
+    result.sheet = ""
     if not checker.seen_rows:
-        result.errors.append(C.error(header.last_row + 1, "", "", "文件中没有党员数据"))
+        result.errors.append(C.error(sheets[0][1].last_row + 1, "", "", "文件中没有党员数据"))
         return
-    result.errors.sort(key=lambda e: e["row"])  # stable: already in row order, header errors first
 
 
 # ------------------------------------------------------------------------------------------ the write

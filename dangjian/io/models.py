@@ -70,6 +70,8 @@ class ImportRow(models.Model):
     label = models.CharField("对象", max_length=300, blank=True)  # name and masked ID, or org code and name
     changes = models.JSONField("变更", default=list, blank=True)  # [[column, old, new]] of an update
     errors = models.JSONField("错误", default=list, blank=True)  # the row's errors as the preview words them
+    # The row's worksheet when a workbook's sheets were imported together ("" otherwise): `row` is that sheet's.
+    sheet = models.CharField("工作表", max_length=100, blank=True, default="")
 
     class Meta:
         verbose_name = verbose_name_plural = "导入逐行结果"

@@ -22,7 +22,7 @@ from dangjian.orgs import actions as org_actions
 from dangjian.orgs.models import BRANCH_TYPES, Domain, Org, OrgType
 
 from . import columns as C
-from .readers import ReadError, read_table
+from .readers import ReadError, read_sheets
 from .result import CREATE, ERROR, UNCHANGED, UPDATE, ImportResult, RowOutcome
 
 COLUMN_OF_FIELD = {c.key: c.name for c in C.ORG_COLUMNS}
@@ -46,8 +46,9 @@ def import_orgs(path, *, file_name: str | None = None, user=None, by=None, dry_r
 class Plan:
     def __init__(self, result: ImportResult):
         self.result = result
-        # (kind, code, data, parent code or None, existing Org or None, move?) in dependency order
+        # (depth, (sheet index, row), kind, data, existing Org or None, move?) in dependency order
         self.steps: list[tuple] = []
+        self.sheets: list[str] = [""]  # the names of a workbook's sheets read together; [""] for one sheet
 
 
 def _display(field, value) -> str:
@@ -108,46 +109,56 @@ def plan_orgs(path, *, file_name=None, user=None) -> Plan:
     result = ImportResult(kind="orgs", file_name=file_name)
     plan = Plan(result)
     try:
-        header, rows = C.find_header(read_table(path, file_name), C.ORG_COLUMNS)
+        sheets = C.roster_sheets(read_sheets(path, file_name), C.ORG_COLUMNS)
     except ReadError as e:
         result.errors.append(C.error(1, "", file_name, str(e)))
         return plan
-    if header is None:
+    if not sheets:
         result.errors.append(C.error(1, "", "", "未找到表头：第一行应为列名，如“党组织编码”“党组织名称”"))
         return plan
-    result.errors += header.errors
-    for col in C.ORG_COLUMNS:
-        if col.required and header.lacks(col.name):
-            result.errors.append(C.missing(header, col))
+    # A workbook with several sheets of organizations is read sheet after sheet; rows say their sheet.
+    names = plan.sheets = [name for name, _, _ in sheets] if len(sheets) > 1 else [""]
+    for index, (_, header, _) in enumerate(sheets):
+        mark = len(result.errors)
+        result.errors += header.errors
+        for col in C.ORG_COLUMNS:
+            if col.required and header.lacks(col.name):
+                result.errors.append(C.missing(header, col))
+        C.stamp(result.errors, mark, names[index])
     if result.errors:
         return plan
 
-    parsed: dict[str, tuple] = {}  # code -> (row, raw, data, errors)
+    def where(entry) -> str:
+        return f"工作表“{names[entry[4]]}”第{entry[0]}行" if names[entry[4]] else f"第{entry[0]}行"
+
+    parsed: dict[str, tuple] = {}  # code -> (row, raw, data, errors, sheet index)
     order: list[tuple] = []
-    try:
-        for number, cells in rows:
-            raw = {name: (cells[i] if i < len(cells) else "") for name, i in header.index.items()}
-            if all(C.clean_text(v) == "" for v in raw.values()):
-                continue
-            data, errors = _parse_row(number, raw)
-            if errors and C.is_footer(raw.values()):
-                continue  # 合计：12个, 填表人：…
-            entry = (number, raw, data, errors)
-            order.append(entry)
-            code = data.get("code")
-            if code and code in parsed:
-                errors.append(C.error(number, "党组织编码", code, f"与第{parsed[code][0]}行的党组织编码重复"))
-            elif code:
-                parsed[code] = entry
-    except ReadError as e:
-        result.errors.append(C.error(1, "", file_name, str(e)))
-        return plan
+    for index, (_, header, rows) in enumerate(sheets):
+        try:
+            for number, cells in rows:
+                raw = {name: (cells[i] if i < len(cells) else "") for name, i in header.index.items()}
+                if all(C.clean_text(v) == "" for v in raw.values()):
+                    continue
+                data, errors = _parse_row(number, raw)
+                if errors and C.is_footer(raw.values()):
+                    continue  # 合计：12个, 填表人：…
+                entry = (number, raw, data, errors, index)
+                order.append(entry)
+                code = data.get("code")
+                if code and code in parsed:
+                    errors.append(C.error(number, "党组织编码", code, f"与{where(parsed[code])}的党组织编码重复"))
+                elif code:
+                    parsed[code] = entry
+        except ReadError as e:
+            result.errors.append(C.error(1, "", file_name, str(e)))
+            C.stamp(result.errors, 0, names[index])
+            return plan
     if not order:
-        result.errors.append(C.error(header.last_row + 1, "", "", "文件中没有党组织数据"))
+        result.errors.append(C.error(sheets[0][1].last_row + 1, "", "", "文件中没有党组织数据"))
         return plan
 
     # Existing orgs the file names, plus all their ancestors: enough to walk every effective chain.
-    codes = set(parsed) | {d["parent"] for _, _, d, _ in order if d.get("parent")}
+    codes = set(parsed) | {d["parent"] for _, _, d, _, _ in order if d.get("parent")}
     db = {o.code: o for o in Org.objects.filter(code__in=list(codes))}
     ancestor_paths = {p for o in db.values() for p in o.ancestor_paths()}
     by_path = {o.path: o for o in Org.objects.filter(path__in=list(ancestor_paths))}
@@ -171,7 +182,7 @@ def plan_orgs(path, *, file_name=None, user=None) -> Plan:
         return org.org_type if org else None
 
     depth: dict[str, int] = {}
-    for number, raw, data, errors in order:
+    for number, raw, data, errors, _ in order:
         code = data.get("code")
         if not code or errors and any(e["column"] == "党组织编码" for e in errors):
             continue
@@ -198,22 +209,23 @@ def plan_orgs(path, *, file_name=None, user=None) -> Plan:
                                   f"上级“{parent}”是{OrgType(org_type(parent)).label}，不能设下级党组织"))
 
     # Changes against the database, scope, and the tree rules of orgs.actions.
-    for number, raw, data, errors in order:
+    for number, raw, data, errors, index in order:
         code = data.get("code")
         existing = db.get(code) if code else None
         parent = data.get("parent")
         label = f"{code or ''} {data.get('name') or C.clean_text(raw.get('党组织名称'))}".strip()
-        outcome = RowOutcome(row=number, kind=ERROR, label=label)
+        outcome = RowOutcome(row=number, kind=ERROR, label=label, sheet=names[index])
         if not errors:
             _check_row(number, data, existing, db, by_path, parsed, scope, errors)
         if errors:
             outcome.errors = errors
+            C.stamp(errors, 0, names[index])
             result.errors.extend(errors)
             result.rows.append(outcome)
             continue
         if existing is None:
             outcome.kind = CREATE
-            plan.steps.append((depth[code], number, CREATE, data, None, False))
+            plan.steps.append((depth[code], (index, number), CREATE, data, None, False))
         else:
             old_parent = by_path.get(existing.path[: -Org.steplen]) if existing.depth > 1 else None
             changes = [(COLUMN_OF_FIELD[f], _display(f, getattr(existing, f)), _display(f, data[f]))
@@ -224,9 +236,10 @@ def plan_orgs(path, *, file_name=None, user=None) -> Plan:
             outcome.kind = UPDATE if changes else UNCHANGED
             outcome.changes = changes
             if changes:
-                plan.steps.append((depth[code], number, UPDATE, data, existing, moved))
+                plan.steps.append((depth[code], (index, number), UPDATE, data, existing, moved))
         result.rows.append(outcome)
-    result.errors.sort(key=lambda e: e["row"])
+    position = {name: i for i, name in enumerate(names)}
+    result.errors.sort(key=lambda e: (position.get(e.get("sheet", ""), 0), e["row"]))
     plan.steps.sort(key=lambda s: (s[0], s[1]))  # parents before children, then file order
     return plan
 
@@ -269,7 +282,7 @@ def apply_plan(plan: Plan, *, by=None, source: str = "cli") -> None:
     reason = f"导入：{result.file_name}"[:100]
     touched: list[str] = []
     with transaction.atomic():
-        for _depth, number, kind, data, existing, moved in plan.steps:
+        for _depth, (index, number), kind, data, existing, moved in plan.steps:
             fields = {k: v for k, v in data.items() if k in DATA_FIELDS}
             parent = Org.objects.get(code=data["parent"]) if data.get("parent") else None
             try:
@@ -284,7 +297,9 @@ def apply_plan(plan: Plan, *, by=None, source: str = "cli") -> None:
                 # The plan checked these rules already; a clash here means the database changed
                 # in between. Roll everything back and say which row.
                 messages = "；".join(m for ms in getattr(e, "message_dict", {"": e.messages}).values() for m in ms)
-                raise ImportAborted(C.error(number, "", data.get("code"), messages)) from None
+                error = C.error(number, "", data.get("code"), messages)
+                C.stamp([error], 0, plan.sheets[index])
+                raise ImportAborted(error) from None
             touched.append(org.path)
         audit.record("org.import", actor=by, org_path=_common(touched), detail={
             "file": result.file_name, "source": source, **result.counts()})

@@ -37,6 +37,41 @@ def read_table(path: str | Path, name: str | None = None) -> Iterator[tuple[int,
     raise ReadError(f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx 或 .csv 文件")
 
 
+def read_sheets(path: str | Path, name: str | None = None) -> Iterator[tuple[str, Iterator[tuple[int, list]]]]:
+    """(sheet name, its rows as `read_table` gives them) for every visible worksheet, in the workbook's order; a
+    CSV file, and an .xlsx large enough to be streamed, are one sheet named "". A sheet is read only when its rows
+    are."""
+    path = Path(path)
+    suffix = suffix_of(name or path.name)
+    if suffix not in SPREADSHEET_SUFFIXES or _streamed(path, suffix):
+        yield "", read_table(path, name)
+        return
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        visible = _worksheets(wb)
+    except (CalamineError, OSError, ValueError) as e:
+        raise ReadError(f"无法读取该表格文件（{type(e).__name__}），请确认是有效的 Excel 文件") from None
+    if not visible:
+        yield "", read_table(path, name)
+        return
+    for sheet_name in visible:
+        yield sheet_name, _sheet_rows(wb, sheet_name)
+
+
+def _worksheets(wb) -> list[str]:
+    """The names of the workbook's visible worksheets (not hidden ones such as a template's lists, not charts)."""
+    return [m.name for m in wb.sheets_metadata
+            if str(m.visible).endswith("Visible") and not str(m.typ).endswith("ChartSheet")]
+
+
+def _streamed(path: Path, suffix: str) -> bool:
+    from .xlsx_stream import sheet_bytes
+
+    return suffix in (".xlsx", ".xlsm") and sheet_bytes(path) > STREAM_XLSX_ABOVE
+
+
 # Above this much worksheet XML (uncompressed; ~300,000 rows of the member template) an .xlsx is streamed by
 # `xlsx_stream` in bounded memory instead of being read whole by calamine (~1.4 bytes of memory per byte of
 # XML: a million rows took ~900 MB). calamine is about three times faster, so smaller files keep it.
@@ -54,8 +89,18 @@ def _read_spreadsheet(path: Path, xlsx: bool = False) -> Iterator[tuple[int, lis
 
     try:
         wb = CalamineWorkbook.from_path(str(path))
-        visible = [i for i, m in enumerate(wb.sheets_metadata) if str(m.visible).endswith("Visible")]
-        sheet = wb.get_sheet_by_index(visible[0] if visible else 0)
+        visible = _worksheets(wb)
+    except (CalamineError, OSError, IndexError, ValueError) as e:
+        raise ReadError(f"无法读取该表格文件（{type(e).__name__}），请确认是有效的 Excel 文件") from None
+    yield from _sheet_rows(wb, visible[0] if visible else None)
+
+
+def _sheet_rows(wb, sheet_name: str | None) -> Iterator[tuple[int, list]]:
+    """One worksheet's rows (None: the first), vertical merges filled."""
+    from python_calamine import CalamineError
+
+    try:
+        sheet = wb.get_sheet_by_index(0) if sheet_name is None else wb.get_sheet_by_name(sheet_name)
     except (CalamineError, OSError, IndexError, ValueError) as e:
         raise ReadError(f"无法读取该表格文件（{type(e).__name__}），请确认是有效的 Excel 文件") from None
     # iter_rows starts at the sheet's first row (absolute row 0), so enumerate gives Excel's numbers;
@@ -168,7 +213,7 @@ def count_rows(path: str | Path, name: str | None = None) -> int:
     breaks (`_unquoted_lines`), before its encoding is known: a large one that does not decode goes to the
     background job, which reports it."""
     suffix = suffix_of(name or Path(path).name)
-    if suffix in (".xlsx", ".xlsm"):
+    if suffix in (".xlsx", ".xlsm") and (_streamed(Path(path), suffix) or _visible_sheets(path) <= 1):
         from .xlsx_stream import declared_rows
 
         declared = declared_rows(path)
@@ -178,9 +223,19 @@ def count_rows(path: str | Path, name: str | None = None) -> int:
         lines = _unquoted_lines(Path(path))
         if lines is not None:
             return max(lines - 1, 0)
-    try:
-        return max(sum(1 for _ in read_table(path, name)) - 1, 0)
+    try:  # a workbook of several sheets: all of them, each less its header
+        return sum(max(sum(1 for _ in rows) - 1, 0) for _, rows in read_sheets(path, name))
     except ReadError:
+        return 0
+
+
+def _visible_sheets(path) -> int:
+    """How many sheets `read_sheets` would give (0 when the workbook cannot be read: counted the slow way)."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        return len(_worksheets(CalamineWorkbook.from_path(str(path))))
+    except (CalamineError, OSError, ValueError):
         return 0
 
 

@@ -20,6 +20,7 @@ class RowOutcome:
     label: str = ""  # who or what the row is about (name and masked ID, or org code and name)
     changes: list = field(default_factory=list)  # [(column, old, new)] for an update
     errors: list = field(default_factory=list)  # the row's error dicts
+    sheet: str = ""  # the row's worksheet, in a workbook whose sheets are imported together
 
     def notes(self) -> list[str]:
         """The row's errors as the preview says them (stored in ImportRow.errors)."""
@@ -39,6 +40,12 @@ def note(error: dict) -> str:
     return f"{column}：{message}" if column else message
 
 
+def where(error: dict) -> str:
+    """“第5行”, or “工作表“西村”第5行”."""
+    sheet = error.get("sheet")
+    return f"工作表“{sheet}”第{error['row']}行" if sheet else f"第{error['row']}行"
+
+
 @dataclass
 class ImportResult:
     kind: str  # "members" | "orgs"
@@ -53,11 +60,15 @@ class ImportResult:
     # Where kept outcomes go every FLUSH rows (the web job: into ImportRow), so that `rows` holds only the
     # latest ones; None keeps them all in `rows`.
     sink: Callable[[list[RowOutcome]], None] | None = None
+    sheet: str = ""  # the worksheet being read, when a workbook's sheets are imported together: set on outcomes
+
 
     FLUSH: ClassVar[int] = 5000
 
     def add(self, outcome: RowOutcome) -> None:
         self.tally[outcome.kind] += 1
+        if self.sheet:
+            outcome.sheet = self.sheet
         if self.keep_rows:
             self.rows.append(outcome)
             if self.sink is not None and len(self.rows) >= self.FLUSH:
@@ -94,7 +105,7 @@ class ImportResult:
     def as_text(self) -> str:
         if self.errors:
             lines = [f"导入失败：{len(self.errors)}处错误，未写入任何数据"]
-            lines += [f"第{e['row']}行 {e['column']}“{e['value']}”：{e['message']}" for e in self.errors]
+            lines += [f"{where(e)} {e['column']}“{e['value']}”：{e['message']}" for e in self.errors]
             return "\n".join(lines)
         c = self.counts()
         head = "已导入" if self.written else "检查通过（未写入）"

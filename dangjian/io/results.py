@@ -23,38 +23,54 @@ def write(job: ImportJob, path) -> None:
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     red = wb.add_format({"font_color": "#B02A37", "text_wrap": True, "valign": "top"})
 
+    # A workbook whose sheets were imported together: each line says its sheet, in a first column.
+    # (Either every stored row has its sheet or none has: the first says.)
+    sheets = any(e.get("sheet") for e in job.errors) or bool(
+        job.outcomes.order_by("id").values_list("sheet", flat=True).first())
+    o = 1 if sheets else 0
+
     ws = wb.add_worksheet("错误清单")
-    ws.set_column(0, 0, 8)
-    ws.set_column(1, 1, 16)
-    ws.set_column(2, 2, 24)
-    ws.set_column(3, 3, 60)
-    ws.write_row(0, 0, ["行号", "列", "填写的值", "错误说明"], head)
+    if sheets:
+        ws.set_column(0, 0, 14)
+    ws.set_column(o, o, 8)
+    ws.set_column(o + 1, o + 1, 16)
+    ws.set_column(o + 2, o + 2, 24)
+    ws.set_column(o + 3, o + 3, 60)
+    ws.write_row(0, 0, ["工作表"] * o + ["行号", "列", "填写的值", "错误说明"], head)
     ws.freeze_panes(1, 0)
     if not job.errors:
         ws.write_string(1, 0, "没有错误" if job.status in (ImportJob.Status.PREVIEWED, ImportJob.Status.DONE)
                         else "尚未检查")
     for n, e in enumerate(job.errors, start=1):
-        ws.write_number(n, 0, e["row"])
-        ws.write_string(n, 1, e.get("column") or "")
-        ws.write_string(n, 2, str(e.get("value") or ""))
-        ws.write_string(n, 3, e["message"], red)
+        if sheets:
+            ws.write_string(n, 0, e.get("sheet") or "")
+        ws.write_number(n, o, e["row"])
+        ws.write_string(n, o + 1, e.get("column") or "")
+        ws.write_string(n, o + 2, str(e.get("value") or ""))
+        ws.write_string(n, o + 3, e["message"], red)
 
     ws = wb.add_worksheet("逐行结果")
-    ws.set_column(0, 0, 8)
-    ws.set_column(1, 1, 8)
-    ws.set_column(2, 2, 30)
-    ws.set_column(3, 3, 70)
-    ws.write_row(0, 0, ["行号", "结果", "党员" if job.kind == ImportJob.Kind.MEMBERS else "党组织", "说明"], head)
+    if sheets:
+        ws.set_column(0, 0, 14)
+    ws.set_column(o, o, 8)
+    ws.set_column(o + 1, o + 1, 8)
+    ws.set_column(o + 2, o + 2, 30)
+    ws.set_column(o + 3, o + 3, 70)
+    ws.write_row(0, 0, ["工作表"] * o + ["行号", "结果", "党员" if job.kind == ImportJob.Kind.MEMBERS else "党组织", "说明"],
+                 head)
     ws.freeze_panes(1, 0)
-    outcomes = job.outcomes.order_by("id").values_list("row", "kind", "label", "changes", "errors")
-    for n, (row, kind, label, changes, errors) in enumerate(outcomes.iterator(chunk_size=2000), start=1):
-        ws.write_number(n, 0, row)
-        ws.write_string(n, 1, KIND_LABELS.get(kind, kind))
-        ws.write_string(n, 2, label)
+    outcomes = job.outcomes.order_by("id").values_list("row", "kind", "label", "changes", "errors", "sheet")
+    for n, (row, kind, label, changes, errors, sheet) in enumerate(outcomes.iterator(chunk_size=2000), start=1):
+        if sheets:
+            ws.write_string(n, 0, sheet)
+        ws.write_number(n, o, row)
+        ws.write_string(n, o + 1, KIND_LABELS.get(kind, kind))
+        ws.write_string(n, o + 2, label)
         if errors:
-            ws.write_string(n, 3, "；".join(errors), red)
+            ws.write_string(n, o + 3, "；".join(errors), red)
         elif changes:
-            ws.write_string(n, 3, "；".join(f"{c}：{old or '（空）'} → {new or '（空）'}" for c, old, new in changes), wrap)
+            ws.write_string(n, o + 3, "；".join(f"{c}：{old or '（空）'} → {new or '（空）'}" for c, old, new in changes),
+                            wrap)
     wb.close()
 
 

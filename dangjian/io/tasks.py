@@ -68,7 +68,8 @@ def save_rows(job: ImportJob, rows: list) -> None:
         return
     for i in range(0, len(rows), STORE_BATCH):
         ImportRow.objects.bulk_create([
-            ImportRow(job=job, row=r.row, kind=r.kind, label=r.label[:300], changes=r.changes, errors=r.notes())
+            ImportRow(job=job, row=r.row, kind=r.kind, label=r.label[:300], changes=r.changes, errors=r.notes(),
+                      sheet=r.sheet[:100])
             for r in rows[i:i + STORE_BATCH]])
 
 
@@ -80,10 +81,10 @@ def _copy_rows(job: ImportJob, rows) -> None:
 
     prefix = f"{job.pk}\t"
     with connection.cursor() as cur, cur.cursor.copy(
-            f"COPY {ImportRow._meta.db_table} (job_id, row, kind, label, changes, errors) FROM STDIN") as copy:
+            f"COPY {ImportRow._meta.db_table} (job_id, row, kind, label, changes, errors, sheet) FROM STDIN") as copy:
         for i in range(0, len(rows), STORE_BATCH):
             copy.write("".join([f"{prefix}{r.row}\t{r.kind}\t{copy_text(r.label[:300])}\t{json_text(r.changes)}\t"
-                                f"{json_text(r.notes())}\n" for r in rows[i:i + STORE_BATCH]]))
+                                f"{json_text(r.notes())}\t{copy_text(r.sheet[:100])}\n" for r in rows[i:i + STORE_BATCH]]))
 
 
 

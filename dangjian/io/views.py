@@ -40,7 +40,7 @@ def _can(user, action: str) -> bool:
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="文件", help_text="Excel（.xlsx）或 CSV（UTF-8 或 GBK 编码）")
+    file = forms.FileField(label="文件", help_text="Excel（.xlsx）或 CSV（UTF-8 或 GBK 编码）；一个工作簿有多个工作表（如每村一个）的，有表头的工作表都会导入")
 
     def clean_file(self):
         f = self.cleaned_data["file"]
@@ -123,7 +123,7 @@ def job_detail(request, pk: int):
     if show in KIND_LABELS:
         rows = rows.filter(kind=show)
     total = sum(counts.values())
-    page = CountedPaginator(rows.values_list("row", "kind", "label", "changes", "errors"), PAGE_SIZE,
+    page = CountedPaginator(rows.values_list("row", "kind", "label", "changes", "errors", "sheet"), PAGE_SIZE,
                             count=counts[show] if show in KIND_LABELS else total).get_page(request.GET.get("page"))
     return render(request, "io/job.html", {
         "job": job, "page": page, "show": show, "counts": counts, "total": total,

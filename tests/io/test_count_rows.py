@@ -33,3 +33,11 @@ def test_quote_free_files_are_counted_without_reading_them_as_csv(tmp_path, monk
     path.write_text(f"{HEADER}\n" + "张三,1,A\n" * 1000, encoding="utf-8")
     monkeypatch.setattr(readers, "read_table", lambda *a: pytest.fail("read as CSV"))
     assert readers.count_rows(path) == 1000
+
+
+def test_a_workbook_of_several_sheets_counts_the_rows_of_all(tmp_path):
+    from tests.io.test_workbook_sheets import workbook
+
+    path = workbook(tmp_path / "w.xlsx", {"东村": [["姓名"], ["甲"], ["乙"]], "西村": [["姓名"], ["丙"]],
+                                          "旧": [["姓名"], ["丁"]]}, hidden={"旧"})
+    assert readers.count_rows(path) == 3

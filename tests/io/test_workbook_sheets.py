@@ -1,0 +1,122 @@
+"""A workbook with several rosters in it, as a town sends them (one sheet per village branch, a cover or notes
+sheet in front): every visible sheet with a roster header is imported, together and all or nothing; each row says
+its sheet."""
+
+import io
+
+import pytest
+import xlsxwriter
+from python_calamine import CalamineWorkbook
+
+from dangjian.io.members_import import import_members
+from dangjian.io.models import ImportJob
+from dangjian.members.models import Member
+from dangjian.orgs.models import Org
+from tests.io.helpers import MEMBER_HEADER, ident, member_row, run
+
+pytestmark = pytest.mark.django_db
+
+ORG_HEADER = ["党组织编码", "党组织名称", "上级党组织编码", "党组织类别", "所属领域"]
+
+
+def workbook(path, sheets, *, hidden=()):
+    """sheets: {name: rows} (the first row of each is its header, or whatever the sheet holds)."""
+    wb = xlsxwriter.Workbook(str(path))
+    for name, rows in sheets.items():
+        ws = wb.add_worksheet(name)
+        for r, row in enumerate(rows):
+            ws.write_row(r, 0, row)
+        if name in hidden:
+            ws.hide()
+    wb.close()
+    return path
+
+
+def town(path, east, west, **kw):
+    """填表说明 in front, 东村 with the template's columns, 西村 with a title row and its own column order."""
+    order = [0, 3, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11]
+    return workbook(path, {
+        "填表说明": [["城关镇党员花名册"], ["每个村一个工作表，身份证号请用文本格式"]],
+        "东村": [MEMBER_HEADER, *east],
+        "西村": [["城关镇西村党支部党员花名册"], [MEMBER_HEADER[i] for i in order], *[[r[i] for i in order] for r in west]],
+        **kw.pop("more", {}),
+    }, **kw)
+
+
+def test_every_roster_sheet_of_a_workbook_is_imported(tree, tmp_path):
+    east = [member_row("甲", seq=11), member_row("乙", seq=13)]
+    west = [member_row("丙", seq=15, org="CA1B2")]
+    path = town(tmp_path / "town.xlsx", east, west, more={"空白": [MEMBER_HEADER], "旧名册": [MEMBER_HEADER,
+                member_row("丁", seq=17)]}, hidden={"旧名册"})
+    assert run("import_members", str(path)) == (0, {"created": 3, "updated": 0, "unchanged": 0})
+    assert dict(Member.objects.values_list("name", "org__code")) == {"甲": "CA1B1", "乙": "CA1B1", "丙": "CA1B2"}
+    assert run("import_members", str(path)) == (0, {"created": 0, "updated": 0, "unchanged": 3})
+
+
+def test_each_error_names_its_sheet_and_nothing_is_written(tree, tmp_path):
+    east = [member_row("甲", seq=11), member_row("乙", seq=13)]
+    west = [member_row("丙", seq=15, org="CA1B2"), member_row("乙", seq=13, org="CA1B2"),
+            member_row("戊", seq=19, org="CA1B2", education="幼儿园")]
+    path = town(tmp_path / "town.xlsx", east, west)
+    status, out = run("import_members", str(path))
+    assert status == 1 and out["errors"] == [
+        {"row": 4, "column": "公民身份号码", "value": ident(seq=13),
+         "message": "与工作表“东村”第3行的公民身份号码重复", "sheet": "西村"},
+        {"row": 5, "column": "学历", "value": "幼儿园", "message": out["errors"][1]["message"], "sheet": "西村"}]
+    assert not Member.objects.exists()
+    result = import_members(path, dry_run=True)
+    assert result.as_text().splitlines()[1].startswith("工作表“西村”第4行 公民身份号码")
+
+
+def test_one_roster_sheet_behind_a_cover_keeps_plain_row_numbers(tree, tmp_path):
+    path = workbook(tmp_path / "one.xlsx", {"封面": [["东村党支部"], ["2026年"]],
+                                            "名册": [MEMBER_HEADER, member_row("甲", seq=11), member_row(seq=12)]})
+    status, out = run("import_members", str(path))
+    assert status == 1 and [(e["row"], "sheet" in e) for e in out["errors"]] == [(3, False)]
+
+
+def test_a_header_error_in_any_sheet_stops_the_import(tree, tmp_path):
+    path = town(tmp_path / "town.xlsx", [member_row("甲", seq=11)], [member_row("丙", seq=15, org="CA1B2")],
+                more={"南村": [MEMBER_HEADER[:5] + MEMBER_HEADER[6:], member_row("丁", seq=17)[:5]]})
+    status, out = run("import_members", str(path))
+    assert status == 1 and [(e.get("sheet"), e["row"], e["column"]) for e in out["errors"]] == [("南村", 1, "学历")]
+
+
+def test_organization_sheets_are_read_together(tmp_path):
+    path = workbook(tmp_path / "orgs.xlsx", {
+        "县乡": [ORG_HEADER, ["X", "某县委", "", "党委", "机关"], ["X1", "一镇党委", "X", "党委", "农村"]],
+        "村": [ORG_HEADER, ["X1B1", "一村党支部", "X1", "党支部", "农村"], ["X1B2", "二村党支部", "X1", "党支部", "农村"]]})
+    assert run("import_orgs", str(path)) == (0, {"created": 4, "updated": 0, "unchanged": 0})
+    assert Org.objects.get(code="X1B2").parent_org().code == "X1"
+    path = workbook(tmp_path / "orgs.xlsx", {
+        "县乡": [ORG_HEADER, ["Y", "另一县委", "", "党委", "机关"]],
+        "村": [ORG_HEADER, ["Y", "重复", "", "党委", "机关"], ["Y1B1", "一村党支部", "NOPE", "党支部", "农村"]]})
+    status, out = run("import_orgs", str(path))
+    assert status == 1 and [(e["sheet"], e["row"], e["message"]) for e in out["errors"]] == [
+        ("村", 2, "与工作表“县乡”第2行的党组织编码重复"), ("村", 3, "上级党组织编码“NOPE”不存在")]
+
+
+def test_the_preview_the_result_sheet_and_the_api_say_each_rows_sheet(cast, client, tmp_path):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client.force_login(cast.county_admin)
+    east = [member_row("甲", seq=51)]
+    west = [member_row("丙", seq=55, org="CA1B2"), member_row("丁", seq=57, org="NOPE")]
+    with open(town(tmp_path / "town.xlsx", east, west), "rb") as fh:
+        client.post("/io/members/upload/", {"file": fh})
+    job = ImportJob.objects.get()
+    page = client.get(f"/io/jobs/{job.pk}/").content.decode()
+    assert '<div class="small text-muted text-nowrap">西村</div>4' in page
+    r = client.get(f"/io/jobs/{job.pk}/result.xlsx")
+    book = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(r.streaming_content)))
+    errors = book.get_sheet_by_name("错误清单").to_python()
+    assert errors[0][:3] == ["工作表", "行号", "列"] and (errors[1][0], int(errors[1][1])) == ("西村", 4)
+    rows = book.get_sheet_by_name("逐行结果").to_python()
+    assert [(r[0], int(r[1])) for r in rows[1:]] == [("东村", 2), ("西村", 3), ("西村", 4)]
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=cast.county_admin)[0].key}")
+    got = api.get(f"/api/v1/imports/{job.pk}/rows/").json()["results"]
+    assert [(r["sheet"], r["row"], r["outcome"]) for r in got] == [
+        ("东村", 2, "create"), ("西村", 3, "create"), ("西村", 4, "error")]
+    assert api.get(f"/api/v1/imports/{job.pk}/").json()["errors"][0]["sheet"] == "西村"
