@@ -129,6 +129,7 @@ def job_detail(request, pk: int):
         "job": job, "page": page, "show": show, "counts": counts, "total": total,
         "tabs": [(k, label, counts[k]) for k, label in KIND_LABELS.items()],
         "can_confirm": job.status == ImportJob.Status.PREVIEWED,
+        "sheets": any(r[5] for r in page),  # a workbook's sheets imported together: rows say their sheet
     })
 
 

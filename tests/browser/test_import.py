@@ -50,3 +50,28 @@ def test_upload_preview_fix_and_confirm(page, phone, live_server, cast, login, s
     phone.goto(preview)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     shot(phone, "io-done-phone")
+
+
+def test_a_town_workbook_with_a_sheet_per_village(page, phone, live_server, cast, login, shot, tmp_path):
+    """One upload for the whole town: each village's sheet is read, and each row of the preview says its sheet."""
+    from tests.io.test_workbook_sheets import town
+
+    east = [member_row("吴一", seq=811), member_row("郑二", seq=813)]
+    west = [member_row("王三", seq=815, org="CA1B2"),
+            member_row("冯四", seq=817, org="CA1B2", joined="2030-01-01", category="预备党员", confirmed="")]
+    path = town(tmp_path / "城关镇党员花名册.xlsx", east, west)
+    login(page, "county_admin")
+    page.goto(f"{live_server.url}/io/")
+    page.set_input_files("#member-file", str(path))
+    page.click("form[action*='members'] button:has-text('上传并预览')")
+    page.wait_for_url(f"{live_server.url}/io/jobs/*/")
+    text = page.inner_text("body")
+    assert "共有 1 处错误，未写入任何数据" in text and "入党日期不能晚于今天" in text
+    error_row = page.locator("tr:has-text('错误')").first.inner_text()
+    assert error_row.startswith("西村\n4")  # the sheet, then its own row number
+    shot(page, "io-preview-sheets-desktop")
+    login(phone, "county_admin")
+    phone.goto(page.url)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "io-preview-sheets-phone")
+    assert not Member.objects.filter(name="吴一").exists()
