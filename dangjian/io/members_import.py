@@ -51,6 +51,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from dangjian.core import audit, idcard
 from dangjian.core.dates import DateError, PartialDate, add_years
+from dangjian.core.names import normalize_name
 from dangjian.core.scope import scope_for
 from dangjian.members.choices import Category, Education, Gender, Status
 from dangjian.members.models import Member
@@ -312,6 +313,8 @@ def _parse_row(number: int, raw: dict, default_org: str | None) -> tuple[dict, l
             text = value = C.clean_code(cell)
         else:
             text = value = C.clean_text(cell)
+            if col.key == "name" and text:
+                text = value = normalize_name(text)
         if value in ("", None):
             if col.key == "org" and default_org:
                 data["org"] = default_org
@@ -528,6 +531,8 @@ class _Checker:
                 text = idcard.normalize(text)
         else:
             text = C.clean_text(v)
+            if key == "name" and text:
+                text = normalize_name(text)
         if not text:
             if key == "org" and self.default_org:
                 return self.default_org
@@ -548,7 +553,7 @@ class _Checker:
         if memo is None:
             key, kind, max_length = spec[:3]
             if key == "name":  # the one free-text column: strip it; anything unusual goes the long way
-                return [t if type(v) is str and (t := v.strip()) and len(t) <= max_length and t.isprintable()
+                return [t if type(v) is str and (t := v.strip()) and len(t) <= max_length and t.isalpha()
                         else cell(spec, v) for v in column]
             if kind == "code":
                 # ID and phone numbers as they nearly always come: ASCII letters and digits only, which

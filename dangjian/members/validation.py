@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from dangjian.core import idcard
 from dangjian.core.dates import add_years
+from dangjian.core.names import normalize_name
 from dangjian.rules import membership
 from dangjian.rules.base import value
 
@@ -21,12 +22,15 @@ def today() -> dt.date:
 
 def validate_member(data: dict, *, instance=None, check_unique: bool = True) -> dict[str, str]:
     """`data` holds model field values (id_number, birth_date, gender, category, joined_on, confirmed_on,
-    org, status). Returns {field: message}; empty when the data is valid. Also normalizes id_number.
+    org, status). Returns {field: message}; empty when the data is valid. Also normalizes id_number and the
+    name (`core.names.normalize_name`: no padding spaces, “·” between the parts of a transliterated name).
 
     `check_unique=False` skips the one-query-per-call active-ID clash check: the roster import checks a
     whole file against the registry with set-based lookups instead."""
     errors: dict[str, str] = {}
     now = today()
+    if isinstance(data.get("name"), str):
+        data["name"] = normalize_name(data["name"])
     raw_id = data.get("id_number") or ""
     info = None
     if not raw_id:

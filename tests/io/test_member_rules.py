@@ -377,3 +377,12 @@ def test_a_file_without_any_organization_column_says_how_to_name_one(tree, tmp_p
     assert status == 1 and out["errors"] == [{"row": 1, "column": "所在党组织编码", "value": "", "message": (
         "缺少“所在党组织编码”列（第1行表头中应有一列名为“所在党组织编码”、“党组织编码”、“所在支部编码”、“支部编码”之一）"
         "；也可用“所在党组织”列填写党组织全称，或在导入时指定默认党组织")}]
+
+
+def test_padded_names_and_any_dot_are_read_as_the_id_card_writes_them(tree, tmp_path):
+    rows = [member_row("张　三", seq=11), member_row("李 四", seq=13), member_row("阿依古丽•买买提", seq=15)]
+    assert run("import_members", str(write_csv(tmp_path / "n.csv", rows)))[0] == 0
+    assert sorted(Member.objects.values_list("name", flat=True)) == ["张三", "李四", "阿依古丽·买买提"]
+    rows = [member_row("张三", seq=11), member_row("李四", seq=13), member_row("阿依古丽·买买提", seq=15)]
+    assert run("import_members", str(write_xlsx(tmp_path / "n.xlsx", rows)))[1] == {
+        "created": 0, "updated": 0, "unchanged": 3}

@@ -32,6 +32,14 @@ def test_valid_member_created_and_counted(tree):
     assert tree.b1.direct_full == 1
 
 
+def test_a_padded_name_is_kept_as_the_id_card_writes_it(tree):
+    assert actions.create_member(data(tree.b1, name="孙　丽")).name == "孙丽"
+    m = actions.create_member(data(tree.b1, name="阿依古丽•买买提", id_number=idcard.make("650102", dt.date(1990, 1, 15), 24)))
+    assert m.name == "阿依古丽·买买提"
+    actions.update_member(m, {"name": "阿依古丽 . 买买提"})
+    assert m.name == "阿依古丽·买买提" and m.history.count() == 1  # the same name: nothing changed
+
+
 def test_bad_checksum(tree):
     assert "校验位" in errors_of(tree.b1, id_number="370102199001150021")["id_number"][0]
 
