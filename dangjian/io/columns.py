@@ -39,7 +39,8 @@ MEMBER_COLUMNS: list[Column] = [
     Column("出生日期", "birth_date", synonyms=("出生年月", "出生时间"), kind="date",
            note="须与公民身份号码一致；留空时按号码确定；只写年月（如1990.03）时核对号码中的年月", example="1990-03-07"),
     Column("学历", "education", True, synonyms=("文化程度", "最高学历"), choices=tuple(Education.labels),
-           note="研究生、大学本科、大学专科、中专、高中、初中及以下（也接受“本科”“大专”“硕士”等常见写法）",
+           note="研究生、大学本科、大学专科、中专、高中、初中及以下（也接受“本科”“大专”“硕士”“在职研究生”等常见写法；"
+                "党校学历按其层次，如“省委党校大学”记为大学本科）",
            example="大学本科"),
     Column("人员类别", "category", True, synonyms=("党员类别",), choices=tuple(Category.labels),
            note="正式党员或预备党员", example="正式党员"),

@@ -53,7 +53,7 @@ from dangjian.core import audit, idcard
 from dangjian.core.dates import DateError, PartialDate, add_years
 from dangjian.core.names import normalize_name
 from dangjian.core.scope import scope_for
-from dangjian.members.choices import Category, Education, Gender, Status
+from dangjian.members.choices import Category, Education, Gender, Status, education_from_text
 from dangjian.members.models import Member
 from dangjian.members.search import pinyin_keys
 from dangjian.members.validation import validate_member
@@ -338,7 +338,7 @@ def _parse_row(number: int, raw: dict, default_org: str | None) -> tuple[dict, l
                 err(col, text, "人员类别应为“正式党员”或“预备党员”")
                 continue
         elif col.key == "education":
-            value = C.EDUCATION_BY_LABEL.get(text)
+            value = C.EDUCATION_BY_LABEL.get(text) or education_from_text(text)
             if value is None:
                 err(col, text, "无法识别的学历，请填写：" + "、".join(Education.labels))
                 continue
@@ -543,6 +543,8 @@ class _Checker:
             return _FAIL
         if table is not None:
             value = table.get(text)
+            if value is None and key == "education":
+                value = education_from_text(text)  # once per distinct cell: the column's memo keeps it
             return _FAIL if value is None else value
         if key == "ethnicity" and text not in C.ETHNICITY_SET:
             return _FAIL

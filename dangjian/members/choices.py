@@ -1,5 +1,8 @@
 """Enumerations of the member registry (党员基本信息采集表)."""
 
+import re
+import unicodedata
+
 from django.db import models
 
 
@@ -28,9 +31,43 @@ EDUCATION_SYNONYMS = {
     "研究生": "postgraduate", "本科": "bachelor", "大学本科": "bachelor", "大学": "bachelor",
     "大专": "college", "专科": "college", "大学专科": "college", "高职": "college",
     "中专": "vocational", "中技": "vocational", "技校": "vocational", "职高": "vocational",
-    "高中": "high_school", "初中": "junior", "小学": "junior", "初中及以下": "junior", "文盲": "junior",
+    "中等专科": "vocational", "中等专业": "vocational", "中等专业学校": "vocational", "中等技术": "vocational",
+    "中等技术学校": "vocational", "技工学校": "vocational", "中职": "vocational", "中等职业教育": "vocational",
+    "高中": "high_school", "普通高中": "high_school", "初中": "junior", "小学": "junior", "初中及以下": "junior",
+    "小学及以下": "junior", "文盲": "junior", "半文盲": "junior",
 }
 COLLEGE_OR_ABOVE = frozenset({"postgraduate", "bachelor", "college"})
+
+# How a roster qualifies a degree: how it was studied (在职, 函授 …) before it or in brackets after it. Party-school
+# degrees (中央党校研究生, 省委党校大学, 县委党校大专 …) are the level after “党校”: the 党员信息 statistics count them
+# with the others of their level.
+_STUDY_MODES = ("全日制", "在职", "函授", "成人", "自学考试", "自考", "夜大", "电大", "网络教育", "业余")
+_BRACKETS = re.compile(r"[(（][^)）]*[)）]")
+_PARTY_SCHOOL = re.compile(r"^.{0,12}党校")
+_LEVEL_WORDS = (("研究生", "postgraduate"), ("硕士", "postgraduate"), ("博士", "postgraduate"),
+                ("本科", "bachelor"), ("大学", "bachelor"), ("大专", "college"), ("专科", "college"))
+
+
+def education_from_text(text: str) -> str | None:
+    """An Education value from a roster's 学历 cell, or None when it names no level: the standard labels and the
+    spellings of EDUCATION_SYNONYMS, also with a study mode (“在职研究生”, “大学本科（函授）”) or from a party school."""
+    text = unicodedata.normalize("NFKC", text).replace(" ", "")
+    for label, value in Education.choices:
+        if text == label:
+            return value
+    if text in EDUCATION_SYNONYMS:
+        return EDUCATION_SYNONYMS[text]
+    bare = _BRACKETS.sub("", text)
+    for mode in _STUDY_MODES:
+        bare = bare.removeprefix(mode)
+    if bare != text and bare:
+        return education_from_text(bare)
+    if _PARTY_SCHOOL.match(text):
+        level = _PARTY_SCHOOL.sub("", text)
+        for word, value in _LEVEL_WORDS:
+            if level.startswith(word):
+                return value
+    return None
 
 
 class Status(models.TextChoices):

@@ -386,3 +386,13 @@ def test_padded_names_and_any_dot_are_read_as_the_id_card_writes_them(tree, tmp_
     rows = [member_row("张三", seq=11), member_row("李四", seq=13), member_row("阿依古丽·买买提", seq=15)]
     assert run("import_members", str(write_xlsx(tmp_path / "n.xlsx", rows)))[1] == {
         "created": 0, "updated": 0, "unchanged": 3}
+
+
+def test_study_modes_and_party_school_degrees_are_read_as_their_level(tree, tmp_path):
+    rows = [member_row("甲", seq=11, education="省委党校大学"), member_row("乙", seq=13, education="在职研究生"),
+            member_row("丙", seq=15, education="大专（函授）"), member_row("丁", seq=17, education="中等专科")]
+    assert run("import_members", str(write_csv(tmp_path / "e.csv", rows)))[0] == 0
+    assert dict(Member.objects.values_list("name", "education")) == {
+        "甲": "bachelor", "乙": "postgraduate", "丙": "college", "丁": "vocational"}
+    status, out = run("import_members", str(write_csv(tmp_path / "e.csv", [member_row(seq=19, education="党校")])))
+    assert status == 1 and out["errors"][0]["message"].startswith("无法识别的学历")

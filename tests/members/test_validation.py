@@ -124,3 +124,16 @@ def test_category_change_moves_counter(cast):
 
 def test_factory_members_valid(tree):
     make_member(tree.b1, "欧阳修")
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("大学本科", "bachelor"), ("本科", "bachelor"), ("硕士", "postgraduate"),
+    ("在职研究生", "postgraduate"), ("大学本科（函授）", "bachelor"), ("大专(在职)", "college"), ("全日制大学", "bachelor"),
+    ("中央党校研究生", "postgraduate"), ("省委党校大学", "bachelor"), ("省（区、市）委党校研究生", "postgraduate"),
+    ("县委党校大专", "college"), ("市委党校大学本科", "bachelor"), ("中等专科", "vocational"), ("中 专", "vocational"),
+    ("幼儿园", None), ("党校", None), ("在职", None), ("", None),
+])
+def test_education_as_rosters_write_it(text, value):
+    from dangjian.members.choices import education_from_text
+
+    assert education_from_text(text) == value
