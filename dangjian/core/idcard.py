@@ -34,6 +34,10 @@ def normalize(raw: str) -> str:
 
 def parse(raw: str) -> IdInfo:
     number = normalize(raw)
+    if len(number) == 15 and number.isdigit():
+        # A first-generation card's number (valid until 2013). It is not widened here: the 18-digit number issued
+        # since may differ from the mechanical one (area codes changed), and only the card says which it is.
+        raise IdNumberError("这是15位的一代身份证号码，请改填本人现用的18位公民身份号码")
     if len(number) != 18:
         raise IdNumberError(f"公民身份号码应为18位，实为{len(number)}位")
     if not _SHAPE.match(number):

@@ -24,6 +24,8 @@ def test_fullwidth_spaces_trimmed():
     ("1101051949123100", "18位"),
     ("11010519491331002X", "出生日期不存在"),
     ("A1010519491231002X", "前17位"),
+    ("110105491231002", "15位的一代身份证号码"),  # an old card's number: the current one is asked for
+    ("11010549123100", "实为14位"),
 ])
 def test_invalid_numbers_have_chinese_reasons(bad, msg):
     with pytest.raises(idcard.IdNumberError, match=msg):
