@@ -71,7 +71,12 @@ def test_a_town_workbook_with_a_sheet_per_village(page, phone, live_server, cast
     assert error_row.startswith("西村\n4")  # the sheet, then its own row number
     shot(page, "io-preview-sheets-desktop")
     login(phone, "county_admin")
-    phone.goto(page.url)
+    preview = page.url
+    phone.goto(f"{live_server.url}/io/")  # the upload page says what a workbook of several sheets does
+    assert "有表头的工作表都会导入" in phone.inner_text("body")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "io-upload-phone")
+    phone.goto(preview)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     shot(phone, "io-preview-sheets-phone")
     assert not Member.objects.filter(name="吴一").exists()
