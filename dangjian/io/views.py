@@ -20,7 +20,7 @@ from dangjian.core import audit
 from dangjian.core.scope import scope_for
 from dangjian.members import queries
 from dangjian.members.queries import FILTER_PARAMS, FilterError, member_list, parse_filter
-from dangjian.orgs.models import Org
+from dangjian.orgs.models import BRANCH_TYPES, Org
 
 from . import actions, ledgers, results
 from . import export as exporter
@@ -79,9 +79,15 @@ def index(request):
         raise Http404
     # `errors` holds one entry per bad cell (200,000 for a column in a wrong format): not for a list of jobs.
     jobs = ImportJob.objects.filter(user=request.user).select_related("default_org").defer("errors")[:20]
+    branches = []
+    if can_members:  # two of the branches the user may import into: one is their own, else an example code
+        branches = list(Org.objects.restrict(request.user, "change_member").filter(org_type__in=BRANCH_TYPES)
+                        .order_by("path").values_list("code", "name")[:2])
     return render(request, "io/index.html", {
         "can_members": can_members, "can_orgs": can_orgs, "jobs": jobs,
         "member_form": MemberUploadForm(user=request.user), "org_form": UploadForm(),
+        "own_branch": branches[0] if len(branches) == 1 else None,
+        "example_branch": branches[0] if branches else None,
     })
 
 

@@ -5,7 +5,7 @@ import pytest
 from dangjian.io.models import ImportJob
 from dangjian.members.models import Member
 from dangjian.orgs.models import Org
-from tests.io.helpers import existing_row, ident, member_row, write_csv
+from tests.io.helpers import MEMBER_HEADER, existing_row, ident, member_row, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +155,18 @@ def test_result_sheet_lists_the_errors_for_the_uploader_only(cast, client, tmp_p
     assert [(int(e[0]), e[1], e[2]) for e in errors[1:]] == [(3, "所在党组织编码", "NOPE")]
     login(client, cast.county_admin)
     assert client.get(f"/io/jobs/{job.pk}/result.xlsx").status_code == 404
+
+
+def test_a_secretary_finds_their_branch_filled_in_as_the_default(cast, client, tmp_path):
+    login(client, cast.secretary1)
+    page = client.get("/io/").content.decode()
+    assert 'id="member-org" maxlength="40" value="CA1B1"' in page and "已填本支部：城关镇东村党支部" in page
+    # an admin over several branches is shown one of theirs as an example, not given a default
+    login(client, cast.county_admin)
+    page = client.get("/io/").content.decode()
+    assert 'placeholder="如 CA1B1（城关镇东村党支部）"' in page and 'value="CA1B1"' not in page
+    # a preview of a sheet without codes puts every row in the secretary's branch
+    login(client, cast.secretary1)
+    rows = [member_row("新人", seq=91)[:-1]]
+    upload(client, write_csv(tmp_path / "own.csv", rows, header=MEMBER_HEADER[:-1]), default_org="CA1B1")
+    assert ImportJob.objects.get(file_name="own.csv").counts == {"created": 1, "updated": 0, "unchanged": 0}
