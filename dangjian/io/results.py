@@ -29,15 +29,17 @@ def write(job: ImportJob, path) -> None:
         job.outcomes.order_by("id").values_list("sheet", flat=True).first())
     o = 1 if sheets else 0
 
-    ws = wb.add_worksheet("错误清单")
-    if sheets:
-        ws.set_column(0, 0, 14)
-    ws.set_column(o, o, 8)
-    ws.set_column(o + 1, o + 1, 16)
-    ws.set_column(o + 2, o + 2, 24)
-    ws.set_column(o + 3, o + 3, 60)
-    ws.write_row(0, 0, ["工作表"] * o + ["行号", "列", "填写的值", "错误说明"], head)
-    ws.freeze_panes(1, 0)
+    def add_sheet(name: str, columns: list[tuple[str, int]]):
+        """A result sheet with its heading row (the 工作表 column first when rows say their sheet)."""
+        ws = wb.add_worksheet(name)
+        columns = [("工作表", 14)] * o + columns
+        for i, (_title, width) in enumerate(columns):
+            ws.set_column(i, i, width)
+        ws.write_row(0, 0, [title for title, _ in columns], head)
+        ws.freeze_panes(1, 0)
+        return ws
+
+    ws = add_sheet("错误清单", [("行号", 8), ("列", 16), ("填写的值", 24), ("错误说明", 60)])
     if not job.errors:
         ws.write_string(1, 0, "没有错误" if job.status in (ImportJob.Status.PREVIEWED, ImportJob.Status.DONE)
                         else "尚未检查")
@@ -49,16 +51,8 @@ def write(job: ImportJob, path) -> None:
         ws.write_string(n, o + 2, str(e.get("value") or ""))
         ws.write_string(n, o + 3, e["message"], red)
 
-    ws = wb.add_worksheet("逐行结果")
-    if sheets:
-        ws.set_column(0, 0, 14)
-    ws.set_column(o, o, 8)
-    ws.set_column(o + 1, o + 1, 8)
-    ws.set_column(o + 2, o + 2, 30)
-    ws.set_column(o + 3, o + 3, 70)
-    ws.write_row(0, 0, ["工作表"] * o + ["行号", "结果", "党员" if job.kind == ImportJob.Kind.MEMBERS else "党组织", "说明"],
-                 head)
-    ws.freeze_panes(1, 0)
+    ws = add_sheet("逐行结果", [("行号", 8), ("结果", 8), ("党员" if job.kind == ImportJob.Kind.MEMBERS else "党组织", 30),
+                               ("说明", 70)])
     outcomes = job.outcomes.order_by("id").values_list("row", "kind", "label", "changes", "errors", "sheet")
     for n, (row, kind, label, changes, errors, sheet) in enumerate(outcomes.iterator(chunk_size=2000), start=1):
         if sheets:
