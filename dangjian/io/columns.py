@@ -150,15 +150,18 @@ def find_header(rows, columns: list[Column], *, look_ahead: int = 10):
     return None, None
 
 
-def roster_sheets(sheets, columns: list[Column]) -> list[tuple[str, HeaderMap, object]]:
+def roster_sheets(sheets, columns: list[Column], passed_over: list[str] | None = None
+                  ) -> list[tuple[str, HeaderMap, object]]:
     """(sheet name, its header, its rows after the header) of every sheet that has a header (`find_header`): the
     sheets of a workbook that hold a roster, as a town's workbook with one sheet per village has them. Sheets
-    without one (a cover, the template's 说明) are passed over."""
+    without one (a cover, the template's 说明) are passed over, and their names added to `passed_over`."""
     found = []
     for name, rows in sheets:
         header, rest = find_header(rows, columns)
         if header is not None:
             found.append((name, header, rest))
+        elif passed_over is not None:
+            passed_over.append(name)
     return found
 
 

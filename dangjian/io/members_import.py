@@ -822,8 +822,9 @@ def check_members(path, result: ImportResult, spool: Spool | None, *, default_or
     nothing); writes nothing. Every sheet of a workbook that has a roster header is read, one after another
     (`C.roster_sheets`)."""
     file_name = result.file_name
+    passed_over: list[str] = []
     try:
-        sheets = C.roster_sheets(read_sheets(path, file_name), C.MEMBER_INPUT_COLUMNS)
+        sheets = C.roster_sheets(read_sheets(path, file_name), C.MEMBER_INPUT_COLUMNS, passed_over)
     except ReadError as e:
         result.errors.append(C.error(1, "", file_name, str(e)))
         return
@@ -831,6 +832,8 @@ def check_members(path, result: ImportResult, spool: Spool | None, *, default_or
         result.errors.append(C.error(1, "", "", "未找到表头：第一行应为列名，如“姓名”“公民身份号码”“所在党组织编码”"))
         return
     names = [name for name, _, _ in sheets] if len(sheets) > 1 else []
+    if len(sheets) + len(passed_over) > 1:
+        result.sheets = {"read": [], "passed_over": passed_over}
     for name, header, _ in sheets:  # every sheet's header first: a wrong one stops the import before any row
         mark = len(result.errors)
         result.errors += header.errors
@@ -847,7 +850,7 @@ def check_members(path, result: ImportResult, spool: Spool | None, *, default_or
             checker.use_header(header)
         checker.use_sheet(index, names)
         result.sheet = name if names else ""
-        mark = len(result.errors)
+        mark, before = len(result.errors), checker.seen_rows
         chunk: list = []
         try:
             for item in rows:
@@ -865,6 +868,8 @@ def check_members(path, result: ImportResult, spool: Spool | None, *, default_or
             return
         result.errors[mark:] = sorted(result.errors[mark:], key=lambda e: e["row"])  # stable: in row order
         C.stamp(result.errors, mark, result.sheet)
+        if result.sheets:
+            result.sheets["read"].append([name, checker.seen_rows - before])
     result.sheet = ""
     if not checker.seen_rows:
         result.errors.append(C.error(sheets[0][1].last_row + 1, "", "", "文件中没有党员数据"))

@@ -36,6 +36,8 @@ class ImportJob(models.Model):
     error_count = models.PositiveIntegerField("错误数", default=0)  # len(errors), without loading them
     # How many stored rows (ImportRow) have each outcome ({"create": n, "error": m, …}): the preview's tabs
     outcome_counts = models.JSONField("逐行结果计数", default=dict, blank=True)
+    # Of a workbook of several sheets: which were read, with how many rows, and which had no header (result.sheets)
+    sheets = models.JSONField("工作表", default=dict, blank=True)
     total_rows = models.PositiveIntegerField("行数", default=0)  # data rows counted at upload (progress base)
     progress = models.PositiveSmallIntegerField("进度", default=0)  # 0–100 while queued/running
     message = models.CharField("进度说明", max_length=200, blank=True)

@@ -108,8 +108,9 @@ def plan_orgs(path, *, file_name=None, user=None) -> Plan:
     file_name = file_name or Path(path).name
     result = ImportResult(kind="orgs", file_name=file_name)
     plan = Plan(result)
+    passed_over: list[str] = []
     try:
-        sheets = C.roster_sheets(read_sheets(path, file_name), C.ORG_COLUMNS)
+        sheets = C.roster_sheets(read_sheets(path, file_name), C.ORG_COLUMNS, passed_over)
     except ReadError as e:
         result.errors.append(C.error(1, "", file_name, str(e)))
         return plan
@@ -118,6 +119,8 @@ def plan_orgs(path, *, file_name=None, user=None) -> Plan:
         return plan
     # A workbook with several sheets of organizations is read sheet after sheet; rows say their sheet.
     names = plan.sheets = [name for name, _, _ in sheets] if len(sheets) > 1 else [""]
+    if len(sheets) + len(passed_over) > 1:
+        result.sheets = {"read": [[name, 0] for name, _, _ in sheets], "passed_over": passed_over}
     for index, (_, header, _) in enumerate(sheets):
         mark = len(result.errors)
         result.errors += header.errors
@@ -144,6 +147,8 @@ def plan_orgs(path, *, file_name=None, user=None) -> Plan:
                     continue  # 合计：12个, 填表人：…
                 entry = (number, raw, data, errors, index)
                 order.append(entry)
+                if result.sheets:
+                    result.sheets["read"][index][1] += 1
                 code = data.get("code")
                 if code and code in parsed:
                     errors.append(C.error(number, "党组织编码", code, f"与{where(parsed[code])}的党组织编码重复"))

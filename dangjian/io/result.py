@@ -40,6 +40,16 @@ def note(error: dict) -> str:
     return f"{column}：{message}" if column else message
 
 
+def sheets_text(sheets: dict) -> list[str]:
+    """The lines saying which sheets of a workbook were read (and with how many rows) and which were not."""
+    lines = []
+    if sheets.get("read"):
+        lines.append("读取的工作表：" + "、".join(f"“{name}”{rows}行" for name, rows in sheets["read"]))
+    if sheets.get("passed_over"):
+        lines.append("未读取的工作表（没有表头）：" + "、".join(f"“{name}”" for name in sheets["passed_over"]))
+    return lines
+
+
 def where(error: dict) -> str:
     """“第5行”, or “工作表“西村”第5行”."""
     sheet = error.get("sheet")
@@ -61,6 +71,9 @@ class ImportResult:
     # latest ones; None keeps them all in `rows`.
     sink: Callable[[list[RowOutcome]], None] | None = None
     sheet: str = ""  # the worksheet being read, when a workbook's sheets are imported together: set on outcomes
+    # Of a workbook with more than one sheet: {"read": [[name, rows], …], "passed_over": [name, …]} (sheets without
+    # a header), so that the user sees which sheets were taken; {} for a CSV or a one-sheet workbook.
+    sheets: dict = field(default_factory=dict)
 
 
     FLUSH: ClassVar[int] = 5000
@@ -106,7 +119,8 @@ class ImportResult:
         if self.errors:
             lines = [f"导入失败：{len(self.errors)}处错误，未写入任何数据"]
             lines += [f"{where(e)} {e['column']}“{e['value']}”：{e['message']}" for e in self.errors]
-            return "\n".join(lines)
+            return "\n".join([*lines, *sheets_text(self.sheets)])
         c = self.counts()
         head = "已导入" if self.written else "检查通过（未写入）"
-        return f"{head}：新增{c['created']}，变更{c['updated']}，无变化{c['unchanged']}"
+        text = f"{head}：新增{c['created']}，变更{c['updated']}，无变化{c['unchanged']}"
+        return "\n".join([text, *sheets_text(self.sheets)])

@@ -54,6 +54,7 @@ def store(job: ImportJob, result) -> None:
     job.errors = result.errors
     job.error_count = len(result.errors)
     job.outcome_counts = dict(result.tally)
+    job.sheets = result.sheets
     if result.sink is not None:
         result.flush()
         return
@@ -143,6 +144,6 @@ def run_import_job(job_id: int, write: bool) -> str:
         job.save(update_fields=["status", "finished_at", "message", "outcome_counts"])
         return job.status
     finish(job, result, write=write)
-    job.save(update_fields=["counts", "errors", "error_count", "outcome_counts", "status", "progress", "message",
-                            "finished_at"])
+    job.save(update_fields=["counts", "errors", "error_count", "outcome_counts", "sheets", "status", "progress",
+                            "message", "finished_at"])
     return job.status

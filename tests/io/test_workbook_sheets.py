@@ -51,6 +51,11 @@ def test_every_roster_sheet_of_a_workbook_is_imported(tree, tmp_path):
     assert run("import_members", str(path)) == (0, {"created": 3, "updated": 0, "unchanged": 0})
     assert dict(Member.objects.values_list("name", "org__code")) == {"甲": "CA1B1", "乙": "CA1B1", "丙": "CA1B2"}
     assert run("import_members", str(path)) == (0, {"created": 0, "updated": 0, "unchanged": 3})
+    # which sheets were read, and which not, is said (not in the contract's JSON, whose shape stays)
+    result = import_members(path, dry_run=True)
+    assert result.sheets == {"read": [["东村", 2], ["西村", 1], ["空白", 0]], "passed_over": ["填表说明"]}
+    assert result.as_text().splitlines()[1:] == ["读取的工作表：“东村”2行、“西村”1行、“空白”0行",
+                                                 "未读取的工作表（没有表头）：“填表说明”"]
 
 
 def test_each_error_names_its_sheet_and_nothing_is_written(tree, tmp_path):
@@ -73,6 +78,10 @@ def test_one_roster_sheet_behind_a_cover_keeps_plain_row_numbers(tree, tmp_path)
                                             "名册": [MEMBER_HEADER, member_row("甲", seq=11), member_row(seq=12)]})
     status, out = run("import_members", str(path))
     assert status == 1 and [(e["row"], "sheet" in e) for e in out["errors"]] == [(3, False)]
+    assert import_members(path, dry_run=True).sheets == {"read": [["名册", 2]], "passed_over": ["封面"]}
+    # a CSV, or a workbook of one sheet, says nothing of sheets
+    one = workbook(tmp_path / "solo.xlsx", {"名册": [MEMBER_HEADER, member_row("甲", seq=11)]})
+    assert import_members(one, dry_run=True).sheets == {}
 
 
 def test_a_header_error_in_any_sheet_stops_the_import(tree, tmp_path):
@@ -87,6 +96,9 @@ def test_organization_sheets_are_read_together(tmp_path):
         "县乡": [ORG_HEADER, ["X", "某县委", "", "党委", "机关"], ["X1", "一镇党委", "X", "党委", "农村"]],
         "村": [ORG_HEADER, ["X1B1", "一村党支部", "X1", "党支部", "农村"], ["X1B2", "二村党支部", "X1", "党支部", "农村"]]})
     assert run("import_orgs", str(path)) == (0, {"created": 4, "updated": 0, "unchanged": 0})
+    from dangjian.io.orgs_import import import_orgs
+
+    assert import_orgs(path, dry_run=True).sheets == {"read": [["县乡", 2], ["村", 2]], "passed_over": []}
     assert Org.objects.get(code="X1B2").parent_org().code == "X1"
     path = workbook(tmp_path / "orgs.xlsx", {
         "县乡": [ORG_HEADER, ["Y", "另一县委", "", "党委", "机关"]],
@@ -108,6 +120,7 @@ def test_the_preview_the_result_sheet_and_the_api_say_each_rows_sheet(cast, clie
     job = ImportJob.objects.get()
     page = client.get(f"/io/jobs/{job.pk}/").content.decode()
     assert '<div class="small text-muted text-nowrap">西村</div>4' in page
+    assert "读取的工作表：“东村”1行、“西村”2行" in page and "未读取（没有表头）：“填表说明”" in page
     r = client.get(f"/io/jobs/{job.pk}/result.xlsx")
     book = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(r.streaming_content)))
     errors = book.get_sheet_by_name("错误清单").to_python()
@@ -119,4 +132,6 @@ def test_the_preview_the_result_sheet_and_the_api_say_each_rows_sheet(cast, clie
     got = api.get(f"/api/v1/imports/{job.pk}/rows/").json()["results"]
     assert [(r["sheet"], r["row"], r["outcome"]) for r in got] == [
         ("东村", 2, "create"), ("西村", 3, "create"), ("西村", 4, "error")]
-    assert api.get(f"/api/v1/imports/{job.pk}/").json()["errors"][0]["sheet"] == "西村"
+    detail = api.get(f"/api/v1/imports/{job.pk}/").json()
+    assert detail["errors"][0]["sheet"] == "西村"
+    assert detail["sheets"] == {"read": [["东村", 1], ["西村", 2]], "passed_over": ["填表说明"]}
