@@ -32,8 +32,13 @@ def normalize(raw: str) -> str:
     return (raw or "").strip().replace(" ", "").replace("\u3000", "").upper()
 
 
+MASKED = "号码中有“*”：这是隐去了中间几位的号码（如按权限打码的导出文件中的），请填写完整的号码"
+
+
 def parse(raw: str) -> IdInfo:
     number = normalize(raw)
+    if "*" in number:
+        raise IdNumberError(MASKED)
     if len(number) == 15 and number.isdigit():
         # A first-generation card's number (valid until 2013). It is not widened here: the 18-digit number issued
         # since may differ from the mechanical one (area codes changed), and only the card says which it is.

@@ -311,6 +311,9 @@ def _parse_row(number: int, raw: dict, default_org: str | None) -> tuple[dict, l
                 err(col, *lost)
                 continue
             text = value = C.clean_code(cell)
+            if col.key == "phone" and "*" in text:
+                err(col, text, idcard.MASKED)
+                continue
         else:
             text = value = C.clean_text(cell)
             if col.key == "name" and text:
@@ -529,6 +532,8 @@ class _Checker:
             text = C.clean_code(v)
             if key == "id_number":
                 text = idcard.normalize(text)
+            elif key == "phone" and "*" in text:
+                return _FAIL
         else:
             text = C.clean_text(v)
             if key == "name" and text:

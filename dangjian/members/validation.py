@@ -31,6 +31,8 @@ def validate_member(data: dict, *, instance=None, check_unique: bool = True) -> 
     now = today()
     if isinstance(data.get("name"), str):
         data["name"] = normalize_name(data["name"])
+    if "*" in (data.get("phone") or ""):
+        errors["phone"] = idcard.MASKED
     raw_id = data.get("id_number") or ""
     info = None
     if not raw_id:

@@ -396,3 +396,18 @@ def test_study_modes_and_party_school_degrees_are_read_as_their_level(tree, tmp_
         "甲": "bachelor", "乙": "postgraduate", "丙": "college", "丁": "vocational"}
     status, out = run("import_members", str(write_csv(tmp_path / "e.csv", [member_row(seq=19, education="党校")])))
     assert status == 1 and out["errors"][0]["message"].startswith("无法识别的学历")
+
+
+def test_a_masked_export_cannot_overwrite_numbers(cast, tmp_path):
+    """A file exported with the numbers masked (1101**********0011, 138****1234) says why it cannot be imported, and
+    a masked phone never replaces the member's number."""
+    from tests.io.helpers import existing_row
+
+    masked_id = [*member_row(seq=51)[:3], "1101**********0511", *member_row(seq=51)[4:]]
+    row = existing_row(cast.m1, phone="138****1234")
+    status, out = run("import_members", str(write_csv(tmp_path / "m.csv", [masked_id, row])))
+    message = "号码中有“*”：这是隐去了中间几位的号码（如按权限打码的导出文件中的），请填写完整的号码"
+    assert status == 1 and [(e["row"], e["column"], e["message"]) for e in out["errors"]] == [
+        (2, "公民身份号码", message), (3, "联系电话", message)]
+    cast.m1.refresh_from_db()
+    assert "*" not in cast.m1.phone

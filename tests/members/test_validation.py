@@ -137,3 +137,8 @@ def test_education_as_rosters_write_it(text, value):
     from dangjian.members.choices import education_from_text
 
     assert education_from_text(text) == value
+
+
+def test_a_masked_number_is_named_as_such(tree):
+    assert "隐去了中间几位" in errors_of(tree.b1, id_number="3701**********0022")["id_number"][0]
+    assert "隐去了中间几位" in errors_of(tree.b1, phone="138****1234")["phone"][0]
