@@ -1,10 +1,14 @@
 """Dates as people type them in rosters: 2020-01-05, 2020/1/5, 2020.01.05, 2020年1月5日, 20200105,
-and Excel serial numbers / real dates."""
+二〇二〇年一月五日, and Excel serial numbers / real dates."""
 
 import datetime as dt
 import re
 
-_SEP = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+# Separators as typed: also the full stop of a Chinese keyboard (2012。7。1), a space, 1号 for 1日, a final dot.
+_SEP = re.compile(r"^(\d{4})\s*[-/.年。．、\s]\s*(\d{1,2})\s*[-/.月。．、\s]\s*(\d{1,2})\s*[日号]?\s*[.。]?$")
+# 二〇一二年七月一日, as formal documents (入党志愿书, 决定) write dates; ○ and 零 are typed for 〇.
+_CHINESE = re.compile(r"^([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})[日号])?$")
+_CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _YEAR_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 _COMPACT_YEAR_MONTH = re.compile(r"^(\d{4})(\d{2})$")
@@ -23,6 +27,29 @@ class PartialDate(DateError):
     def __init__(self, year: int, month: int):
         super().__init__("日期只写到了月份，请写到日，如2020-01-05")
         self.year, self.month = year, month
+
+
+def _chinese_number(text: str) -> int | None:
+    """一 … 三十一 (a month or a day written in Chinese numerals)."""
+    tens, ten, ones = text.partition("十")
+    if not ten:
+        return _CHINESE_DIGITS.get(text) if len(text) == 1 else None
+    if len(tens) > 1 or len(ones) > 1:
+        return None
+    return (_CHINESE_DIGITS[tens] if tens else 1) * 10 + (_CHINESE_DIGITS[ones] if ones else 0)
+
+
+def _from_chinese(text: str) -> str:
+    """二〇一二年七月一日 -> 2012-7-1 (二〇一二年七月 -> 2012年7月); anything else as it is."""
+    m = _CHINESE.match(text)
+    if not m:
+        return text
+    year = "".join(str(_CHINESE_DIGITS[c]) for c in m.group(1))
+    month = _chinese_number(m.group(2))
+    day = _chinese_number(m.group(3)) if m.group(3) else None
+    if month is None or (m.group(3) and day is None):
+        return text
+    return f"{year}-{month}-{day}" if day is not None else f"{year}年{month}月"
 
 
 def _year_month(text: str) -> tuple[int, int] | None:
@@ -53,17 +80,20 @@ def parse_date(value) -> dt.date | None:
     text = str(value).strip().replace("\u3000", "")
     if not text:
         return None
-    if " " in text and ":" in text:  # "2020-01-05 00:00:00"
-        text = text.split(" ", 1)[0]
+    shown = text  # as typed, for the messages
+    if ":" in text:  # "2020-01-05 00:00:00", "2020-01-05T00:00:00"
+        text = re.split(r"[ T]", text, maxsplit=1)[0]
+    if not text[0].isdigit():
+        text = _from_chinese(text)
     m = _SEP.match(text) or _COMPACT.match(text)
     if not m:
         if ym := _year_month(text):
             raise PartialDate(*ym)
-        raise DateError(f"无法识别的日期“{text}”，请写成2020-01-05或2020年1月5日")
+        raise DateError(f"无法识别的日期“{shown}”，请写成2020-01-05或2020年1月5日")
     try:
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
-        raise DateError(f"日期“{text}”不存在") from None
+        raise DateError(f"日期“{shown}”不存在") from None
 
 
 def form_date(raw, label: str) -> dt.date | None:

@@ -7,7 +7,9 @@ from dangjian.core.dates import DateError, PartialDate, add_years, form_date, pa
 
 
 @pytest.mark.parametrize("raw", ["2020-01-05", "2020/1/5", "2020.01.05", "2020年1月5日", "20200105", 43835,
-                                 dt.datetime(2020, 1, 5, 0, 0), "2020-01-05 00:00:00"])
+                                 dt.datetime(2020, 1, 5, 0, 0), "2020-01-05 00:00:00", "2020-01-05T00:00:00",
+                                 "2020.1.5.", "2020年1月5号", "2020。1。5", "2020 1 5", "二〇二〇年一月五日",
+                                 "二○二○年一月五日", "二零二零年一月五号"])
 def test_accepted_forms(raw):
     assert parse_date(raw) == dt.date(2020, 1, 5)
 
@@ -16,13 +18,26 @@ def test_empty_is_none():
     assert parse_date("  ") is None and parse_date(None) is None
 
 
-@pytest.mark.parametrize("raw", ["2020-02-30", "五月", "2020-13-01"])
+@pytest.mark.parametrize("raw", ["2020-02-30", "五月", "2020-13-01", "二〇二〇年十三月一日", "二〇二〇年一月三十二日",
+                                 "二〇二〇年一月五"])
 def test_bad_dates(raw):
     with pytest.raises(DateError):
         parse_date(raw)
 
 
-@pytest.mark.parametrize("raw", ["2003.10", "2003-10", "2003/10", "2003年10月", "2003 年 10 月", "200310", 200310])
+@pytest.mark.parametrize(("raw", "day"), [("二〇一二年十二月三十一日", 31), ("二〇一二年十二月十日", 10),
+                                          ("二〇一二年十二月二十日", 20), ("二〇一二年十二月九日", 9)])
+def test_chinese_numerals(raw, day):
+    assert parse_date(raw) == dt.date(2012, 12, day)
+
+
+def test_messages_quote_the_date_as_typed():
+    with pytest.raises(DateError, match="日期“二〇二〇年二月三十日”不存在"):
+        parse_date("二〇二〇年二月三十日")
+
+
+@pytest.mark.parametrize("raw", ["2003.10", "2003-10", "2003/10", "2003年10月", "2003 年 10 月", "200310", 200310,
+                                 "二〇〇三年十月"])
 def test_a_date_written_to_the_month_says_so_and_keeps_year_and_month(raw):
     with pytest.raises(PartialDate) as e:
         parse_date(raw)

@@ -98,7 +98,8 @@ def test_an_id_number_in_scientific_notation_is_named_so(tree, tmp_path):
     assert out["errors"][0]["message"].startswith("显示为科学计数法，后几位已丢失")
 
 
-@pytest.mark.parametrize("joined", ["2012-07-01", "2012/7/1", "2012.07.01", "2012年7月1日", "20120701"])
+@pytest.mark.parametrize("joined", ["2012-07-01", "2012/7/1", "2012.07.01", "2012年7月1日", "20120701", "二〇一二年七月一日",
+                                    "2012。7。1", "2012年7月1号"])
 def test_each_written_date_form(tree, tmp_path, joined):
     f = write_csv(tmp_path / "d.csv", [member_row(joined=joined, confirmed="")])
     assert run("import_members", str(f))[0] == 0
