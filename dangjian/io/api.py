@@ -58,8 +58,8 @@ class ImportJobDetailSerializer(ImportJobSerializer):
     errors = serializers.JSONField(read_only=True, help_text="CONTRACT 的错误列表：row、column、value、message；多个工作表一起导入时另有 sheet（工作表名）")
 
     sheets = serializers.JSONField(read_only=True, help_text=(
-        "工作簿有多个工作表时：read 为读取的工作表及其行数 [[名称, 行数], …]，passed_over 为没有表头而未读取的工作表；"
-        "否则为 {}"))
+        "工作簿有多个工作表时：read 为读取的工作表及其行数 [[名称, 行数], …]，passed_over 为没有表头而未读取的工作表，"
+        "default_org（如有）为没有所在党组织列、全部编入默认党组织的工作表；否则为 {}"))
 
     class Meta(ImportJobSerializer.Meta):
         fields = [*ImportJobSerializer.Meta.fields, "errors", "sheets"]

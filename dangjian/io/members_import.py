@@ -875,6 +875,10 @@ def check_members(path, result: ImportResult, spool: Spool | None, *, default_or
         C.stamp(result.errors, mark, result.sheet)
         if result.sheets:
             result.sheets["read"].append([name, checker.seen_rows - before])
+            if default_org and COLUMN_OF_FIELD["org"] not in header.index and C.ORG_NAME.name not in header.index:
+                # every row of this sheet goes to the default branch: said, as a town's village sheets would all
+                # land in one branch this way
+                result.sheets.setdefault("default_org", []).append(name)
     result.sheet = ""
     if not checker.seen_rows:
         result.errors.append(C.error(sheets[0][1].last_row + 1, "", "", "文件中没有党员数据"))

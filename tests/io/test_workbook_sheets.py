@@ -135,3 +135,19 @@ def test_the_preview_the_result_sheet_and_the_api_say_each_rows_sheet(cast, clie
     detail = api.get(f"/api/v1/imports/{job.pk}/").json()
     assert detail["errors"][0]["sheet"] == "西村"
     assert detail["sheets"] == {"read": [["东村", 1], ["西村", 2]], "passed_over": ["填表说明"]}
+
+
+def test_sheets_that_all_go_to_the_default_branch_are_named(cast, client, tmp_path):
+    """Village sheets without an organization column would all land in the default branch: the preview says so
+    before anything is confirmed."""
+    header = MEMBER_HEADER[:-1]
+    path = workbook(tmp_path / "groups.xlsx", {"第一党小组": [header, member_row("甲", seq=61)[:-1]],
+                                               "第二党小组": [header, member_row("乙", seq=63)[:-1]]})
+    result = import_members(path, default_org="CA1B1", dry_run=True)
+    assert result.ok and result.sheets["default_org"] == ["第一党小组", "第二党小组"]
+    assert result.as_text().splitlines()[-1] == "没有所在党组织列、全部编入默认党组织的工作表：“第一党小组”、“第二党小组”"
+    client.force_login(cast.secretary1)
+    with open(path, "rb") as fh:
+        client.post("/io/members/upload/", {"file": fh, "default_org": "CA1B1"})
+    page = client.get(f"/io/jobs/{ImportJob.objects.get().pk}/").content.decode()
+    assert "中的党员将全部编入默认党组织“城关镇东村党支部”" in page
