@@ -58,6 +58,10 @@ MEMBER_COLUMNS: list[Column] = [
            example="（本支部编码）"),
 ]
 
+# The template's example row (grey, on row 2): an import skips a row that is it (members: its name and ID number;
+# organizations: its code and name), so a filled-in template that still has it imports as meant.
+EXAMPLE_NAME, EXAMPLE_ID = MEMBER_COLUMNS[0].example, MEMBER_COLUMNS[3].example
+
 # Read by the import only, not written to the template or to exports: a branch's own sheet names its branch rather
 # than giving its code. Used when the file has no 所在党组织编码 column; the name must be one organization's, exactly.
 ORG_NAME = Column("所在党组织", "org_name", max_length=200,
@@ -78,6 +82,7 @@ ORG_COLUMNS: list[Column] = [
            note="农村、社区、机关、事业单位、国有企业、非公有制企业、社会组织、学校、医院、其他", example="农村"),
     Column("成立日期", "founded_on", synonyms=("成立时间",), kind="date", note="可留空", example="2005-07-01"),
 ]
+EXAMPLE_ORG = (ORG_COLUMNS[0].example, ORG_COLUMNS[1].example)  # code and name of the template's example
 
 GENDER_BY_LABEL = {label: value for value, label in Gender.choices} | {"男性": "M", "女性": "F"}
 CATEGORY_BY_LABEL = {label: value for value, label in Category.choices} | {"正式": "full", "预备": "probationary"}

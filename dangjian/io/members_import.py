@@ -650,19 +650,27 @@ class _Checker:
                         datas[i] = data
         if self.by_name:
             self._orgs_by_name(kept, datas, errors_of)
+        example = self._examples(columns, datas)
         codes = {d.get("org") for d in datas}
         codes.discard(None)
         codes.discard("")
         existing = self._lookup(codes, [n for d in datas if (n := d.get("id_number"))])
         creates, updates = [], []
         for i, ((number, vals), data) in enumerate(zip(kept, datas)):
-            if i in errors_of and C.is_footer(vals):
+            if i in errors_of and C.is_footer(vals) or i in example:
                 self.seen_rows -= 1
                 continue
             if i in errors_of or not self.quick(number, data, existing, creates, updates):
                 self.row(number, vals, data, errors_of.get(i) or [], existing, creates, updates)
         if self.spool is not None:
             self.spool.put(creates, updates)
+
+    def _examples(self, columns: list[list], datas: list[dict]) -> set[int]:
+        """The rows that are the template's example (its name and ID number), left in by whoever filled it in:
+        skipped. The ID column is scanned at C speed; rows are looked at only when the example's number is in it."""
+        if "id_number" not in self.keys or C.EXAMPLE_ID not in columns[self.keys.index("id_number")]:
+            return set()
+        return {i for i, d in enumerate(datas) if d.get("id_number") == C.EXAMPLE_ID and d.get("name") == C.EXAMPLE_NAME}
 
     def _orgs_by_name(self, kept: list, datas: list[dict], errors_of: dict[int, list]) -> None:
         """Each row's 所在党组织 name -> its organization's code in `data["org"]` (a blank cell keeps the default

@@ -143,8 +143,8 @@ def plan_orgs(path, *, file_name=None, user=None) -> Plan:
                 if all(C.clean_text(v) == "" for v in raw.values()):
                     continue
                 data, errors = _parse_row(number, raw)
-                if errors and C.is_footer(raw.values()):
-                    continue  # 合计：12个, 填表人：…
+                if errors and C.is_footer(raw.values()) or (data.get("code"), data.get("name")) == C.EXAMPLE_ORG:
+                    continue  # 合计：12个, 填表人：…; the template's example row
                 entry = (number, raw, data, errors, index)
                 order.append(entry)
                 if result.sheets:

@@ -44,9 +44,34 @@ def test_member_template_has_dropdowns_for_enumerated_columns(cast, client):
 
 
 def test_example_row_passes_every_check_but_the_placeholder_branch(cast, client, tmp_path):
+    from tests.io.helpers import write_xlsx
+
     data = fetch(client, cast.secretary1, "members")
     path = tmp_path / "t.xlsx"
     path.write_bytes(data)
-    # The example row names a placeholder branch code; everything else in it is valid.
+    # Left in a filled-in template, the example row is skipped: here it is the only row, so there is nothing to import.
     result = import_members(path, dry_run=True)
+    assert [e["message"] for e in result.errors] == ["文件中没有党员数据"]
+    # The example names a placeholder branch code; everything else in it is valid.
+    header, example = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()[:2]
+    example = ["张伟华", *example[1:]]  # no longer the example itself
+    result = import_members(write_xlsx(tmp_path / "e.xlsx", [example], header=header), dry_run=True)
     assert [e["column"] for e in result.errors] == ["所在党组织编码"]
+    example[-1] = "CA1B1"
+    result = import_members(write_xlsx(tmp_path / "e.xlsx", [example], header=header), dry_run=True)
+    assert result.ok and result.counts()["created"] == 1
+
+
+def test_a_filled_in_template_that_still_has_its_example_imports_the_rest(cast, tmp_path):
+    from dangjian.io.columns import EXAMPLE_ORG
+    from dangjian.io.orgs_import import import_orgs
+    from tests.io.helpers import member_row, write_csv
+
+    example = [c.example for c in MEMBER_COLUMNS]
+    path = write_csv(tmp_path / "m.csv", [example, member_row("李四", seq=71)])
+    result = import_members(path, dry_run=True)
+    assert result.ok and result.counts() == {"created": 1, "updated": 0, "unchanged": 0}
+    header = [c.name for c in ORG_COLUMNS]
+    rows = [[c.example for c in ORG_COLUMNS], ["CA1B7", "新村党支部", "CA1", "党支部", "农村", ""]]
+    result = import_orgs(write_csv(tmp_path / "o.csv", rows, header=header), dry_run=True)
+    assert EXAMPLE_ORG == ("C01", "示范村党支部") and result.ok and result.counts()["created"] == 1
