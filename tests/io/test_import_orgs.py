@@ -88,10 +88,10 @@ def test_home_made_headers_and_codes_that_excel_has_damaged(tmp_path):
 
 
 def test_totals_and_signature_lines_are_not_organizations(tmp_path):
-    rows = [["C", "示范市委", "", "党委", "机关", ""], ["C01", "示范村党支部", "C", "党支部", "农村", ""],
+    rows = [["C", "示范市委", "", "党委", "机关", ""], ["C02", "前进村党支部", "C", "党支部", "农村", ""],
             ["合计：2个", "", "", "", "", ""], ["填表人：王五", "", "", "审核人：赵六", "", ""]]
     assert run("import_orgs", str(write_csv(tmp_path / "o.csv", rows, header=ORG_HEADER))) == (
         0, {"created": 2, "updated": 0, "unchanged": 0})
-    rows.append(["C02", "", "C", "", "", ""])  # an organization's row with cells missing is still reported
+    rows.append(["C03", "", "C", "", "", ""])  # an organization's row with cells missing is still reported
     status, out = run("import_orgs", str(write_csv(tmp_path / "o.csv", rows, header=ORG_HEADER)))
     assert status == 1 and {e["row"] for e in out["errors"]} == {6}
