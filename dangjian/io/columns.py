@@ -141,7 +141,8 @@ def match_headers(row_number: int, cells: list, columns: list[Column]) -> Header
 def find_header(rows, columns: list[Column], *, look_ahead: int = 10):
     """The header is the first row naming at least two known columns, among the first `look_ahead`
     rows (rosters often carry a title row such as “XX党委党员名册” above it). A second header row under it
-    (`_two_level`) and a row numbering the columns (1 2 3 …) are read as part of the header. Returns
+    (`_two_level`), and rows numbering the columns (1 2 3 …) or of notes (必填, 选填, 格式：…) are read as part of
+    the header. Returns
     (HeaderMap, the rows iterator positioned after it) or (None, None)."""
     it = iter(rows)
     for _ in range(look_ahead):
@@ -179,14 +180,14 @@ def stamp(errors: list[dict], start: int, sheet: str) -> None:
 
 
 def _rest_of_header(hm: HeaderMap, cells: list, it, columns: list[Column]):
-    for _ in range(2):  # a second header row, then a numbering row
+    for _ in range(3):  # a second header row, then rows numbering the columns or of notes
         try:
             number, below = next(it)
         except StopIteration:
             return hm, iter(())
-        if _is_numbering(below):
+        if _is_numbering(below) or _is_notes(below):
             hm.last_row = number
-            return hm, it
+            continue
         two = _two_level(hm, cells, number, below, columns) if hm.last_row == hm.row else None
         if two is None:
             return hm, itertools.chain([(number, below)], it)
@@ -253,6 +254,16 @@ def _two_level(hm: HeaderMap, top_cells: list, number: int, sub_cells: list, col
 
 
 _NUMBERING_MARKS = "甲乙丙丁戊己庚辛壬癸"
+
+
+# What templates write under their headings: 必填/选填 marks, bracketed notes, formats and examples.
+_NOTE = re.compile(r"^[(（]?(?:必填|选填|非必填|可选|可不填|必填项|选填项|必须填写)[)）]?$|^[(（].*[)）]$|^(?:格式|如|例|填写)[:：]")
+
+
+def _is_notes(cells: list) -> bool:
+    """A row of notes under the header (必填, 选填, （18位）, 格式：2020-01-05 …): part of the header, not a member."""
+    texts = [t for c in cells if (t := clean_text(c))]
+    return len(texts) >= 2 and all(_NOTE.match(t) for t in texts)
 
 
 def _is_numbering(cells: list) -> bool:

@@ -118,3 +118,12 @@ def test_org_files_may_have_a_two_row_header(tree, tmp_path):
     path = write_csv(tmp_path / "o.csv", [sub, ["CA1B9", "新村党支部", "CA1", "党支部", "农村"]], header=top)
     status, out = run("import_orgs", str(path))
     assert status == 0, out
+
+
+def test_a_row_of_notes_under_the_header_is_part_of_it(tree, tmp_path):
+    notes = ["必填", "选填", "必填", "（18位）", "选填", "必填", "必填", "格式：2020-01-05", "", "", "", "（支部编码）"]
+    path = write_csv(tmp_path / "n.csv", [notes, [str(n) for n in range(1, 13)], member_row("甲", seq=11)])
+    assert run("import_members", str(path)) == (0, {"created": 1, "updated": 0, "unchanged": 0})
+    # a member's row that happens to hold a bracketed note is not one
+    row = member_row("乙", seq=13, job="（退休）")
+    assert run("import_members", str(write_csv(tmp_path / "n.csv", [notes, row])))[1]["created"] == 1
