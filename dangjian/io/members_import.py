@@ -39,6 +39,7 @@ import functools
 import operator
 import pickle
 import queue
+import re
 import tempfile
 import threading
 from collections import defaultdict
@@ -829,6 +830,13 @@ class _Checker:
             if result.keep_rows else []))
 
 
+# Sheets a branch's workbook keeps beside its roster whose people are not members in the register: applicants and
+# activists (发展党员 stages), and members who have left. By their name; only when the workbook has a roster sheet
+# besides them (a file of one sheet is read, whatever its name).
+_NOT_MEMBERS = re.compile(r"积极分子|发展对象|入党申请|申请入党|申请人|转出|去世|已故|逝世|死亡|停止党籍|出党|除名|开除|退党|劝退|"
+                          r"历史|备份")
+
+
 def check_members(path, result: ImportResult, spool: Spool | None, *, default_org=None, user=None,
                   progress=None) -> None:
     """Phase 1: every row's outcome into `result`, the valid rows into `spool` (None: a dry run keeps
@@ -844,9 +852,16 @@ def check_members(path, result: ImportResult, spool: Spool | None, *, default_or
     if not sheets:
         result.errors.append(C.error(1, "", "", "未找到表头：第一行应为列名，如“姓名”“公民身份号码”“所在党组织编码”"))
         return
+    not_members = [name for name, _, _ in sheets if _NOT_MEMBERS.search(name)] if len(sheets) > 1 else []
+    if not_members and len(not_members) < len(sheets):
+        sheets = [s for s in sheets if s[0] not in not_members]
+    else:
+        not_members = []
     names = [name for name, _, _ in sheets] if len(sheets) > 1 else []
-    if len(sheets) + len(passed_over) > 1:
+    if len(sheets) + len(passed_over) + len(not_members) > 1:
         result.sheets = {"read": [], "passed_over": passed_over}
+        if not_members:
+            result.sheets["not_members"] = not_members
     for name, header, _ in sheets:  # every sheet's header first: a wrong one stops the import before any row
         mark = len(result.errors)
         result.errors += header.errors

@@ -27,7 +27,7 @@ from . import export as exporter
 from .download import XLSX, attachment, temp_file_response
 from .models import ImportJob
 from .readers import SUPPORTED_SUFFIXES, suffix_of
-from .result import KIND_LABELS
+from .result import KIND_LABELS, sheets_text
 from .template import KINDS, build_template
 
 MAX_UPLOAD = 100 * 1024 * 1024
@@ -136,6 +136,8 @@ def job_detail(request, pk: int):
         "tabs": [(k, label, counts[k]) for k, label in KIND_LABELS.items()],
         "can_confirm": job.status == ImportJob.Status.PREVIEWED,
         "sheets": any(r[5] for r in page),  # a workbook's sheets imported together: rows say their sheet
+        # which sheets were read and which not, as the command says it (the default-org warning stands apart)
+        "sheet_lines": sheets_text({k: v for k, v in job.sheets.items() if k != "default_org"}),
     })
 
 

@@ -120,7 +120,7 @@ def test_the_preview_the_result_sheet_and_the_api_say_each_rows_sheet(cast, clie
     job = ImportJob.objects.get()
     page = client.get(f"/io/jobs/{job.pk}/").content.decode()
     assert '<div class="small text-muted text-nowrap">西村</div>4' in page
-    assert "读取的工作表：“东村”1行、“西村”2行" in page and "未读取（没有表头）：“填表说明”" in page
+    assert "读取的工作表：“东村”1行、“西村”2行；未读取的工作表（没有表头）：“填表说明”" in page
     r = client.get(f"/io/jobs/{job.pk}/result.xlsx")
     book = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(r.streaming_content)))
     errors = book.get_sheet_by_name("错误清单").to_python()
@@ -151,3 +151,20 @@ def test_sheets_that_all_go_to_the_default_branch_are_named(cast, client, tmp_pa
         client.post("/io/members/upload/", {"file": fh, "default_org": "CA1B1"})
     page = client.get(f"/io/jobs/{ImportJob.objects.get().pk}/").content.decode()
     assert "中的党员将全部编入默认党组织“城关镇东村党支部”" in page
+
+
+def test_sheets_of_applicants_and_of_members_who_left_are_not_read(tree, tmp_path):
+    """A branch's workbook keeps its activists and the members who left beside the roster: by their sheet's name they
+    are not read (they would otherwise stop the import for lacking columns, or become members)."""
+    path = workbook(tmp_path / "b.xlsx", {
+        "党员名册": [MEMBER_HEADER, member_row("甲", seq=11)],
+        "预备党员": [MEMBER_HEADER, member_row("乙", seq=13, category="预备党员", confirmed="")],
+        "入党积极分子": [["姓名", "性别", "公民身份号码", "申请入党日期"], ["丙", "男", ident(seq=15), "2025-03-01"]],
+        "已转出党员": [MEMBER_HEADER, member_row("丁", seq=17)]})
+    result = import_members(path, dry_run=True)
+    assert result.ok and result.counts()["created"] == 2
+    assert result.sheets["not_members"] == ["入党积极分子", "已转出党员"]
+    assert "未读取的工作表（从名称看不是在册党员）：“入党积极分子”、“已转出党员”" in result.as_text()
+    # a file of one sheet is read whatever the sheet is called
+    one = workbook(tmp_path / "one.xlsx", {"历史名册": [MEMBER_HEADER, member_row("甲", seq=11)]})
+    assert import_members(one, dry_run=True).counts()["created"] == 1
