@@ -1,0 +1,178 @@
+"""Writing a roster export as .xlsx in one pass and constant memory, about six times faster than xlsxwriter's
+constant-memory mode (which formats every cell through several method calls: 18 s for 200,000 members, so a
+city's export ran into the web server's timeout). A row is one formatted string; the sheet's XML is deflated
+into the zip as it is written.
+
+What the export needs and nothing more: text cells (inline strings, so IDs and phone numbers stay text), dates
+(Excel serial numbers with a yyyy-mm-dd format), a bold header row that stays in view, column widths. A sheet
+holds at most 1,048,576 rows (Excel's limit); a longer export continues on 党员名册（2）, 党员名册（3）…, each with the
+header, and the import reads the sheets of a workbook together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from collections.abc import Iterable
+from xml.sax.saxutils import quoteattr
+
+EXCEL_ROWS = 1_048_576  # rows of a worksheet, the header's included
+_EPOCH = dt.date(1899, 12, 30)
+# XML 1.0 has no place for most control characters; & < > are escaped.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;",
+                          **{chr(c): None for c in range(32) if chr(c) not in "\t\n\r"}})
+_SPECIAL = frozenset("&<>") | {chr(c) for c in range(32)}
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/styles.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+    "{sheets}</Types>")
+_SHEET_TYPE = ('<Override PartName="/xl/worksheets/sheet{n}.xml" '
+               'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>')
+_ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    'Target="xl/workbook.xml"/></Relationships>')
+_WORKBOOK = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    "<bookViews><workbookView/></bookViews><sheets>{sheets}</sheets></workbook>")
+_WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '{sheets}<Relationship Id="rIdStyles" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+    "</Relationships>")
+_SHEET_REL = ('<Relationship Id="rId{n}" '
+              'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+              'Target="worksheets/sheet{n}.xml"/>')
+# Cell styles: 0 plain, 1 a date (yyyy-mm-dd), 2 the header (bold on a light red fill, thin border).
+_STYLES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy\\-mm\\-dd"/></numFmts>'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+    '<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
+    '<fill><patternFill patternType="solid"><fgColor rgb="FFF2DCDB"/><bgColor indexed="64"/></patternFill></fill>'
+    "</fills>"
+    '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
+    '<border><left style="thin"><color auto="1"/></left><right style="thin"><color auto="1"/></right>'
+    '<top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/></bottom><diagonal/></border>'
+    "</borders>"
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1"/>'
+    "</cellXfs>"
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>")
+_SHEET_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheetViews><sheetView {selected}workbookViewId="0">'
+    '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+    '<selection pane="bottomLeft"/></sheetView></sheetViews>'
+    '<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>')
+_SHEET_TAIL = "</sheetData></worksheet>"
+
+
+def _letters(index: int) -> str:
+    name = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        name = chr(65 + rem) + name
+    return name
+
+
+def _text(value: str) -> str:
+    if _SPECIAL.isdisjoint(value):
+        return value
+    return value.translate(_ESCAPES)
+
+
+def _inline(ref: str, value: str, style: str = "") -> str:
+    """A text cell; spaces at either end kept (xml:space), as a cell's text is otherwise trimmed."""
+    space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>'
+
+
+def _sheet_names(base: str, count: int) -> list[str]:
+    """党员名册, 党员名册（2）, …: Excel's 31 characters at most."""
+    return [base[:31] if n == 1 else f"{base[:31 - len(str(n)) - 2]}（{n}）" for n in range(1, count + 1)]
+
+
+class XlsxWriter:
+    """rows → path: `write(rows)` returns the number of rows written (header not counted)."""
+
+    def __init__(self, path, *, headers: list[str], widths: list[int], sheet: str = "党员名册",
+                 rows_per_sheet: int = EXCEL_ROWS - 1, compresslevel: int = 1):
+        self.path, self.headers, self.widths, self.sheet = path, headers, widths, sheet
+        self.rows_per_sheet, self.compresslevel = rows_per_sheet, compresslevel
+        self.letters = [_letters(i) for i in range(len(headers))]
+
+    def _head(self, selected: bool) -> str:
+        cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
+                       for i, w in enumerate(self.widths, start=1))
+        header = "".join(_inline(f"{col}1", h, ' s="2"') for col, h in zip(self.letters, self.headers))
+        return (_SHEET_HEAD.format(selected='tabSelected="1" ' if selected else "", cols=cols)
+                + f'<row r="1">{header}</row>')
+
+    def write(self, rows: Iterable[list]) -> int:
+        letters, limit = self.letters, self.rows_per_sheet
+        total = 0
+        sheets = 0
+        with zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED, compresslevel=self.compresslevel) as z:
+            rows = iter(rows)
+            pending = next(rows, None)
+            while sheets == 0 or pending is not None:
+                sheets += 1
+                # No ZIP64 records for the entry (older Excel and LibreOffice refuse them): a sheet's XML stays well
+                # under 4 GB at Excel's million rows.
+                with z.open(f"xl/worksheets/sheet{sheets}.xml", "w") as raw:
+                    out = []
+                    out.append(self._head(sheets == 1))
+                    n = 1
+                    while pending is not None and n <= limit:
+                        n += 1
+                        cells = []
+                        for col, v in zip(letters, pending):
+                            if v is None or v == "":
+                                continue
+                            if type(v) is str:
+                                cells.append(_inline(f"{col}{n}", v))
+                            elif isinstance(v, dt.datetime):
+                                cells.append(f'<c r="{col}{n}" s="1"><v>{(v.date() - _EPOCH).days}</v></c>')
+                            elif isinstance(v, dt.date):
+                                cells.append(f'<c r="{col}{n}" s="1"><v>{(v - _EPOCH).days}</v></c>')
+                            else:  # numbers and anything else as text: IDs never become 1.1E+17
+                                cells.append(_inline(f"{col}{n}", str(v)))
+                        out.append(f'<row r="{n}">{"".join(cells)}</row>')
+                        if len(out) >= 2000:
+                            raw.write("".join(out).encode())
+                            out = []
+                        pending = next(rows, None)
+                    out.append(_SHEET_TAIL)
+                    raw.write("".join(out).encode())
+                    total += n - 1
+            names = _sheet_names(self.sheet, sheets)
+            z.writestr("[Content_Types].xml", _CONTENT_TYPES.format(
+                sheets="".join(_SHEET_TYPE.format(n=n) for n in range(1, sheets + 1))))
+            z.writestr("_rels/.rels", _ROOT_RELS)
+            z.writestr("xl/workbook.xml", _WORKBOOK.format(sheets="".join(
+                f'<sheet name={quoteattr(name)} sheetId="{n}" r:id="rId{n}"/>' for n, name in enumerate(names, 1))))
+            z.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS.format(
+                sheets="".join(_SHEET_REL.format(n=n) for n in range(1, sheets + 1))))
+            z.writestr("xl/styles.xml", _STYLES)
+        return total

@@ -1,0 +1,79 @@
+"""The export's own .xlsx writer: what it writes reads back the same through both readers of the import, its parts
+are well-formed, and past a sheet's row limit it goes on in a further sheet that the import reads too."""
+
+import datetime as dt
+import zipfile
+from xml.etree import ElementTree
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from dangjian.io import xlsx_stream
+from dangjian.io.export import HEADERS, WIDTHS
+from dangjian.io.readers import read_table
+from dangjian.io.xlsx_write import XlsxWriter, _letters, _sheet_names
+
+NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def test_cells_read_back_as_written(tmp_path):
+    rows = [["张三", "男", "汉族", "110101199003070011", dt.date(1990, 3, 7), "大学本科", "正式党员",
+             dt.datetime(2012, 7, 1, 0, 0), None, "R&D <组长> \"甲\"", "  13800001234 ", "CA1B1"],
+            ["李四\x01\x1f", "", "", 110101199003070031, dt.date(1900, 3, 1), "", "", "", "", "a\tb\nc", "", "X"]]
+    path = XlsxWriter(tmp_path / "w.xlsx", headers=HEADERS, widths=WIDTHS).write(rows) and tmp_path / "w.xlsx"
+    expected = [(1, HEADERS),
+                (2, ["张三", "男", "汉族", "110101199003070011", dt.date(1990, 3, 7), "大学本科", "正式党员",
+                     dt.date(2012, 7, 1), "", "R&D <组长> \"甲\"", "  13800001234 ", "CA1B1"]),
+                (3, ["李四", "", "", "110101199003070031", dt.date(1900, 3, 1), "", "", "", "", "a\tb\nc", "", "X"])]
+    got = [(n, [c.date() if isinstance(c, dt.datetime) else c for c in cells]) for n, cells in read_table(path)]
+    assert got == expected
+    streamed = [(n, [c.date() if isinstance(c, dt.datetime) else c for c in cells])
+                for n, cells in xlsx_stream.rows(path)]
+    assert [(n, cells + [""] * (12 - len(cells))) for n, cells in streamed] == expected
+
+
+def test_the_parts_are_well_formed_and_declared(tmp_path):
+    path = tmp_path / "w.xlsx"
+    XlsxWriter(path, headers=HEADERS, widths=WIDTHS).write([["张三"] * 12])
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            ElementTree.fromstring(z.read(name))  # every part parses
+        types = z.read("[Content_Types].xml").decode()
+        assert "/xl/worksheets/sheet1.xml" in types and "/xl/styles.xml" in types
+        sheet = ElementTree.fromstring(z.read("xl/worksheets/sheet1.xml"))
+    pane = sheet.find(f"{NS}sheetViews/{NS}sheetView/{NS}pane")
+    assert pane.get("state") == "frozen" and pane.get("ySplit") == "1"  # the header stays in view
+    assert [c.get("width") for c in sheet.find(f"{NS}cols")] == [str(w) for w in WIDTHS]
+    header = sheet.find(f"{NS}sheetData/{NS}row")
+    assert {c.get("s") for c in header} == {"2"}  # the header's style
+
+
+def test_a_long_export_goes_on_in_further_sheets_that_the_import_reads(tree, tmp_path):
+    from dangjian.io.members_import import import_members
+    from tests.io.helpers import MEMBER_HEADER, member_row
+
+    rows = [member_row(f"党员{i}", seq=11 + 2 * i) for i in range(7)]
+    path = tmp_path / "long.xlsx"
+    assert XlsxWriter(path, headers=MEMBER_HEADER, widths=WIDTHS, rows_per_sheet=3).write(rows) == 7
+    book = CalamineWorkbook.from_path(str(path))
+    assert book.sheet_names == ["党员名册", "党员名册（2）", "党员名册（3）"]
+    assert [len(book.get_sheet_by_name(n).to_python()) for n in book.sheet_names] == [4, 4, 2]
+    result = import_members(path, dry_run=True)
+    assert result.ok and result.counts()["created"] == 7
+
+
+def test_an_empty_export_is_a_sheet_with_its_header(tmp_path):
+    path = tmp_path / "e.xlsx"
+    assert XlsxWriter(path, headers=HEADERS, widths=WIDTHS).write([]) == 0
+    assert [cells for _, cells in read_table(path)] == [HEADERS]
+
+
+@pytest.mark.parametrize(("index", "letters"), [(0, "A"), (25, "Z"), (26, "AA"), (51, "AZ"), (52, "BA"), (701, "ZZ"),
+                                                (702, "AAA")])
+def test_column_letters(index, letters):
+    assert _letters(index) == letters
+
+
+def test_sheet_names_stay_within_excels_31_characters():
+    names = _sheet_names("流动党员台账" * 6, 12)
+    assert all(len(n) <= 31 for n in names) and names[11].endswith("（12）") and len(set(names)) == 12
