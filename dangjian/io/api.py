@@ -189,6 +189,8 @@ class _FileFormatNegotiation(DefaultContentNegotiation):
 @extend_schema(
     summary="导出党员名册",
     parameters=[OpenApiParameter("format", str, enum=["xlsx", "csv"], description="文件格式，默认 xlsx"),
+                OpenApiParameter("sheets", str, enum=["branch"],
+                                 description="branch：每个党支部一个工作表（仅 xlsx，最多500个支部），可整个工作簿重新导入"),
                 OpenApiParameter("org", str, description="党组织编码：含全部下级"),
                 OpenApiParameter("q", str, description="姓名、拼音、首字母或身份证号后几位"),
                 *(OpenApiParameter(p, str) for p in ("category", "gender", "education", "age", "ethnicity",

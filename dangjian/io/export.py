@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import operator
 from collections.abc import Callable, Iterable
 
 from dangjian.core import idcard
 from dangjian.members.choices import Category, Education, Gender
+from dangjian.orgs.models import Org
 
 from .columns import MEMBER_COLUMNS
 from .xlsx_write import XlsxWriter
@@ -27,6 +29,8 @@ _GENDER = dict(Gender.choices)
 _EDUCATION = dict(Education.choices)
 _CATEGORY = dict(Category.choices)
 FORMATS = ("xlsx", "csv")
+ORG_CELL = HEADERS.index("所在党组织编码")  # the branch's code, the last of the template's cells
+MAX_BRANCH_SHEETS = 500  # an export by branch: a county's branches, not a province's
 
 
 def format_for(name: str) -> str:
@@ -103,5 +107,22 @@ def write_file(path, rows: Iterable[list], *, headers: list[str] = HEADERS, widt
         return write_csv(f, rows, headers=headers)
 
 
-def export_to_path(qs, path, *, full: Callable[[str], bool]) -> int:
-    return write_file(path, rows_of(qs, full=full))
+def export_to_path(qs, path, *, full: Callable[[str], bool], by_branch: bool = False) -> int:
+    """The members of `qs` (in org_path order) into `path`. `by_branch` (.xlsx only): each branch on a sheet of its
+    own, named after it, as a town sends each village its roster to check; the import reads such a workbook whole."""
+    if not by_branch:
+        return write_file(path, rows_of(qs, full=full))
+    if format_for(str(path)) != "xlsx":
+        raise ValueError("按支部分工作表只适用于 Excel（.xlsx）文件")
+    branches = qs.order_by().values("org_id").distinct().count()
+    if branches > MAX_BRANCH_SHEETS:
+        raise ValueError(f"名单涉及{branches}个党支部，按支部分工作表最多{MAX_BRANCH_SHEETS}个；请选小一些的范围，或不分表导出")
+    names: dict[str, str] = {}
+
+    def title_of(code: str) -> str:
+        if code not in names:
+            names[code] = Org.objects.filter(code=code).values_list("name", flat=True).first() or code
+        return names[code]
+
+    return XlsxWriter(path, headers=HEADERS, widths=WIDTHS).write(
+        rows_of(qs, full=full), group_of=operator.itemgetter(ORG_CELL), title_of=title_of)

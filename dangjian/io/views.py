@@ -10,9 +10,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.api.pagination import CountedPaginator
@@ -185,6 +186,14 @@ class ExportError(ValueError):
     """A bad format or filter of an export request (a Chinese message)."""
 
 
+def _export_error(request, e: ExportError):
+    """Why the list cannot be exported, on a page with the way back (400)."""
+    back = request.META.get("HTTP_REFERER") or "/members/"
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = "/members/"
+    return render(request, "io/export_error.html", {"message": str(e), "back": back}, status=400)
+
+
 def export_response(request, params, *, source: str) -> FileResponse:
     """Exactly the member list the user sees with these filters (`params`: the list's query string),
     with ID and phone numbers masked where the user may not see them in full; every export is logged.
@@ -197,8 +206,20 @@ def export_response(request, params, *, source: str) -> FileResponse:
     qs = member_list(request.user, f)
     used = {k: params.get(k) for k in FILTER_PARAMS if params.get(k)}
     name = f"{f.org.name if f.org else '党员'}名册{timezone.localdate():%Y%m%d}"
-    return _export(request, lambda path, full: exporter.export_to_path(qs, path, full=full), fmt=fmt, name=name,
-                   org=f.org, detail={"source": source, "filter": used})
+    by_branch = params.get("sheets") == "branch"
+    if by_branch and fmt != "xlsx":
+        raise ExportError("按支部分工作表只适用于 Excel（.xlsx）文件")
+    if by_branch:
+        name += "（按支部）"
+        used["sheets"] = "branch"
+
+    def write(path, full):
+        try:
+            return exporter.export_to_path(qs, path, full=full, by_branch=by_branch)
+        except ValueError as e:  # too many branches for a sheet each
+            raise ExportError(str(e)) from None
+
+    return _export(request, write, fmt=fmt, name=name, org=f.org, detail={"source": source, "filter": used})
 
 
 def _format_of(params) -> str:
@@ -244,7 +265,7 @@ def export_list(request, name: str):
     try:
         return list_export_response(request, name, request.GET.get("tab", ""), request.GET, source="web")
     except ExportError as e:
-        return HttpResponseBadRequest(str(e))
+        return _export_error(request, e)
 
 
 def list_export_response(request, name: str, tab: str, params, *, source: str) -> FileResponse:
@@ -269,7 +290,7 @@ def export_members(request):
     try:
         return export_response(request, request.GET, source="web")
     except ExportError as e:
-        return HttpResponseBadRequest(str(e))
+        return _export_error(request, e)
 
 
 @login_required

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from xml.sax.saxutils import quoteattr
 
 EXCEL_ROWS = 1_048_576  # rows of a worksheet, the header's included
@@ -108,9 +108,24 @@ def _inline(ref: str, value: str, style: str = "") -> str:
     return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>'
 
 
-def _sheet_names(base: str, count: int) -> list[str]:
-    """党员名册, 党员名册（2）, …: Excel's 31 characters at most."""
-    return [base[:31] if n == 1 else f"{base[:31 - len(str(n)) - 2]}（{n}）" for n in range(1, count + 1)]
+_BAD_IN_NAMES = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+def sheet_names(titles: list[str]) -> list[str]:
+    """Valid, distinct sheet names for the titles, in order: Excel's 31 characters at most, none of []:*?/\\, and a
+    title that comes again (a sheet continued past Excel's rows, or two branches of one name) numbered: 党员名册,
+    党员名册（2）, …"""
+    names: list[str] = []
+    taken: set[str] = set()
+    for title in titles:
+        base = (title.translate(_BAD_IN_NAMES).strip("'") or "Sheet")[:31]
+        name, n = base, 1
+        while name.lower() in taken:
+            n += 1
+            name = f"{base[:31 - len(str(n)) - 2]}（{n}）"
+        taken.add(name.lower())
+        names.append(name)
+    return names
 
 
 class XlsxWriter:
@@ -129,22 +144,28 @@ class XlsxWriter:
         return (_SHEET_HEAD.format(selected='tabSelected="1" ' if selected else "", cols=cols)
                 + f'<row r="1">{header}</row>')
 
-    def write(self, rows: Iterable[list]) -> int:
+    def write(self, rows: Iterable[list], *, group_of: Callable[[list], object] | None = None,
+              title_of: Callable[[object], str] = str) -> int:
+        """`group_of(row)`: the group a row belongs to (rows come grouped, as an export by branch in org_path order
+        does, the branch's code the group): each group gets its own sheet, named `title_of(group)`. Without it, one
+        sheet (and its overflow)."""
         letters, limit = self.letters, self.rows_per_sheet
         total = 0
-        sheets = 0
+        titles: list[str] = []  # each sheet's name, before making them valid and unique
         with zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED, compresslevel=self.compresslevel) as z:
             rows = iter(rows)
             pending = next(rows, None)
-            while sheets == 0 or pending is not None:
-                sheets += 1
+            while not titles or pending is not None:
+                group = group_of(pending) if group_of is not None and pending is not None else None
+                titles.append(self.sheet if group is None else title_of(group))
                 # No ZIP64 records for the entry (older Excel and LibreOffice refuse them): a sheet's XML stays well
                 # under 4 GB at Excel's million rows.
-                with z.open(f"xl/worksheets/sheet{sheets}.xml", "w") as raw:
-                    out = []
-                    out.append(self._head(sheets == 1))
+                with z.open(f"xl/worksheets/sheet{len(titles)}.xml", "w") as raw:
+                    out = [self._head(len(titles) == 1)]
                     n = 1
                     while pending is not None and n <= limit:
+                        if group is not None and n > 1 and group_of(pending) != group:
+                            break
                         n += 1
                         cells = []
                         for col, v in zip(letters, pending):
@@ -166,13 +187,14 @@ class XlsxWriter:
                     out.append(_SHEET_TAIL)
                     raw.write("".join(out).encode())
                     total += n - 1
-            names = _sheet_names(self.sheet, sheets)
+            names = sheet_names(titles)
+            count = len(names)
             z.writestr("[Content_Types].xml", _CONTENT_TYPES.format(
-                sheets="".join(_SHEET_TYPE.format(n=n) for n in range(1, sheets + 1))))
+                sheets="".join(_SHEET_TYPE.format(n=n) for n in range(1, count + 1))))
             z.writestr("_rels/.rels", _ROOT_RELS)
             z.writestr("xl/workbook.xml", _WORKBOOK.format(sheets="".join(
                 f'<sheet name={quoteattr(name)} sheetId="{n}" r:id="rId{n}"/>' for n, name in enumerate(names, 1))))
             z.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS.format(
-                sheets="".join(_SHEET_REL.format(n=n) for n in range(1, sheets + 1))))
+                sheets="".join(_SHEET_REL.format(n=n) for n in range(1, count + 1))))
             z.writestr("xl/styles.xml", _STYLES)
         return total

@@ -49,3 +49,52 @@ def test_out_of_scope_org_is_404_and_bad_filter_400(cast, client):
 def test_outsider_exports_nothing(cast, client):
     _, rows = export(client, cast.outsider, "?format=csv")
     assert rows == [rows[0]]
+
+
+def test_an_export_by_branch_puts_each_branch_on_its_own_sheet_and_imports_again(cast, client, tmp_path):
+    """A town sends each village its roster to check: one sheet a branch, named after it; the corrected workbook
+    imports whole."""
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    from dangjian.io.members_import import import_members
+    from tests.factories import make_member
+
+    make_member(cast.tree.b2, "钱七", seq=301)
+    client.force_login(cast.county_admin)
+    page = client.get("/members/").content.decode()
+    assert "sheets=branch" in page and "按支部分表" in page
+    r = client.get("/io/members/export/", {"org": "CA1", "format": "xlsx", "sheets": "branch"})
+    assert r.status_code == 200 and "%EF%BC%88%E6%8C%89%E6%94%AF%E9%83%A8%EF%BC%89" in r["Content-Disposition"]  # （按支部）
+    data = b"".join(r.streaming_content)
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    assert book.sheet_names == ["城关镇东村党支部", "城关镇西村党支部"]
+    sheets = {n: book.get_sheet_by_name(n).to_python() for n in book.sheet_names}
+    assert all(rows[0][0] == "姓名" for rows in sheets.values())
+    assert {row[-1] for row in sheets["城关镇西村党支部"][1:]} == {"CA1B2"}
+    path = tmp_path / "back.xlsx"
+    path.write_bytes(data)
+    result = import_members(path, user=cast.county_admin, dry_run=True)
+    assert result.ok and result.counts()["created"] == 0 and result.sheets["read"][1][0] == "城关镇西村党支部"
+    # CSV has no sheets; an export of more branches than sheets allow says so on a page with the way back
+    r = client.get("/io/members/export/", {"format": "csv", "sheets": "branch"}, HTTP_REFERER="/members/?org=CA1")
+    assert r.status_code == 400 and "按支部分工作表只适用于 Excel" in r.content.decode()
+    assert 'href="/members/?org=CA1"' in r.content.decode()
+
+
+def test_the_command_exports_by_branch(cast, tmp_path, monkeypatch):
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from python_calamine import CalamineWorkbook
+
+    from dangjian.io import export
+
+    out = tmp_path / "b.xlsx"
+    call_command("export_members", org="CA", out=str(out), by_branch=True, stdout=io.StringIO())
+    assert CalamineWorkbook.from_path(str(out)).sheet_names == ["城关镇东村党支部", "城关镇西村党支部"]
+    monkeypatch.setattr(export, "MAX_BRANCH_SHEETS", 1)
+    with pytest.raises(CommandError, match="名单涉及2个党支部，按支部分工作表最多1个"):
+        call_command("export_members", org="CA", out=str(out), by_branch=True, stdout=io.StringIO())

@@ -11,7 +11,7 @@ from python_calamine import CalamineWorkbook
 from dangjian.io import xlsx_stream
 from dangjian.io.export import HEADERS, WIDTHS
 from dangjian.io.readers import read_table
-from dangjian.io.xlsx_write import XlsxWriter, _letters, _sheet_names
+from dangjian.io.xlsx_write import XlsxWriter, _letters, sheet_names
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
@@ -74,6 +74,8 @@ def test_column_letters(index, letters):
     assert _letters(index) == letters
 
 
-def test_sheet_names_stay_within_excels_31_characters():
-    names = _sheet_names("流动党员台账" * 6, 12)
+def test_sheet_names_are_valid_and_distinct():
+    names = sheet_names(["流动党员台账" * 6] * 12)
     assert all(len(n) <= 31 for n in names) and names[11].endswith("（12）") and len(set(names)) == 12
+    assert sheet_names(["东村党支部", "东村党支部", "a/b:c*d?[e]\\f", "'", "Sheet"]) == [
+        "东村党支部", "东村党支部（2）", "a_b_c_d__e__f", "Sheet", "Sheet（2）"]
