@@ -43,8 +43,11 @@ def read_sheets(path: str | Path, name: str | None = None) -> Iterator[tuple[str
     are."""
     path = Path(path)
     suffix = suffix_of(name or path.name)
-    if suffix not in SPREADSHEET_SUFFIXES or _streamed(path, suffix):
+    if suffix not in SPREADSHEET_SUFFIXES:
         yield "", read_table(path, name)
+        return
+    if _streamed(path, suffix):  # every sheet streamed, as the first is
+        yield from _streamed_sheets(path)
         return
     from python_calamine import CalamineError, CalamineWorkbook
 
@@ -58,6 +61,20 @@ def read_sheets(path: str | Path, name: str | None = None) -> Iterator[tuple[str
         return
     for sheet_name in visible:
         yield sheet_name, _sheet_rows(wb, sheet_name)
+
+
+def _streamed_sheets(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, list]]]]:
+    from .xlsx_stream import XlsxError, visible_sheets
+
+    try:
+        sheets = visible_sheets(path)
+    except (XlsxError, KeyError, ValueError, OSError, SyntaxError) as e:
+        raise ReadError(f"无法读取该表格文件（{type(e).__name__}），请确认是有效的 Excel 文件") from None
+    if len(sheets) <= 1:
+        yield "", _read_xlsx_streamed(path)
+        return
+    for sheet_name, part in sheets:
+        yield sheet_name, _read_xlsx_streamed(path, part)
 
 
 def _worksheets(wb) -> list[str]:
@@ -142,13 +159,13 @@ def _filled(rows, merged: dict[int, list[tuple[int, int]]]) -> Iterator[tuple[in
         yield number, cells
 
 
-def _read_xlsx_streamed(path: Path) -> Iterator[tuple[int, list]]:
+def _read_xlsx_streamed(path: Path, part: str | None = None) -> Iterator[tuple[int, list]]:
     from xml.etree.ElementTree import ParseError
 
     from .xlsx_stream import XlsxError, rows
 
     try:
-        yield from rows(path)
+        yield from rows(path, part)
     except (XlsxError, ParseError, KeyError, ValueError, IndexError, OSError, EOFError) as e:
         raise ReadError(f"无法读取该表格文件（{type(e).__name__}），请确认是有效的 Excel 文件") from None
 

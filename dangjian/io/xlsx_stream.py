@@ -62,6 +62,21 @@ def is_date_format(code: str) -> bool:
 def _first_visible_sheet(z: zipfile.ZipFile) -> tuple[str, bool, _Tags]:
     """(the zip path of the first visible worksheet, whether the workbook counts dates from 1904, the
     element names of the file's dialect)."""
+    sheets, date1904, tags = _sheets(z)
+    visible = [part for _name, part, state in sheets if state == "visible"]
+    return (visible or [sheets[0][1]])[0], date1904, tags
+
+
+def visible_sheets(path) -> list[tuple[str, str]]:
+    """(name, zip path) of every visible worksheet, in the workbook's order (chart sheets left out)."""
+    with zipfile.ZipFile(path) as z:
+        sheets, _date1904, _tags = _sheets(z)
+    return [(name, part) for name, part, state in sheets if state == "visible" and "/chartsheets/" not in f"/{part}"]
+
+
+def _sheets(z: zipfile.ZipFile) -> tuple[list[tuple[str, str, str]], bool, _Tags]:
+    """([(name, zip path, state)] of the workbook's sheets, whether it counts dates from 1904, the element names of
+    the file's dialect)."""
     wb_path = "xl/workbook.xml"
     rels_path = "xl/_rels/workbook.xml.rels"
     with z.open(wb_path) as f:
@@ -78,7 +93,7 @@ def _first_visible_sheet(z: zipfile.ZipFile) -> tuple[str, bool, _Tags]:
             if el.tag == tags.ns + "workbookPr":
                 date1904 = el.get("date1904") in ("1", "true")
             elif el.tag == tags.ns + "sheet":
-                sheets.append((el.get(rel_ns + "id"), el.get("state", "visible")))
+                sheets.append((el.get(rel_ns + "id"), el.get("state", "visible"), el.get("name", "")))
     targets = {}
     with z.open(rels_path) as f:
         for _, el in iterparse(f):
@@ -86,12 +101,14 @@ def _first_visible_sheet(z: zipfile.ZipFile) -> tuple[str, bool, _Tags]:
                 targets[el.get("Id")] = el.get("Target")
     if not sheets:
         raise XlsxError("no worksheet")
-    rid = next((r for r, state in sheets if state == "visible"), sheets[0][0])
-    target = targets.get(rid)
-    if target is None:
-        raise XlsxError("worksheet not found")
-    path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-    return path, date1904, tags
+    found = []
+    for rid, state, name in sheets:
+        target = targets.get(rid)
+        if target is None:
+            raise XlsxError("worksheet not found")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        found.append((name, part, state))
+    return found, date1904, tags
 
 
 def _text_of(box, tags: _Tags) -> str:
@@ -184,7 +201,8 @@ def _column_index(ref: str) -> int:
     return n - 1
 
 
-def rows(path) -> Iterator[tuple[int, list]]:
+def rows(path, part: str | None = None) -> Iterator[tuple[int, list]]:
+    """The rows of the worksheet at zip path `part` (`visible_sheets`), by default the first visible one."""
     try:
         z = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as e:
@@ -192,6 +210,8 @@ def rows(path) -> Iterator[tuple[int, list]]:
     with z:
         try:
             sheet, date1904, tags = _first_visible_sheet(z)
+            if part is not None:
+                sheet = part
             strings = _shared_strings(z, tags)
             dates = _date_styles(z, tags)
             f = z.open(sheet)

@@ -168,3 +168,17 @@ def test_sheets_of_applicants_and_of_members_who_left_are_not_read(tree, tmp_pat
     # a file of one sheet is read whatever the sheet is called
     one = workbook(tmp_path / "one.xlsx", {"历史名册": [MEMBER_HEADER, member_row("甲", seq=11)]})
     assert import_members(one, dry_run=True).counts()["created"] == 1
+
+
+def test_a_workbook_large_enough_to_be_streamed_is_read_sheet_by_sheet_too(tree, tmp_path, monkeypatch):
+    from dangjian.io import readers
+
+    east = [member_row("甲", seq=11), member_row("乙", seq=13)]
+    west = [member_row("丙", seq=15, org="CA1B2")]
+    path = town(tmp_path / "town.xlsx", east, west, more={"旧名册": [MEMBER_HEADER, member_row("丁", seq=17)]},
+                hidden={"旧名册"})
+    whole = import_members(path, dry_run=True)
+    monkeypatch.setattr(readers, "STREAM_XLSX_ABOVE", 0)  # every sheet through xlsx_stream
+    streamed = import_members(path, dry_run=True)
+    assert streamed.ok and streamed.counts() == whole.counts() == {"created": 3, "updated": 0, "unchanged": 0}
+    assert streamed.sheets == whole.sheets == {"read": [["东村", 2], ["西村", 1]], "passed_over": ["填表说明"]}
