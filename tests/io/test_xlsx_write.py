@@ -79,3 +79,25 @@ def test_sheet_names_are_valid_and_distinct():
     assert all(len(n) <= 31 for n in names) and names[11].endswith("（12）") and len(set(names)) == 12
     assert sheet_names(["东村党支部", "东村党支部", "a/b:c*d?[e]\\f", "'", "Sheet"]) == [
         "东村党支部", "东村党支部（2）", "a_b_c_d__e__f", "Sheet", "Sheet（2）"]
+
+
+@pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice is not installed")
+def test_libreoffice_opens_it_as_written(tmp_path):
+    """A second, independent reader of the format (run where LibreOffice is installed: apt install
+    libreoffice-calc-nogui): every sheet converts to the cells written, dates shown as yyyy-mm-dd."""
+    import subprocess
+
+    rows = [["张三", "男", "汉族", "110101199003070011", dt.date(1990, 3, 7), "大学本科", "正式党员",
+             dt.date(2012, 7, 1), None, "R&D <组长>", " 13800001234", "CA1B1"],
+            ["李四", "女", "回族", "110101199003070020", dt.date(1990, 3, 7), "高中", "预备党员",
+             dt.date(2025, 7, 1), None, "", "", "CA1B2"]]
+    XlsxWriter(tmp_path / "t.xlsx", headers=HEADERS, widths=WIDTHS).write(
+        rows, group_of=lambda r: r[-1], title_of={"CA1B1": "东村党支部", "CA1B2": "西村党支部"}.get)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to",
+                    "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+                    "--outdir", str(tmp_path), str(tmp_path / "t.xlsx")], check=True, capture_output=True, timeout=120)
+    header = ",".join(HEADERS)
+    assert (tmp_path / "t-东村党支部.csv").read_text().splitlines() == [
+        header, "张三,男,汉族,110101199003070011,1990-03-07,大学本科,正式党员,2012-07-01,,R&D <组长>, 13800001234,CA1B1"]
+    assert (tmp_path / "t-西村党支部.csv").read_text().splitlines() == [
+        header, "李四,女,回族,110101199003070020,1990-03-07,高中,预备党员,2025-07-01,,,,CA1B2"]
