@@ -837,6 +837,9 @@ _NOT_MEMBERS = re.compile(r"积极分子|发展对象|入党申请|申请入党|
                           r"历史|备份")
 
 
+_NOT_A_ROSTER = 3  # required columns a sheet's header lacks that make it another table than a roster
+
+
 def check_members(path, result: ImportResult, spool: Spool | None, *, default_org=None, user=None,
                   progress=None) -> None:
     """Phase 1: every row's outcome into `result`, the valid rows into `spool` (None: a dry run keeps
@@ -852,23 +855,31 @@ def check_members(path, result: ImportResult, spool: Spool | None, *, default_or
     if not sheets:
         result.errors.append(C.error(1, "", "", "未找到表头：第一行应为列名，如“姓名”“公民身份号码”“所在党组织编码”"))
         return
+    def lacking(header) -> list[C.Column]:
+        return [col for col in C.MEMBER_COLUMNS if col.required and header.lacks(col.name) and not (
+            col.key == "org" and (default_org or C.ORG_NAME.name in header.index))]
+
+    # Beside its roster a branch's workbook keeps other tables: of applicants, of members who left (by the sheet's
+    # name), or of another kind with a name column or two (党费, 培训: by a header that lacks most of a roster's
+    # columns). Those are passed over and named, when a roster sheet remains; a file of one sheet is always read.
     not_members = [name for name, _, _ in sheets if _NOT_MEMBERS.search(name)] if len(sheets) > 1 else []
-    if not_members and len(not_members) < len(sheets):
-        sheets = [s for s in sheets if s[0] not in not_members]
+    not_roster = [name for name, header, _ in sheets if len(lacking(header)) >= _NOT_A_ROSTER
+                  and name not in not_members] if len(sheets) > 1 else []
+    if len(not_members) + len(not_roster) < len(sheets):
+        sheets = [s for s in sheets if s[0] not in not_members and s[0] not in not_roster]
     else:
-        not_members = []
+        not_members, not_roster = [], []
     names = [name for name, _, _ in sheets] if len(sheets) > 1 else []
-    if len(sheets) + len(passed_over) + len(not_members) > 1:
+    if len(sheets) + len(passed_over) + len(not_members) + len(not_roster) > 1:
         result.sheets = {"read": [], "passed_over": passed_over}
         if not_members:
             result.sheets["not_members"] = not_members
+        if not_roster:
+            result.sheets["not_roster"] = not_roster
     for name, header, _ in sheets:  # every sheet's header first: a wrong one stops the import before any row
         mark = len(result.errors)
         result.errors += header.errors
-        for col in C.MEMBER_COLUMNS:
-            if col.required and header.lacks(col.name) and not (
-                    col.key == "org" and (default_org or C.ORG_NAME.name in header.index)):
-                result.errors.append(C.missing(header, col))
+        result.errors += [C.missing(header, col) for col in lacking(header)]
         C.stamp(result.errors, mark, name if names else "")
     if result.errors:
         return

@@ -47,6 +47,8 @@ def sheets_text(sheets: dict) -> list[str]:
         lines.append("读取的工作表：" + "、".join(f"“{name}”{rows}行" for name, rows in sheets["read"]))
     if sheets.get("passed_over"):
         lines.append("未读取的工作表（没有表头）：" + "、".join(f"“{name}”" for name in sheets["passed_over"]))
+    if sheets.get("not_roster"):
+        lines.append("未读取的工作表（表头不是党员名册，缺少多个必填列）：" + "、".join(f"“{name}”" for name in sheets["not_roster"]))
     if sheets.get("not_members"):
         lines.append("未读取的工作表（从名称看不是在册党员）：" + "、".join(f"“{name}”" for name in sheets["not_members"]))
     if sheets.get("default_org"):

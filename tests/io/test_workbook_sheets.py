@@ -182,3 +182,17 @@ def test_a_workbook_large_enough_to_be_streamed_is_read_sheet_by_sheet_too(tree,
     streamed = import_members(path, dry_run=True)
     assert streamed.ok and streamed.counts() == whole.counts() == {"created": 3, "updated": 0, "unchanged": 0}
     assert streamed.sheets == whole.sheets == {"read": [["东村", 2], ["西村", 1]], "passed_over": ["填表说明"]}
+
+
+def test_another_kind_of_table_beside_the_roster_is_passed_over(tree, tmp_path):
+    """A dues table (姓名, 公民身份号码, 月份, 金额) is not a roster with columns missing: it is named and not read.
+    A roster sheet missing one column still stops the import."""
+    path = workbook(tmp_path / "b.xlsx", {
+        "党员名册": [MEMBER_HEADER, member_row("甲", seq=11)],
+        "党费缴纳": [["姓名", "公民身份号码", "月份", "金额"], ["甲", ident(seq=11), "2026-11", "10.00"]]})
+    result = import_members(path, dry_run=True)
+    assert result.ok and result.counts()["created"] == 1 and result.sheets["not_roster"] == ["党费缴纳"]
+    assert "未读取的工作表（表头不是党员名册，缺少多个必填列）：“党费缴纳”" in result.as_text()
+    # alone in its file it is reported, column by column
+    alone = workbook(tmp_path / "d.xlsx", {"党费缴纳": [["姓名", "公民身份号码", "月份"], ["甲", ident(seq=11), "2026-11"]]})
+    assert len(import_members(alone, dry_run=True).errors) == 5
