@@ -101,3 +101,23 @@ def test_libreoffice_opens_it_as_written(tmp_path):
         header, "张三,男,汉族,110101199003070011,1990-03-07,大学本科,正式党员,2012-07-01,,R&D <组长>, 13800001234,CA1B1"]
     assert (tmp_path / "t-西村党支部.csv").read_text().splitlines() == [
         header, "李四,女,回族,110101199003070020,1990-03-07,高中,预备党员,2025-07-01,,,,CA1B2"]
+
+
+def test_tables_with_numbers_and_styled_text(tmp_path):
+    from dangjian.io.xlsx_write import ERROR, WRAP, Number, Styled, Workbook
+
+    path = tmp_path / "r.xlsx"
+    with Workbook(path) as wb:
+        assert wb.table("错误清单", ["行号", "错误说明"], [8, 60], [[Number(3), Styled("入党日期不能晚于今天", ERROR)]]) == 1
+        wb.table("逐行结果", ["行号", "结果", "说明"], [8, 8, 70], [[Number(2), "变更", Styled("工作岗位：村民 → 教师", WRAP)]])
+    book = CalamineWorkbook.from_path(str(path))
+    assert book.sheet_names == ["错误清单", "逐行结果"]
+    assert book.get_sheet_by_name("错误清单").to_python() == [["行号", "错误说明"], [3.0, "入党日期不能晚于今天"]]
+    with zipfile.ZipFile(path) as z:
+        sheet = ElementTree.fromstring(z.read("xl/worksheets/sheet1.xml"))
+        styles = ElementTree.fromstring(z.read("xl/styles.xml"))
+    cells = sheet.findall(f"{NS}sheetData/{NS}row")[1]
+    assert [c.get("s") for c in cells] == [None, str(ERROR)]  # a number, then red wrapped text
+    xf = styles.find(f"{NS}cellXfs")[ERROR]
+    assert xf.find(f"{NS}alignment").get("wrapText") == "1" and styles.find(f"{NS}fonts")[int(xf.get("fontId"))].find(
+        f"{NS}color").get("rgb") == "FFB02A37"
