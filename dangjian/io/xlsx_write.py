@@ -3,7 +3,7 @@ constant-memory mode (which formats every cell through several method calls: 18 
 city's export ran into the web server's timeout). A row is one formatted string; the sheet's XML is deflated
 into the zip as it is written.
 
-What the export needs and nothing more: text cells (inline strings, so IDs and phone numbers stay text), dates
+What the exports (and the import's result sheet) need and nothing more: text cells (inline strings, so IDs and phone numbers stay text), dates
 (Excel serial numbers with a yyyy-mm-dd format), a bold header row that stays in view, column widths. A sheet
 holds at most 1,048,576 rows (Excel's limit); a longer export continues on 党员名册（2）, 党员名册（3）…, each with the
 header, and the import reads the sheets of a workbook together.
@@ -110,7 +110,7 @@ def _text(value: str) -> str:
 
 def _inline(ref: str, value: str, style: str = "") -> str:
     """A text cell; spaces at either end kept (xml:space), as a cell's text is otherwise trimmed."""
-    space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
+    space = ' xml:space="preserve"' if value and (value[0].isspace() or value[-1].isspace()) else ""
     return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>'
 
 
