@@ -196,3 +196,26 @@ def test_another_kind_of_table_beside_the_roster_is_passed_over(tree, tmp_path):
     # alone in its file it is reported, column by column
     alone = workbook(tmp_path / "d.xlsx", {"党费缴纳": [["姓名", "公民身份号码", "月份"], ["甲", ident(seq=11), "2026-11"]]})
     assert len(import_members(alone, dry_run=True).errors) == 5
+
+
+def test_a_town_workbook_through_the_background_job(cast, client, tmp_path, settings, monkeypatch,
+                                                    django_capture_on_commit_callbacks):
+    """Large enough for the background job: the rows it streams to the preview keep their sheet, the job keeps
+    the sheets it read, and confirming writes every village."""
+    from dangjian.io.result import ImportResult
+
+    settings.DANGJIAN_IMPORT_SYNC_MAX_ROWS = 2
+    monkeypatch.setattr(ImportResult, "FLUSH", 2)  # outcomes go to the table two at a time, as a large file's do
+    east = [member_row("甲", seq=71), member_row("乙", seq=73)]
+    west = [member_row("丙", seq=75, org="CA1B2")]
+    client.force_login(cast.county_admin)
+    with django_capture_on_commit_callbacks(execute=True), open(town(tmp_path / "town.xlsx", east, west), "rb") as fh:
+        client.post("/io/members/upload/", {"file": fh})
+    job = ImportJob.objects.get()
+    assert job.status == "previewed" and job.total_rows == 5  # every sheet, less one header row each: an estimate
+    assert list(job.outcomes.order_by("id").values_list("sheet", "row")) == [("东村", 2), ("东村", 3), ("西村", 3)]
+    assert job.sheets == {"read": [["东村", 2], ["西村", 1]], "passed_over": ["填表说明"]}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/io/jobs/{job.pk}/confirm/")
+    job.refresh_from_db()
+    assert job.status == "done" and Member.objects.filter(name__in=["甲", "乙", "丙"]).count() == 3
