@@ -61,6 +61,7 @@ class ImportJobDetailSerializer(ImportJobSerializer):
         "工作簿有多个工作表时：read 为读取的工作表及其行数 [[名称, 行数], …]，passed_over 为没有表头而未读取的工作表，"
         "not_members（如有）为从名称看不是在册党员（入党积极分子、转出、去世等）而未读取的工作表，"
         "not_roster（如有）为表头缺少多个必填列、不是党员名册而未读取的工作表，"
+        "subsets（如有）为其中党员都已在更大的工作表中（如党小组分表）而未读取的工作表，"
         "default_org（如有）为没有所在党组织列、全部编入默认党组织的工作表；否则为 {}"))
 
     class Meta(ImportJobSerializer.Meta):

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import operator
 import pickle
 import queue
@@ -838,6 +839,35 @@ _NOT_MEMBERS = re.compile(r"积极分子|发展对象|入党申请|申请入党|
 
 
 _NOT_A_ROSTER = 3  # required columns a sheet's header lacks that make it another table than a roster
+_SUBSET_ROWS = 20_000  # sheets compared by their ID numbers (`_subset_sheets`) up to this many rows each
+
+
+def _subset_sheets(sheets: list) -> tuple[list, list[str]]:
+    """(the sheets to read, the names of those passed over): a sheet whose every member is on a larger sheet, as a
+    branch keeps its 党小组 lists or its 流动党员 beside the whole roster, is a part of it, not more members (reading it
+    would only repeat them, each an error). Sheets are compared by their ID numbers, the larger first; a workbook
+    with a sheet over _SUBSET_ROWS rows is read as it is."""
+    held = []
+    for i, (name, header, rows) in enumerate(sheets):
+        head = list(itertools.islice(rows, _SUBSET_ROWS + 1))
+        held.append((name, header, head))
+        if len(head) > _SUBSET_ROWS:  # too large to hold: every sheet read, the rows taken so far first
+            return [(n, h, iter(r)) for n, h, r in held[:-1]] + [(name, header, itertools.chain(head, rows))] + list(
+                sheets[i + 1:]), []
+    numbers = []
+    for _name, header, head in held:
+        at = header.index.get(COLUMN_OF_FIELD["id_number"])
+        numbers.append({idcard.normalize(C.clean_code(cells[at])) for _, cells in head
+                        if at is not None and at < len(cells) and C.clean_text(cells[at])})
+    covered: set[str] = set()
+    parts = set()
+    for i in sorted(range(len(held)), key=lambda i: -len(numbers[i])):
+        if numbers[i] and numbers[i] <= covered:
+            parts.add(i)
+        else:
+            covered |= numbers[i]
+    return ([(n, h, iter(r)) for i, (n, h, r) in enumerate(held) if i not in parts],
+            [held[i][0] for i in sorted(parts)])
 
 
 def check_members(path, result: ImportResult, spool: Spool | None, *, default_org=None, user=None,
@@ -869,9 +899,14 @@ def check_members(path, result: ImportResult, spool: Spool | None, *, default_or
         sheets = [s for s in sheets if s[0] not in not_members and s[0] not in not_roster]
     else:
         not_members, not_roster = [], []
+    subsets: list[str] = []
+    if len(sheets) > 1:
+        sheets, subsets = _subset_sheets(sheets)
     names = [name for name, _, _ in sheets] if len(sheets) > 1 else []
-    if len(sheets) + len(passed_over) + len(not_members) + len(not_roster) > 1:
+    if len(sheets) + len(passed_over) + len(not_members) + len(not_roster) + len(subsets) > 1:
         result.sheets = {"read": [], "passed_over": passed_over}
+        if subsets:
+            result.sheets["subsets"] = subsets
         if not_members:
             result.sheets["not_members"] = not_members
         if not_roster:

@@ -47,6 +47,8 @@ def sheets_text(sheets: dict) -> list[str]:
         lines.append("读取的工作表：" + "、".join(f"“{name}”{rows}行" for name, rows in sheets["read"]))
     if sheets.get("passed_over"):
         lines.append("未读取的工作表（没有表头）：" + "、".join(f"“{name}”" for name in sheets["passed_over"]))
+    if sheets.get("subsets"):
+        lines.append("未读取的工作表（其中的党员都已在更大的工作表中）：" + "、".join(f"“{name}”" for name in sheets["subsets"]))
     if sheets.get("not_roster"):
         lines.append("未读取的工作表（表头不是党员名册，缺少多个必填列）：" + "、".join(f"“{name}”" for name in sheets["not_roster"]))
     if sheets.get("not_members"):

@@ -219,3 +219,33 @@ def test_a_town_workbook_through_the_background_job(cast, client, tmp_path, sett
         client.post(f"/io/jobs/{job.pk}/confirm/")
     job.refresh_from_db()
     assert job.status == "done" and Member.objects.filter(name__in=["甲", "乙", "丙"]).count() == 3
+
+
+@pytest.mark.parametrize("total_first", [True, False])
+def test_sheets_that_only_repeat_members_of_a_larger_sheet_are_parts_of_it(tree, tmp_path, total_first):
+    """A branch keeps its 党小组 lists beside the whole roster (before or after it): those sheets repeat members, they
+    are not more members, so they are passed over and named instead of being reported row by row as duplicates."""
+    a, b, c = member_row("甲", seq=11), member_row("乙", seq=13), member_row("丙", seq=15)
+    groups = {"第一党小组": [MEMBER_HEADER, a, b], "第二党小组": [MEMBER_HEADER, c]}
+    total = {"全体党员": [MEMBER_HEADER, a, b, c]}
+    path = workbook(tmp_path / "g.xlsx", {**total, **groups} if total_first else {**groups, **total})
+    result = import_members(path, dry_run=True)
+    assert result.ok and result.counts()["created"] == 3
+    assert result.sheets["read"] == [["全体党员", 3]] and result.sheets["subsets"] == ["第一党小组", "第二党小组"]
+    assert "未读取的工作表（其中的党员都已在更大的工作表中）：“第一党小组”、“第二党小组”" in result.as_text()
+    # a sheet with one member of its own is not a part: its repeated members are errors, as before
+    path = workbook(tmp_path / "p.xlsx", {**total, "新党员": [MEMBER_HEADER, a, member_row("丁", seq=17)]})
+    result = import_members(path, dry_run=True)
+    assert [(e["sheet"], e["row"]) for e in result.errors] == [("新党员", 2)] and "subsets" not in result.sheets
+
+
+def test_sheets_too_large_to_compare_are_all_read(tree, tmp_path, monkeypatch):
+    from dangjian.io import members_import
+
+    monkeypatch.setattr(members_import, "_SUBSET_ROWS", 1)
+    a, b = member_row("甲", seq=11), member_row("乙", seq=13)
+    path = workbook(tmp_path / "g.xlsx", {"全体党员": [MEMBER_HEADER, a, b], "党小组": [MEMBER_HEADER, a],
+                                          "新": [MEMBER_HEADER, member_row("丙", seq=15)]})
+    result = import_members(path, dry_run=True)  # every row read, in order: the repeated member is an error
+    assert [(e["sheet"], e["row"]) for e in result.errors] == [("党小组", 2)]
+    assert result.count("create") == 3
