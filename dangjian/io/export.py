@@ -107,11 +107,16 @@ def write_file(path, rows: Iterable[list], *, headers: list[str] = HEADERS, widt
         return write_csv(f, rows, headers=headers)
 
 
-def export_to_path(qs, path, *, full: Callable[[str], bool], by_branch: bool = False) -> int:
+def export_to_path(qs, path, *, full: Callable[[str], bool], by_branch: bool = False,
+                   watch: Callable[[Iterable[list]], Iterable[list]] | None = None) -> int:
     """The members of `qs` (in org_path order) into `path`. `by_branch` (.xlsx only): each branch on a sheet of its
-    own, named after it, as a town sends each village its roster to check; the import reads such a workbook whole."""
+    own, named after it, as a town sends each village its roster to check; the import reads such a workbook whole.
+    `watch(rows)`: the rows passed through it on their way (a background job counts them)."""
+    rows = rows_of(qs, full=full)
+    if watch is not None:
+        rows = watch(rows)
     if not by_branch:
-        return write_file(path, rows_of(qs, full=full))
+        return write_file(path, rows)
     if format_for(str(path)) != "xlsx":
         raise ValueError("按支部分工作表只适用于 Excel（.xlsx）文件")
     branches = qs.order_by().values("org_id").distinct().count()
@@ -125,4 +130,4 @@ def export_to_path(qs, path, *, full: Callable[[str], bool], by_branch: bool = F
         return names[code]
 
     return XlsxWriter(path, headers=HEADERS, widths=WIDTHS).write(
-        rows_of(qs, full=full), group_of=operator.itemgetter(ORG_CELL), title_of=title_of)
+        rows, group_of=operator.itemgetter(ORG_CELL), title_of=title_of)

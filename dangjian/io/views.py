@@ -17,15 +17,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.api.pagination import CountedPaginator
-from dangjian.core import audit
 from dangjian.core.scope import scope_for
 from dangjian.members import queries
-from dangjian.members.queries import FILTER_PARAMS, FilterError, member_list, parse_filter
 from dangjian.orgs.models import BRANCH_TYPES, Org
 
-from . import actions, ledgers, results
-from . import export as exporter
+from . import actions, exports, ledgers, results
 from .download import XLSX, attachment, temp_file_response
+from .exports import ExportError
 from .models import ImportJob
 from .readers import SUPPORTED_SUFFIXES, suffix_of
 from .result import KIND_LABELS, sheets_text
@@ -182,10 +180,6 @@ def template(request, kind: str):
     return response
 
 
-class ExportError(ValueError):
-    """A bad format or filter of an export request (a Chinese message)."""
-
-
 def _export_error(request, e: ExportError):
     """Why the list cannot be exported, on a page with the way back (400)."""
     back = request.META.get("HTTP_REFERER") or "/members/"
@@ -197,54 +191,26 @@ def _export_error(request, e: ExportError):
 def export_response(request, params, *, source: str) -> FileResponse:
     """Exactly the member list the user sees with these filters (`params`: the list's query string),
     with ID and phone numbers masked where the user may not see them in full; every export is logged.
-    Shared by the member list's export button and GET /api/v1/members/export/."""
-    fmt = _format_of(params)
-    try:
-        f = parse_filter(request.user, params)
-    except FilterError as e:
-        raise ExportError(str(e)) from None
-    qs = member_list(request.user, f)
-    used = {k: params.get(k) for k in FILTER_PARAMS if params.get(k)}
-    name = f"{f.org.name if f.org else '党员'}名册{timezone.localdate():%Y%m%d}"
-    by_branch = params.get("sheets") == "branch"
-    if by_branch and fmt != "xlsx":
-        raise ExportError("按支部分工作表只适用于 Excel（.xlsx）文件")
-    if by_branch:
-        name += "（按支部）"
-        used["sheets"] = "branch"
-
-    def write(path, full):
-        try:
-            return exporter.export_to_path(qs, path, full=full, by_branch=by_branch)
-        except ValueError as e:  # too many branches for a sheet each
-            raise ExportError(str(e)) from None
-
-    return _export(request, write, fmt=fmt, name=name, org=f.org, detail={"source": source, "filter": used})
+    Shared by the member list's export button (lists up to DANGJIAN_EXPORT_SYNC_MAX_ROWS) and
+    GET /api/v1/members/export/."""
+    return _file_response(request, exports.plan(request.user, params, source=source))
 
 
-def _format_of(params) -> str:
-    fmt = params.get("format", "xlsx")
-    if fmt not in exporter.FORMATS:
-        raise ExportError("导出格式应为 xlsx 或 csv")
-    return fmt
+def _file_response(request, export: exports.MemberExport) -> FileResponse:
+    response, _rows = temp_file_response(lambda path: exports.write(request.user, export, path),
+                                         suffix=f".{export.fmt}", prefix="export-", name=f"{export.name}.{export.fmt}",
+                                         content_type=CONTENT_TYPES[export.fmt])
+    return response
+
+
+CONTENT_TYPES = {"xlsx": XLSX, "csv": "text/csv; charset=utf-8"}
 
 
 def _export(request, write, *, fmt: str, name: str, org: Org | None, detail: dict) -> FileResponse:
-    """`write(path, full)` fills the file; ID and phone numbers are shown in full only where `full(org_path)`
-    (the user's view_sensitive scope); the export is logged with its rows and how many were masked."""
-    scope = scope_for(request.user)
-    shown = {"full": 0, "masked": 0}
-
-    def full(org_path: str) -> bool:
-        ok = scope.covers(org_path, "view_sensitive")
-        shown["full" if ok else "masked"] += 1
-        return ok
-
-    response, rows = temp_file_response(lambda path: write(path, full), suffix=f".{fmt}", prefix="export-",
-                                        name=f"{name}.{fmt}",
-                                        content_type=XLSX if fmt == "xlsx" else "text/csv; charset=utf-8")
-    audit.record("member.export", actor=request.user, org_path=org.path if org else "", detail={
-        **detail, "rows": rows, "format": fmt, "full_numbers": shown["full"], "masked": shown["masked"]})
+    """`write(path, full)` fills the file, masked and logged as `exports.write_with` does."""
+    response, _rows = temp_file_response(
+        lambda path: exports.write_with(request.user, write, path, fmt=fmt, org=org, detail=detail),
+        suffix=f".{fmt}", prefix="export-", name=f"{name}.{fmt}", content_type=CONTENT_TYPES[fmt])
     return response
 
 
@@ -275,7 +241,7 @@ def list_export_response(request, name: str, tab: str, params, *, source: str) -
     scope = scope_for(request.user)
     if not (scope.everything or scope.prefixes("view")):
         raise Http404  # as the lists themselves: nothing to see for a plain member
-    fmt = _format_of(params)
+    fmt = exports.format_of(params)
     org = queries.scoped_org(request.user, params.get("org", ""))
     tabs = tabs_of(request.user, timezone.localdate(), org=org)
     key, label, qs = next((t for t in tabs if t[0] == tab), tabs[0])
