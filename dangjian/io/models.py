@@ -83,3 +83,49 @@ class ImportRow(models.Model):
             # a page of one outcome, and the per-outcome counts of the tabs
             models.Index(fields=["job", "kind", "id"], name="importrow_job_kind_idx"),
         ]
+
+
+class ExportJob(models.Model):
+    """A member list export too long to write inside a web request (DANGJIAN_EXPORT_SYNC_MAX_ROWS): the list's
+    query string, written by `tasks.run_export_job` into a file the user downloads from the job's page. The
+    export is logged when it is written, as one written in the request is."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "正在导出"
+        DONE = "done", "已完成"
+        FAILED = "failed", "导出失败"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导出人", on_delete=models.PROTECT,
+                             related_name="export_jobs")
+    name = models.CharField("文件名", max_length=200)  # the download's name, without its extension
+    fmt = models.CharField("格式", max_length=4)
+    params = models.JSONField("筛选条件", default=dict)  # the list's query string, as the button sent it
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField("行数", default=0)  # the list's count when it was asked for
+    rows = models.PositiveIntegerField("已写出", default=0)
+    message = models.CharField("说明", max_length=200, blank=True)
+    file = models.FileField("文件", upload_to="exports/%Y/%m/", blank=True)
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导出任务"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # “my recent exports” on the import/export page
+            models.Index(fields=["user", "-created_at"], name="exportjob_user_idx"),
+        ]
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def progress(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(99, self.rows * 100 // self.total_rows) if self.total_rows else 0
+
+    def __str__(self):
+        return f"导出 {self.name}"

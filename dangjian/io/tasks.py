@@ -9,6 +9,7 @@ every CHUNK rows in autocommit, so the job page sees it at once; the write phase
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from .members_import import copy_text, import_members
-from .models import ImportJob, ImportRow
+from .models import ExportJob, ImportJob, ImportRow
 from .orgs_import import import_orgs
 
 log = logging.getLogger(__name__)
@@ -147,3 +148,58 @@ def run_import_job(job_id: int, write: bool) -> str:
     job.save(update_fields=["counts", "errors", "error_count", "outcome_counts", "sheets", "status", "progress",
                             "message", "finished_at"])
     return job.status
+
+
+@task()
+def run_export_job(job_id: int) -> str:
+    """Write a queued member list export (`exports`: the list the user sees now, masked and logged as a direct
+    export) into the job's file."""
+    import tempfile
+    from pathlib import Path
+
+    from django.core.files import File
+
+    from . import exports
+
+    job = ExportJob.objects.select_related("user").get(pk=job_id)
+    if job.status != ExportJob.Status.QUEUED:
+        return job.status  # already run (a task delivered twice does nothing)
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, message="正在导出")
+
+    def progress(rows: int) -> None:
+        ExportJob.objects.filter(pk=job.pk).update(rows=rows, message=f"已写出 {rows} 行")
+
+    try:
+        export = exports.plan(job.user, job.params, source="web")
+        export.detail["background"] = True
+        with tempfile.TemporaryDirectory(prefix="export-") as tmp:
+            path = Path(tmp) / f"export.{job.fmt}"
+            rows = exports.write(job.user, export, path, progress=progress)
+            with open(path, "rb") as f:
+                job.file.save(f"{timezone.now():%Y%m%d%H%M%S}-{job.pk}.{job.fmt}", File(f), save=False)
+        job.rows, job.status, job.message = rows, ExportJob.Status.DONE, f"已导出 {rows} 行"
+    except exports.ExportError as e:
+        job.status, job.message = ExportJob.Status.FAILED, str(e)[:200]
+    except Exception as e:
+        log.exception("export job %s failed", job.pk)
+        job.status, job.message = ExportJob.Status.FAILED, f"导出出错（{type(e).__name__}），请重试或联系管理员"[:200]
+    job.finished_at = timezone.now()
+    job.save(update_fields=["rows", "status", "message", "file", "finished_at"])
+    expire_exports(job.user)
+    return job.status
+
+
+EXPORT_KEPT_DAYS = 7  # a written export's file is kept this long: it holds members' personal data
+
+
+def expire_exports(user) -> int:
+    """Delete the files of `user`'s exports written more than EXPORT_KEPT_DAYS ago (the jobs stay, saying so)."""
+    old = ExportJob.objects.filter(user=user, finished_at__lt=timezone.now() - dt.timedelta(days=EXPORT_KEPT_DAYS)
+                                   ).exclude(file="")
+    n = 0
+    for job in old:
+        job.file.delete(save=False)
+        job.message = f"文件已于导出{EXPORT_KEPT_DAYS}天后删除"
+        job.save(update_fields=["file", "message"])
+        n += 1
+    return n

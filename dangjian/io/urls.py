@@ -13,4 +13,7 @@ urlpatterns = [
     path("template/<str:kind>.xlsx", views.template, name="template"),
     path("members/export/", views.export_members, name="export_members"),
     path("members/export/<str:name>/", views.export_list, name="export_list"),
+    path("exports/<int:pk>/", views.export_job, name="export_job"),
+    path("exports/<int:pk>/progress/", views.export_job_progress, name="export_progress"),
+    path("exports/<int:pk>/download/", views.export_job_download, name="export_download"),
 ]

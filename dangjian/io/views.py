@@ -8,8 +8,10 @@ larger ones are queued (django-tasks, `dangjian db_worker`) and the job page pol
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,10 +23,10 @@ from dangjian.core.scope import scope_for
 from dangjian.members import queries
 from dangjian.orgs.models import BRANCH_TYPES, Org
 
-from . import actions, exports, ledgers, results
+from . import actions, exports, ledgers, results, tasks
 from .download import XLSX, attachment, temp_file_response
 from .exports import ExportError
-from .models import ImportJob
+from .models import ExportJob, ImportJob
 from .readers import SUPPORTED_SUFFIXES, suffix_of
 from .result import KIND_LABELS, sheets_text
 from .template import KINDS, build_template
@@ -78,12 +80,13 @@ def index(request):
         raise Http404
     # `errors` holds one entry per bad cell (200,000 for a column in a wrong format): not for a list of jobs.
     jobs = ImportJob.objects.filter(user=request.user).select_related("default_org").defer("errors")[:20]
+    export_jobs = ExportJob.objects.filter(user=request.user)[:10]
     branches = []
     if can_members:  # two of the branches the user may import into: one is their own, else an example code
         branches = list(Org.objects.restrict(request.user, "change_member").filter(org_type__in=BRANCH_TYPES)
                         .order_by("path").values_list("code", "name")[:2])
     return render(request, "io/index.html", {
-        "can_members": can_members, "can_orgs": can_orgs, "jobs": jobs,
+        "can_members": can_members, "can_orgs": can_orgs, "jobs": jobs, "export_jobs": export_jobs,
         "member_form": MemberUploadForm(user=request.user), "org_form": UploadForm(),
         "own_branch": branches[0] if len(branches) == 1 else None,
         "example_branch": branches[0] if branches else None,
@@ -253,10 +256,52 @@ def list_export_response(request, name: str, tab: str, params, *, source: str) -
 @login_required
 @require_GET
 def export_members(request):
+    """The member list's export button: the file at once, or for a list longer than DANGJIAN_EXPORT_SYNC_MAX_ROWS a
+    background job whose page gives the file when it is written."""
     try:
-        return export_response(request, request.GET, source="web")
+        export = exports.plan(request.user, request.GET, source="web")
+        total = export.total()
+        if total <= settings.DANGJIAN_EXPORT_SYNC_MAX_ROWS:
+            return _file_response(request, export)
     except ExportError as e:
         return _export_error(request, e)
+    job = ExportJob.objects.create(user=request.user, name=export.name[:200], fmt=export.fmt,
+                                   params={k: v for k, v in request.GET.items()}, total_rows=total)
+    transaction.on_commit(lambda: tasks.run_export_job.enqueue(job.pk))
+    return redirect("io:export_job", job.pk)
+
+
+def _own_export(request, pk: int) -> ExportJob:
+    return get_object_or_404(ExportJob, pk=pk, user=request.user)  # another user's job: 404
+
+
+@login_required
+@require_GET
+def export_job(request, pk: int):
+    return render(request, "io/export_job.html", {"job": _own_export(request, pk)})
+
+
+@login_required
+@require_GET
+def export_job_progress(request, pk: int):
+    """The job page's progress, polled while the export is queued or running; once it is over, htmx reloads the
+    page (HX-Refresh) to show the download."""
+    job = _own_export(request, pk)
+    response = render(request, "io/_export_progress.html", {"job": job})
+    if not job.in_progress and request.htmx:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_GET
+def export_job_download(request, pk: int):
+    job = _own_export(request, pk)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404
+    response = FileResponse(job.file.open("rb"), content_type=CONTENT_TYPES[job.fmt])
+    response["Content-Disposition"] = attachment(f"{job.name}.{job.fmt}")
+    return response
 
 
 @login_required
