@@ -10,6 +10,8 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from dangjian.core import idcard
 from dangjian.core.dates import add_years, age_on
 from dangjian.rules import terms as term_rules
@@ -175,7 +177,7 @@ class City:
 def generate(seed: int = 1, size: str = "city", today: dt.date | None = None) -> City:
     if size not in SIZES:
         raise ValueError(f"size must be one of {SIZES}")
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     rng = random.Random(f"dangjian-demo:{seed}:{size}")
     root = regions.CityBuilder(rng, today, size).build()
     orgs = list(root.walk())

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from dangjian.core import audit
 from dangjian.core.dates import form_date
@@ -174,7 +173,7 @@ def refuse(case: Case, *, reason: str, on=None, by=None) -> Case:
     if case.status != CaseStatus.OPEN:
         raise ValidationError(f"此事项已{case.get_status_display()}")
     case.outcome = _text(reason, "不予办理的理由", 300)
-    case.closed_on = form_date(on, "日期") or dt.date.today()
+    case.closed_on = form_date(on, "日期") or timezone.localdate()
     case.status = CaseStatus.REFUSED
     case.save(update_fields=["outcome", "closed_on", "status", "updated_at"])
     audit.record("micropower.refuse", actor=by, obj=case, detail={"reason": case.outcome})

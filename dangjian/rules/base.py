@@ -25,6 +25,14 @@ class Rule:
         return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
 
 
+def today() -> dt.date:
+    """Today where the party organizations are (settings.TIME_ZONE, Asia/Shanghai), not the server's clock: from
+    00:00 to 08:00 Beijing time the server's UTC date is still yesterday's."""
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
 def value(rule: Rule) -> Any:
     """The rule's value, or the deployment's override when the rule is a local one."""
     overrides = getattr(settings, "DANGJIAN_RULES", {}) or {}

@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .base import Finding, Rule, finding, in_force, value
+from .base import today as local_today
 
 DUES_REGIME_START = dt.date(2008, 4, 1)
 
@@ -171,7 +172,7 @@ def _check_base(base: Decimal) -> None:
 
 def rate_for(category: str, base, *, on: dt.date | None = None) -> Decimal:
     """The percentage rate (as a fraction) for an in-service or retired member with this monthly base."""
-    on = on or dt.date.today()
+    on = on or local_today()
     if category == "in_service":
         brackets = in_force(IN_SERVICE_BRACKETS, on).value
     elif category == "retired":
@@ -212,7 +213,7 @@ def monthly_dues(category: str, base=None, *, on: dt.date | None = None, roundin
     `rounding` overrides the local mode ("fen", "jiao", "yuan_up"); fixed amounts are never rounded.
     `farmer_fixed` is the amount chosen for a farmer member (default: the local setting).
     """
-    on = on or dt.date.today()
+    on = on or local_today()
     if on < DUES_REGIME_START:
         raise ValueError("2008年4月1日以前的党费标准未收录，无法计算")
     if category not in CATEGORIES:
@@ -235,7 +236,7 @@ def retired_base(basic, allowances=0, *, on: dt.date | None = None) -> Decimal:
     allowances = to_yuan(allowances, field="津贴补贴")
     if basic < 0 or allowances < 0:
         raise ValueError("离退休费和津贴补贴不能为负数")
-    rule = in_force(RETIRED_BASE, on or dt.date.today())
+    rule = in_force(RETIRED_BASE, on or local_today())
     return basic + allowances if rule.value == "total" else basic
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .base import Rule, in_force, value
+from .base import today as local_today
 
 BRANCH_RULES_START = dt.date(2018, 10, 28)  # 支部条例 issued by the Centre
 
@@ -157,7 +158,7 @@ def requirements_for(org_type: str, full_members: int, has_groups: bool, *, on: 
         raise ValueError(f"正式党员人数“{full_members}”无效，须为不小于0的整数")
     if org_type not in BRANCH_ORG_TYPES:
         return []
-    on = on or dt.date.today()
+    on = on or local_today()
     if has_committee is None:
         has_committee = has_committee_by_size(full_members)
     out = []

@@ -14,6 +14,7 @@ from dangjian.core.dates import add_years, age_on
 
 from . import membership
 from .base import Finding, Rule, add_months, finding, value
+from .base import today as local_today
 
 XIZE_START = dt.date(2014, 6, 10)
 
@@ -154,7 +155,7 @@ def check_talk(applied_on: dt.date, talked_on: dt.date | None = None, *, today: 
     applied_on = _date("申请日期", applied_on)
     deadline = talk_deadline(applied_on)
     if talked_on is None:
-        today = today or dt.date.today()
+        today = today or local_today()
         if today > deadline:
             return [finding("recruitment.talk_overdue", TALK_WITHIN_MONTHS,
                             f"收到入党申请书已超过一个月（应在{deadline}前谈话），尚未派人谈话")]
@@ -309,7 +310,7 @@ def check_approval(congress_on: dt.date, approved_on: dt.date | None = None, *,
             out.append(finding("recruitment.approval_late", APPROVAL_MONTHS,
                                f"审批日期（{approved_on}）超过3个月（{deadline}），须属特殊情况", hard=False))
         return out
-    today = today or dt.date.today()
+    today = today or local_today()
     if today > limit:
         return [finding("recruitment.approval_over_limit", APPROVAL_LIMIT_MONTHS,
                         f"支部大会（{congress_on}）后已超过6个月仍未审批，应重新履行接收预备党员手续")]
@@ -379,7 +380,7 @@ def check_conversion_approval(meeting_on: dt.date, approved_on: dt.date | None =
             out.append(finding("recruitment.conversion_approval_late", CONVERSION_APPROVAL_MONTHS,
                                f"转正审批（{approved_on}）超过支部大会后3个月（{deadline}）"))
         return out
-    if (today or dt.date.today()) > deadline:
+    if (today or local_today()) > deadline:
         return [finding("recruitment.conversion_approval_overdue", CONVERSION_APPROVAL_MONTHS,
                         f"转正支部大会（{meeting_on}）后已超过3个月仍未审批")]
     return []

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from dangjian.core import idcard
 from dangjian.core.models import Event
@@ -212,7 +213,7 @@ def test_filters_and_their_errors(cast, api):
 
 def test_as_of_lists_the_roster_of_that_day(cast, api):
     c = api(cast.city_admin)
-    today = dt.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     r = c.get("/api/v1/members/", {"as_of": today})
     assert r.status_code == 200
     assert {row["id"] for row in r.json()["results"]} == {cast.m1.pk, cast.m2.pk, cast.m3.pk, cast.m4.pk}

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from dangjian.core import idcard
 
@@ -70,7 +71,7 @@ def test_filters_refresh_the_table_without_reload_on_a_phone(phone, live_server,
 
 def test_history_roster_banner(page, live_server, cast, login, shot):
     login(page, "county_admin")
-    today = dt.date.today()
+    today = timezone.localdate()
     page.goto(f"{live_server.url}/members/?as_of={today.isoformat()}")
     assert f"历史名单：截至 {today.year}年{today.month}月{today.day}日" in page.locator("#as-of-banner").inner_text()
     assert page.locator("#member-total").inner_text() == "3"

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from dangjian.core import idcard
 from dangjian.members.models import Member
@@ -66,7 +67,7 @@ def test_only_a_branch_takes_applications(cast, new_file):
 
 
 def test_future_application_date_is_refused(cast, new_file):
-    assert "不能晚于今天" in refused(lambda: new_file(applied_on=dt.date.today() + dt.timedelta(days=3)), "applied_on")
+    assert "不能晚于今天" in refused(lambda: new_file(applied_on=timezone.localdate() + dt.timedelta(days=3)), "applied_on")
 
 
 def test_secretary_cannot_open_a_file_in_another_branch(cast, new_file):

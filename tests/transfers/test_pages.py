@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from dangjian.core import idcard
 from dangjian.members.models import Member
@@ -125,7 +126,7 @@ def test_cancel_and_receipt_buttons(client, cast):
     assert "登记回执" in page and "下载介绍信" in page
     r = client.post(f"/transfers/{out.pk}/receipt/", {"receipt_on": "bad"}, follow=True)
     assert "格式不正确" in r.content.decode()
-    today = dt.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     assert client.post(f"/transfers/{out.pk}/receipt/", {"receipt_on": today}).status_code == 302
     assert Member.objects.get(pk=cast.m3.pk).status == "transferred_out"
 

@@ -4,12 +4,13 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from dangjian.core import idcard
 from dangjian.core.models import Event
 from dangjian.members.models import Member
 
-TODAY = dt.date.today().isoformat()
+TODAY = timezone.localdate().isoformat()
 ROLES = ["city_admin", "county_admin", "town_admin", "secretary1", "secretary2", "viewer", "member_user", "outsider"]
 
 # Who may see m1 (branch CA1B1), m3 (CA1B2), m4 (CB01).
@@ -505,7 +506,7 @@ def test_as_of_list_shows_the_roster_of_that_day(client, cast):
 
     # Everything so far happened "on 2024-01-01"; today 王强 dies and 周杰 joins.
     _backdate_history(dt.datetime(2024, 1, 1, 9, tzinfo=dt.timezone.utc))
-    actions.change_status(cast.m3, "deceased", reason="病故", on=dt.date.today(), by=cast.county_admin)
+    actions.change_status(cast.m3, "deceased", reason="病故", on=timezone.localdate(), by=cast.county_admin)
     make_member(cast.tree.b2, "周杰")
     c = as_user(client, cast.county_admin)
     now = {m.name for m in c.get(reverse("members:list")).context["rows"]}
