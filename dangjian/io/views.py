@@ -278,7 +278,7 @@ def _own_export(request, pk: int) -> ExportJob:
 @login_required
 @require_GET
 def export_job(request, pk: int):
-    return render(request, "io/export_job.html", {"job": _own_export(request, pk)})
+    return render(request, "io/export_job.html", {"job": _own_export(request, pk), "kept_days": tasks.EXPORT_KEPT_DAYS})
 
 
 @login_required

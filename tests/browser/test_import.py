@@ -80,3 +80,22 @@ def test_a_town_workbook_with_a_sheet_per_village(page, phone, live_server, cast
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     shot(phone, "io-preview-sheets-phone")
     assert not Member.objects.filter(name="吴一").exists()
+
+
+def test_a_long_list_is_exported_in_the_background(page, phone, live_server, cast, login, shot, settings):
+    """A county's list over the direct limit: the export button leads to the job's page, which then offers the file."""
+    settings.DANGJIAN_EXPORT_SYNC_MAX_ROWS = 2
+    login(page, "county_admin")
+    page.goto(f"{live_server.url}/members/?org=CA1")
+    page.click("#export-links a:has-text('导出 Excel')")
+    page.wait_for_url(f"{live_server.url}/io/exports/*/")
+    text = page.inner_text("body")
+    assert "已完成" in text and "导出 3 名党员" in text
+    with page.expect_download() as download:
+        page.click("a:has-text('下载文件')")
+    assert download.value.suggested_filename.endswith(".xlsx") and "东县城关镇党委名册" in download.value.suggested_filename
+    shot(page, "io-export-job-desktop")
+    login(phone, "county_admin")
+    phone.goto(page.url)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "io-export-job-phone")
