@@ -15,6 +15,7 @@ import logging
 
 from django.db import connection
 from django.db.models import Count
+from django.http import Http404
 from django.utils import timezone
 from django_tasks import task
 
@@ -180,6 +181,8 @@ def run_export_job(job_id: int) -> str:
         job.rows, job.status, job.message = rows, ExportJob.Status.DONE, f"已导出 {rows} 行"
     except exports.ExportError as e:
         job.status, job.message = ExportJob.Status.FAILED, str(e)[:200]
+    except Http404:  # the organization left the user's scope between the request and the run
+        job.status, job.message = ExportJob.Status.FAILED, "该党组织已不在您的查看范围内，未导出"
     except Exception as e:
         log.exception("export job %s failed", job.pk)
         job.status, job.message = ExportJob.Status.FAILED, f"导出出错（{type(e).__name__}），请重试或联系管理员"[:200]

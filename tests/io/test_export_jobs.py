@@ -93,3 +93,18 @@ def test_files_of_old_exports_are_deleted(cast, client, small_threshold, django_
     assert client.get(f"/io/exports/{old.pk}/download/").status_code == 404
     assert "如需要请重新导出" in client.get(f"/io/exports/{old.pk}/").content.decode()
     assert tasks.expire_exports(cast.county_admin) == 0
+
+
+def test_an_export_run_after_the_users_scope_shrank_exports_nothing(cast, client, small_threshold,
+                                                                    django_capture_on_commit_callbacks):
+    from dangjian.io import tasks
+
+    client.force_login(cast.county_admin)
+    with django_capture_on_commit_callbacks(execute=False):
+        client.get("/io/members/export/", {"org": "CA1", "format": "csv"})
+    job = ExportJob.objects.get()
+    cast.county_admin.grants.all().delete()  # the admin's grant withdrawn before the worker runs
+    assert tasks.run_export_job.call(job.pk) == "failed"
+    job.refresh_from_db()
+    assert job.message == "该党组织已不在您的查看范围内，未导出" and not job.file
+    assert not Event.objects.filter(verb="member.export").exists()
