@@ -152,7 +152,12 @@ def job_progress(request, pk: int):
     # only what the bar shows, not the stored preview.
     job = _own_job(request, pk, ImportJob.objects.only("pk", "user_id", "status", "progress", "message",
                                                         "total_rows"))
-    response = render(request, "io/_progress.html", {"job": job})
+    return _progress(request, "io/_progress.html", job)
+
+
+def _progress(request, template: str, job) -> HttpResponse:
+    """A job's progress fragment; once the job is over, htmx is told to reload the whole page (HX-Refresh)."""
+    response = render(request, template, {"job": job})
     if not job.in_progress and request.htmx:
         response["HX-Refresh"] = "true"
     return response
@@ -286,11 +291,7 @@ def export_job(request, pk: int):
 def export_job_progress(request, pk: int):
     """The job page's progress, polled while the export is queued or running; once it is over, htmx reloads the
     page (HX-Refresh) to show the download."""
-    job = _own_export(request, pk)
-    response = render(request, "io/_export_progress.html", {"job": job})
-    if not job.in_progress and request.htmx:
-        response["HX-Refresh"] = "true"
-    return response
+    return _progress(request, "io/_export_progress.html", _own_export(request, pk))
 
 
 @login_required
