@@ -31,7 +31,7 @@ def read_table(path: str | Path, name: str | None = None) -> Iterator[tuple[int,
     path = Path(path)
     suffix = suffix_of(name or path.name)
     if suffix in SPREADSHEET_SUFFIXES:
-        return _read_spreadsheet(path, suffix in (".xlsx", ".xlsm"))
+        return _read_spreadsheet(path, suffix)
     if suffix in CSV_SUFFIXES:
         return _read_csv(path)
     raise ReadError(f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx 或 .csv 文件")
@@ -39,28 +39,39 @@ def read_table(path: str | Path, name: str | None = None) -> Iterator[tuple[int,
 
 def read_sheets(path: str | Path, name: str | None = None) -> Iterator[tuple[str, Iterator[tuple[int, list]]]]:
     """(sheet name, its rows as `read_table` gives them) for every visible worksheet, in the workbook's order; a
-    CSV file, and an .xlsx large enough to be streamed, are one sheet named "". A sheet is read only when its rows
-    are."""
+    CSV file, and a workbook without a visible worksheet, are one sheet named "". A sheet is read only when its rows
+    are; when the first is large enough to be streamed, every sheet is."""
     path = Path(path)
     suffix = suffix_of(name or path.name)
     if suffix not in SPREADSHEET_SUFFIXES:
         yield "", read_table(path, name)
         return
-    if _streamed(path, suffix):  # every sheet streamed, as the first is
+    if _streamed(path, suffix):
         yield from _streamed_sheets(path)
         return
+    wb, visible = _open_workbook(path)
+    if not visible:
+        yield "", _sheet_rows(wb, None)
+        return
+    for sheet_name in visible:
+        yield sheet_name, _sheet_rows(wb, sheet_name)
+
+
+def _unreadable(e: Exception) -> ReadError:
+    return ReadError(f"无法读取该表格文件（{type(e).__name__}），请确认是有效的 Excel 文件")
+
+
+def _open_workbook(path: Path):
+    """(the calamine workbook, the names of its visible worksheets: not hidden ones such as a template's lists, not
+    charts)."""
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
         wb = CalamineWorkbook.from_path(str(path))
-        visible = _worksheets(wb)
-    except (CalamineError, OSError, ValueError) as e:
-        raise ReadError(f"无法读取该表格文件（{type(e).__name__}），请确认是有效的 Excel 文件") from None
-    if not visible:
-        yield "", read_table(path, name)
-        return
-    for sheet_name in visible:
-        yield sheet_name, _sheet_rows(wb, sheet_name)
+        return wb, [m.name for m in wb.sheets_metadata
+                    if str(m.visible).endswith("Visible") and not str(m.typ).endswith("ChartSheet")]
+    except (CalamineError, OSError, IndexError, ValueError) as e:
+        raise _unreadable(e) from None
 
 
 def _streamed_sheets(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, list]]]]:
@@ -69,18 +80,12 @@ def _streamed_sheets(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, list
     try:
         sheets = visible_sheets(path)
     except (XlsxError, KeyError, ValueError, OSError, SyntaxError) as e:
-        raise ReadError(f"无法读取该表格文件（{type(e).__name__}），请确认是有效的 Excel 文件") from None
+        raise _unreadable(e) from None
     if len(sheets) <= 1:
         yield "", _read_xlsx_streamed(path)
         return
     for sheet_name, part in sheets:
         yield sheet_name, _read_xlsx_streamed(path, part)
-
-
-def _worksheets(wb) -> list[str]:
-    """The names of the workbook's visible worksheets (not hidden ones such as a template's lists, not charts)."""
-    return [m.name for m in wb.sheets_metadata
-            if str(m.visible).endswith("Visible") and not str(m.typ).endswith("ChartSheet")]
 
 
 def _streamed(path: Path, suffix: str) -> bool:
@@ -95,20 +100,11 @@ def _streamed(path: Path, suffix: str) -> bool:
 STREAM_XLSX_ABOVE = 200 << 20
 
 
-def _read_spreadsheet(path: Path, xlsx: bool = False) -> Iterator[tuple[int, list]]:
-    from python_calamine import CalamineError, CalamineWorkbook
-
-    from .xlsx_stream import sheet_bytes
-
-    if xlsx and sheet_bytes(path) > STREAM_XLSX_ABOVE:
+def _read_spreadsheet(path: Path, suffix: str) -> Iterator[tuple[int, list]]:
+    if _streamed(path, suffix):
         yield from _read_xlsx_streamed(path)
         return
-
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-        visible = _worksheets(wb)
-    except (CalamineError, OSError, IndexError, ValueError) as e:
-        raise ReadError(f"无法读取该表格文件（{type(e).__name__}），请确认是有效的 Excel 文件") from None
+    wb, visible = _open_workbook(path)
     yield from _sheet_rows(wb, visible[0] if visible else None)
 
 
@@ -119,7 +115,7 @@ def _sheet_rows(wb, sheet_name: str | None) -> Iterator[tuple[int, list]]:
     try:
         sheet = wb.get_sheet_by_index(0) if sheet_name is None else wb.get_sheet_by_name(sheet_name)
     except (CalamineError, OSError, IndexError, ValueError) as e:
-        raise ReadError(f"无法读取该表格文件（{type(e).__name__}），请确认是有效的 Excel 文件") from None
+        raise _unreadable(e) from None
     # iter_rows starts at the sheet's first row (absolute row 0), so enumerate gives Excel's numbers;
     # columns start at the first used column, which is harmless because headers are matched by name.
     rows = enumerate(sheet.iter_rows(), start=1)
@@ -167,7 +163,7 @@ def _read_xlsx_streamed(path: Path, part: str | None = None) -> Iterator[tuple[i
     try:
         yield from rows(path, part)
     except (XlsxError, ParseError, KeyError, ValueError, IndexError, OSError, EOFError) as e:
-        raise ReadError(f"无法读取该表格文件（{type(e).__name__}），请确认是有效的 Excel 文件") from None
+        raise _unreadable(e) from None
 
 
 _BOM_ENCODINGS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
@@ -248,11 +244,9 @@ def count_rows(path: str | Path, name: str | None = None) -> int:
 
 def _visible_sheets(path) -> int:
     """How many sheets `read_sheets` would give (0 when the workbook cannot be read: counted the slow way)."""
-    from python_calamine import CalamineError, CalamineWorkbook
-
     try:
-        return len(_worksheets(CalamineWorkbook.from_path(str(path))))
-    except (CalamineError, OSError, ValueError):
+        return len(_open_workbook(Path(path))[1])
+    except ReadError:
         return 0
 
 
