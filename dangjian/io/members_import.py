@@ -65,7 +65,7 @@ from dangjian.rules.base import value as rule_value
 
 from . import columns as C
 from .readers import ReadError, read_sheets
-from .result import CREATE, ERROR, UNCHANGED, UPDATE, ImportResult, RowOutcome
+from .result import CREATE, ERROR, UNCHANGED, UPDATE, ImportResult, RowOutcome, place
 
 CHUNK = 5000  # rows checked together (one lookup round) and written together (one COPY)
 LOOKUP = 2000  # IN-list size of lookups and batch size of the ORM writes (well under SQLite's limits)
@@ -469,7 +469,7 @@ class _Checker:
         self.allowed: dict[int, bool] = {}  # org pk -> may `user` import members into it
         # First row of every ID number in the file, keyed by the number's first 17 digits as an int
         # (the 18th follows from them): a million entries stay near 100 MB. In a workbook of several sheets the
-        # sheet's index is in the bits above the row number (`place`).
+        # sheet's index is in the bits above the row number (`where` reads it back).
         self.first_row_of: dict[int, int] = {}
         self.seen_rows = 0
         self.sheet_names: list[str] = []  # of a workbook whose sheets are imported together
@@ -498,12 +498,10 @@ class _Checker:
         """Rows from here on are sheet `index` of the sheets `names` (imported together)."""
         self.sheet_names, self.sheet_bits = names, index << _ROW_BITS
 
-    def where(self, place: int) -> str:
-        """“第5行”, or “工作表“西村”第5行” for a row of another sheet than the one being read."""
-        index, row = place >> _ROW_BITS, place & _ROW_MASK
-        if index == self.sheet_bits >> _ROW_BITS:
-            return f"第{row}行"
-        return f"工作表“{self.sheet_names[index]}”第{row}行"
+    def where(self, at: int) -> str:
+        """“第5行”, or “工作表“西村”第5行” for a row of another sheet than the one being read (`first_row_of`)."""
+        index, row = at >> _ROW_BITS, at & _ROW_MASK
+        return place(row, self.sheet_names[index] if index != self.sheet_bits >> _ROW_BITS else "")
 
     def cells(self, cells: list) -> tuple:
         if len(cells) < self.width:

@@ -23,7 +23,7 @@ from dangjian.orgs.models import BRANCH_TYPES, Domain, Org, OrgType
 
 from . import columns as C
 from .readers import ReadError, read_sheets
-from .result import CREATE, ERROR, UNCHANGED, UPDATE, ImportResult, RowOutcome
+from .result import CREATE, ERROR, UNCHANGED, UPDATE, ImportResult, RowOutcome, place
 
 COLUMN_OF_FIELD = {c.key: c.name for c in C.ORG_COLUMNS}
 DATA_FIELDS = ["code", "name", "org_type", "domain", "founded_on"]
@@ -131,9 +131,6 @@ def plan_orgs(path, *, file_name=None, user=None) -> Plan:
     if result.errors:
         return plan
 
-    def where(entry) -> str:
-        return f"工作表“{names[entry[4]]}”第{entry[0]}行" if names[entry[4]] else f"第{entry[0]}行"
-
     parsed: dict[str, tuple] = {}  # code -> (row, raw, data, errors, sheet index)
     order: list[tuple] = []
     for index, (_, header, rows) in enumerate(sheets):
@@ -151,7 +148,7 @@ def plan_orgs(path, *, file_name=None, user=None) -> Plan:
                     result.sheets["read"][index][1] += 1
                 code = data.get("code")
                 if code and code in parsed:
-                    errors.append(C.error(number, "党组织编码", code, f"与{where(parsed[code])}的党组织编码重复"))
+                    errors.append(C.error(number, "党组织编码", code, f"与{place(parsed[code][0], names[parsed[code][4]])}的党组织编码重复"))
                 elif code:
                     parsed[code] = entry
         except ReadError as e:

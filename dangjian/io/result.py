@@ -40,28 +40,31 @@ def note(error: dict) -> str:
     return f"{column}：{message}" if column else message
 
 
+# The lists of `ImportResult.sheets` other than "read", in the order they are said, with what they are.
+SHEET_LISTS = [("passed_over", "未读取的工作表（没有表头）"),
+               ("subsets", "未读取的工作表（其中的党员都已在更大的工作表中）"),
+               ("not_roster", "未读取的工作表（表头不是党员名册，缺少多个必填列）"),
+               ("not_members", "未读取的工作表（从名称看不是在册党员）"),
+               ("default_org", "没有所在党组织列、全部编入默认党组织的工作表")]
+
+
 def sheets_text(sheets: dict) -> list[str]:
     """The lines saying which sheets of a workbook were read (and with how many rows) and which were not."""
     lines = []
     if sheets.get("read"):
         lines.append("读取的工作表：" + "、".join(f"“{name}”{rows}行" for name, rows in sheets["read"]))
-    if sheets.get("passed_over"):
-        lines.append("未读取的工作表（没有表头）：" + "、".join(f"“{name}”" for name in sheets["passed_over"]))
-    if sheets.get("subsets"):
-        lines.append("未读取的工作表（其中的党员都已在更大的工作表中）：" + "、".join(f"“{name}”" for name in sheets["subsets"]))
-    if sheets.get("not_roster"):
-        lines.append("未读取的工作表（表头不是党员名册，缺少多个必填列）：" + "、".join(f"“{name}”" for name in sheets["not_roster"]))
-    if sheets.get("not_members"):
-        lines.append("未读取的工作表（从名称看不是在册党员）：" + "、".join(f"“{name}”" for name in sheets["not_members"]))
-    if sheets.get("default_org"):
-        lines.append("没有所在党组织列、全部编入默认党组织的工作表：" + "、".join(f"“{name}”" for name in sheets["default_org"]))
+    lines += [f"{label}：" + "、".join(f"“{name}”" for name in sheets[key])
+              for key, label in SHEET_LISTS if sheets.get(key)]
     return lines
 
 
+def place(row: int, sheet: str = "") -> str:
+    """“第5行”, or “工作表“西村”第5行” for a row of a workbook whose sheets are imported together."""
+    return f"工作表“{sheet}”第{row}行" if sheet else f"第{row}行"
+
+
 def where(error: dict) -> str:
-    """“第5行”, or “工作表“西村”第5行”."""
-    sheet = error.get("sheet")
-    return f"工作表“{sheet}”第{error['row']}行" if sheet else f"第{error['row']}行"
+    return place(error["row"], error.get("sheet", ""))
 
 
 @dataclass
