@@ -55,7 +55,7 @@ def plan(user, params, *, source: str) -> MemberExport:
     name = f"{f.org.name if f.org else '党员'}名册{timezone.localdate():%Y%m%d}"
     by_branch = params.get("sheets") == "branch"
     if by_branch and fmt != "xlsx":
-        raise ExportError("按支部分工作表只适用于 Excel（.xlsx）文件")
+        raise ExportError(exporter.BY_BRANCH_XLSX_ONLY)  # said before a job is queued for it
     if by_branch:
         name += "（按支部）"
         used["sheets"] = "branch"

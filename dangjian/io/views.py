@@ -205,10 +205,7 @@ def export_response(request, params, *, source: str) -> FileResponse:
 
 
 def _file_response(request, export: exports.MemberExport) -> FileResponse:
-    response, _rows = temp_file_response(lambda path: exports.write(request.user, export, path),
-                                         suffix=f".{export.fmt}", prefix="export-", name=f"{export.name}.{export.fmt}",
-                                         content_type=CONTENT_TYPES[export.fmt])
-    return response
+    return _download(lambda path: exports.write(request.user, export, path), fmt=export.fmt, name=export.name)
 
 
 CONTENT_TYPES = {"xlsx": XLSX, "csv": "text/csv; charset=utf-8"}
@@ -216,9 +213,14 @@ CONTENT_TYPES = {"xlsx": XLSX, "csv": "text/csv; charset=utf-8"}
 
 def _export(request, write, *, fmt: str, name: str, org: Org | None, detail: dict) -> FileResponse:
     """`write(path, full)` fills the file, masked and logged as `exports.write_with` does."""
-    response, _rows = temp_file_response(
-        lambda path: exports.write_with(request.user, write, path, fmt=fmt, org=org, detail=detail),
-        suffix=f".{fmt}", prefix="export-", name=f"{name}.{fmt}", content_type=CONTENT_TYPES[fmt])
+    return _download(lambda path: exports.write_with(request.user, write, path, fmt=fmt, org=org, detail=detail),
+                     fmt=fmt, name=name)
+
+
+def _download(fill, *, fmt: str, name: str) -> FileResponse:
+    """`fill(path)` writes the export into a temporary file, answered as `name`.`fmt`."""
+    response, _rows = temp_file_response(fill, suffix=f".{fmt}", prefix="export-", name=f"{name}.{fmt}",
+                                         content_type=CONTENT_TYPES[fmt])
     return response
 
 
