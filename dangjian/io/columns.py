@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from dangjian.core.dates import DateError, parse_date
-from dangjian.members.choices import EDUCATION_SYNONYMS, ETHNICITIES, Category, Education, Gender
+from dangjian.members.choices import EDUCATION_BY_TEXT, ETHNICITIES, Category, Education, Gender
 from dangjian.orgs.models import Domain, OrgType
 
 
@@ -86,7 +86,7 @@ EXAMPLE_ORG = (ORG_COLUMNS[0].example, ORG_COLUMNS[1].example)  # code and name 
 
 GENDER_BY_LABEL = {label: value for value, label in Gender.choices} | {"男性": "M", "女性": "F"}
 CATEGORY_BY_LABEL = {label: value for value, label in Category.choices} | {"正式": "full", "预备": "probationary"}
-EDUCATION_BY_LABEL = {label: value for value, label in Education.choices} | EDUCATION_SYNONYMS
+EDUCATION_BY_LABEL = EDUCATION_BY_TEXT
 ORG_TYPE_BY_LABEL = {label: value for value, label in OrgType.choices}
 DOMAIN_BY_LABEL = {label: value for value, label in Domain.choices}
 ETHNICITY_SET = frozenset(ETHNICITIES)
@@ -256,20 +256,25 @@ def _two_level(hm: HeaderMap, top_cells: list, number: int, sub_cells: list, col
 _NUMBERING_MARKS = "甲乙丙丁戊己庚辛壬癸"
 
 
+def _texts(cells) -> list[str]:
+    """A row's non-empty cells as text."""
+    return [t for c in cells if (t := clean_text(c))]
+
+
 # What templates write under their headings: 必填/选填 marks, bracketed notes, formats and examples.
 _NOTE = re.compile(r"^[(（]?(?:必填|选填|非必填|可选|可不填|必填项|选填项|必须填写)[)）]?$|^[(（].*[)）]$|^(?:格式|如|例|填写)[:：]")
 
 
 def _is_notes(cells: list) -> bool:
     """A row of notes under the header (必填, 选填, （18位）, 格式：2020-01-05 …): part of the header, not a member."""
-    texts = [t for c in cells if (t := clean_text(c))]
+    texts = _texts(cells)
     return len(texts) >= 2 and all(_NOTE.match(t) for t in texts)
 
 
 def _is_numbering(cells: list) -> bool:
     """A row numbering the columns under the header, as statistical forms have: 1 2 3 … or (1) (2) …, perhaps
     after 甲 乙 丙."""
-    texts = [t for c in cells if (t := clean_text(c))]
+    texts = _texts(cells)
     numbers = [int(t.strip("()（）")) for t in texts if t.strip("()（）").isdigit()]
     marks = [t for t in texts if t in _NUMBERING_MARKS]
     return (len(numbers) >= 3 and len(numbers) + len(marks) == len(texts)
@@ -293,7 +298,7 @@ def is_footer(vals) -> bool:
     """A row that only holds a total or “label：value” notes, no member or organization: skipped, not reported.
     Asked only of rows that failed the check (an ID number, a date or a code never starts with Chinese text and a
     colon)."""
-    texts = [t for v in vals if (t := clean_text(v))]
+    texts = _texts(vals)
     return 0 < len(texts) <= 4 and all(_FOOTER.match(t) for t in texts)
 
 

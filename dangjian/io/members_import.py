@@ -343,7 +343,7 @@ def _parse_row(number: int, raw: dict, default_org: str | None) -> tuple[dict, l
                 err(col, text, "人员类别应为“正式党员”或“预备党员”")
                 continue
         elif col.key == "education":
-            value = C.EDUCATION_BY_LABEL.get(text) or education_from_text(text)
+            value = education_from_text(text)
             if value is None:
                 err(col, text, "无法识别的学历，请填写：" + "、".join(Education.labels))
                 continue

@@ -33,7 +33,7 @@ def write(job: ImportJob, path) -> None:
             yield [""] * len(first) + ["没有错误" if job.status in (ImportJob.Status.PREVIEWED, ImportJob.Status.DONE)
                                        else "尚未检查"]
         for e in job.errors:
-            yield ([e.get("sheet") or ""] if sheets else []) + [
+            yield [e.get("sheet") or ""] * len(first) + [
                 Number(e["row"]), e.get("column") or "", str(e.get("value") or ""), Styled(e["message"], ERROR)]
 
     def outcomes():

@@ -37,6 +37,8 @@ EDUCATION_SYNONYMS = {
     "小学及以下": "junior", "文盲": "junior", "半文盲": "junior",
 }
 COLLEGE_OR_ABOVE = frozenset({"postgraduate", "bachelor", "college"})
+# The standard labels and the spellings above: a 学历 cell's text -> Education value.
+EDUCATION_BY_TEXT = {label: value for value, label in Education.choices} | EDUCATION_SYNONYMS
 
 # How a roster qualifies a degree: how it was studied (在职, 函授 …) before it or in brackets after it. Party-school
 # degrees (中央党校研究生, 省委党校大学, 县委党校大专 …) are the level after “党校”: the 党员信息 statistics count them
@@ -52,11 +54,8 @@ def education_from_text(text: str) -> str | None:
     """An Education value from a roster's 学历 cell, or None when it names no level: the standard labels and the
     spellings of EDUCATION_SYNONYMS, also with a study mode (“在职研究生”, “大学本科（函授）”) or from a party school."""
     text = unicodedata.normalize("NFKC", text).replace(" ", "")
-    for label, value in Education.choices:
-        if text == label:
-            return value
-    if text in EDUCATION_SYNONYMS:
-        return EDUCATION_SYNONYMS[text]
+    if text in EDUCATION_BY_TEXT:
+        return EDUCATION_BY_TEXT[text]
     bare = _BRACKETS.sub("", text)
     for mode in _STUDY_MODES:
         bare = bare.removeprefix(mode)
