@@ -99,3 +99,9 @@ def test_a_long_list_is_exported_in_the_background(page, phone, live_server, cas
     phone.goto(page.url)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     shot(phone, "io-export-job-phone")
+    # an export that cannot be made says why, with the way back to the list (typed in: no referrer, the member list)
+    phone.goto(f"{live_server.url}/io/members/export/?org=CA1&format=csv&sheets=branch")
+    assert "按支部分工作表只适用于 Excel" in phone.inner_text("body")
+    shot(phone, "io-export-error-phone")
+    phone.click("a:has-text('返回名单')")
+    phone.wait_for_url(f"{live_server.url}/members/")
