@@ -6,6 +6,31 @@ from django.db import connection
 
 from tests.factories import make_member, make_org, make_user
 
+# A run must not see the date change under it: tests that read "today" once, at import (TODAY =
+# timezone.localdate()), would then disagree with the code, which asks again after Beijing midnight. A run
+# that starts within LATEST_START of midnight has its clock set back to that hour; time still passes (tick),
+# and nothing reads the database's own clock. Any other run keeps the real time.
+LATEST_START = dt.time(22, 0)
+_clock = None
+
+
+def pytest_configure(config):
+    global _clock
+    import zoneinfo
+
+    import time_machine
+    from django.conf import settings
+
+    now = dt.datetime.now(zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    if now.time() > LATEST_START:
+        _clock = time_machine.travel(dt.datetime.combine(now.date(), LATEST_START, now.tzinfo), tick=True)
+        _clock.start()
+
+
+def pytest_unconfigure(config):
+    if _clock is not None:
+        _clock.stop()
+
 
 def pytest_collection_modifyitems(config, items):
     import os
