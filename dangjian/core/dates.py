@@ -12,6 +12,7 @@ _CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _YEAR_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 _COMPACT_YEAR_MONTH = re.compile(r"^(\d{4})(\d{2})$")
+_DOT_ONE = re.compile(r"^\d{4}\.1$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
@@ -24,9 +25,11 @@ class PartialDate(DateError):
     message says the day is missing; `year` and `month` let a caller check it against a full date it knows
     (a birth month against the 公民身份号码)."""
 
-    def __init__(self, year: int, month: int):
-        super().__init__("日期只写到了月份，请写到日，如2020-01-05")
+    def __init__(self, year: int, month: int, *, also: int | None = None, message: str | None = None):
+        super().__init__(message or "日期只写到了月份，请写到日，如2020-01-05")
         self.year, self.month = year, month
+        # The months it may mean: 1990.1 may be October too, as Excel shows (and saves to CSV) the number 1990.10.
+        self.months = (month,) if also is None else (month, also)
 
 
 def _chinese_number(text: str) -> int | None:
@@ -59,6 +62,13 @@ def _year_month(text: str) -> tuple[int, int] | None:
     return None
 
 
+def _partial(text: str, message: str | None = None) -> PartialDate | None:
+    """The PartialDate of a year and month (2003.10, 2003年10月), else None."""
+    if ym := _year_month(text):
+        return PartialDate(*ym, also=10 if _DOT_ONE.match(text) else None, message=message)
+    return None
+
+
 def parse_date(value) -> dt.date | None:
     """None for an empty cell; DateError with a Chinese message for anything unreadable."""
     if value is None:
@@ -71,9 +81,12 @@ def parse_date(value) -> dt.date | None:
         # A year or a year and month typed into a numeric cell (2003, 2003.1, 200310) would read as an Excel serial
         # date in 1905 or after 2420, which no roster date is.
         if 1900 <= value < 2100 or 190001 <= value < 210100:
-            if value == int(value) and (ym := _year_month(str(int(value)))):
-                raise PartialDate(*ym)
-            raise DateError(f"单元格是数字“{value:g}”，不是日期；请写到日，如2020-01-05")
+            message = f"单元格是数字“{value:g}”，不是日期；请写到日，如2020-01-05"
+            if value == int(value) and (partial := _partial(str(int(value)))):
+                raise partial
+            if value != int(value) and value < 2100 and (partial := _partial(repr(float(value)), message)):
+                raise partial  # 1990.03 typed into a numeric 出生年月 cell: a year and a month
+            raise DateError(message)
         if 1 <= value < 2958466:  # Excel serial date
             return _EXCEL_EPOCH + dt.timedelta(days=int(value))
         raise DateError(f"无法识别的日期：{value}")
@@ -87,8 +100,8 @@ def parse_date(value) -> dt.date | None:
         text = _from_chinese(text)
     m = _SEP.match(text) or _COMPACT.match(text)
     if not m:
-        if ym := _year_month(text):
-            raise PartialDate(*ym)
+        if partial := _partial(text):
+            raise partial
         raise DateError(f"无法识别的日期“{shown}”，请写成2020-01-05或2020年1月5日")
     try:
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))

@@ -301,7 +301,7 @@ def _parse_row(number: int, raw: dict, default_org: str | None) -> tuple[dict, l
                 value = C.clean_date(cell)
             except PartialDate as e:
                 if col.key == "birth_date":  # “出生年月” columns: checked against the ID below
-                    birth_month = (e.year, e.month, text)
+                    birth_month = (e.year, e.months, text)
                 else:
                     err(col, text, str(e))
                 continue
@@ -359,11 +359,11 @@ def _parse_row(number: int, raw: dict, default_org: str | None) -> tuple[dict, l
     if birth_month is not None:
         # A birth year and month (2003.10) is enough: the day comes from the ID, as for an empty cell, once the
         # two agree. A bad or missing ID has its own message; the birth cell then adds none.
-        year, month, text = birth_month
+        year, months, text = birth_month
         info = id_birth_sex(idcard.normalize(data.get("id_number") or ""))  # None: the ID cell has its own error
         data["birth_date"] = None
         if info is not None:
-            if (info[0].year, info[0].month) == (year, month):
+            if info[0].year == year and info[0].month in months:
                 data["birth_date"] = info[0]
             else:
                 err(BY_NAME["出生日期"], text, f"出生年月与公民身份号码不符（号码中为{info[0].year}年{info[0].month}月）")

@@ -44,7 +44,21 @@ def test_a_date_written_to_the_month_says_so_and_keeps_year_and_month(raw):
     assert (e.value.year, e.value.month, str(e.value)) == (2003, 10, "日期只写到了月份，请写到日，如2020-01-05")
 
 
-@pytest.mark.parametrize("raw", ["2003.13", "2003.0", "200313", 200300])
+@pytest.mark.parametrize("raw,months", [(2003.1, (1, 10)), ("2003.1", (1, 10)), (2003.10, (1, 10)), (2003.01, (1,)),
+                                        (2003.12, (12,)), (2003.7, (7,)), ("2003.10", (10,)), ("2003年1月", (1,)),
+                                        ("2003-1", (1,))])
+def test_a_year_and_month_ending_in_dot_one_may_be_october(raw, months):
+    with pytest.raises(PartialDate) as e:
+        parse_date(raw)
+    assert (e.value.year, e.value.months) == (2003, months)
+
+
+def test_a_number_that_is_a_year_and_month_says_it_is_a_number():
+    with pytest.raises(PartialDate, match="单元格是数字“2012.7”，不是日期"):
+        parse_date(2012.7)
+
+
+@pytest.mark.parametrize("raw", ["2003.13", "2003.0", "200313", 200300, 2003.13, 2003.123, 2003.0])
 def test_no_such_month_is_not_a_partial_date(raw):
     with pytest.raises(DateError) as e:
         parse_date(raw)

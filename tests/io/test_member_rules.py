@@ -43,6 +43,26 @@ def test_a_birth_month_that_agrees_with_the_id_is_enough(tree, tmp_path, cell):
     assert Member.objects.get().birth_date == dt.date(1990, 3, 7)
 
 
+@pytest.mark.parametrize("cell,birth", [(1990.03, dt.date(1990, 3, 7)), (1990.12, dt.date(1990, 12, 7)),
+                                        (1990.1, dt.date(1990, 1, 7)), (1990.1, dt.date(1990, 10, 7)),
+                                        ("1990.1", dt.date(1990, 10, 7))])
+def test_a_birth_month_typed_as_a_number_is_a_year_and_month(tree, tmp_path, cell, birth):
+    # Typed into Excel, 1990.03 is a number; 1990.10 becomes 1990.1 (shown so, saved so to CSV), which may be
+    # January or October: the ID says which, and gives the day.
+    f = write_xlsx(tmp_path / "b.xlsx", [member_row(birth=birth, birth_cell=cell)])
+    assert run("import_members", str(f))[0] == 0
+    assert Member.objects.get().birth_date == birth
+
+
+@pytest.mark.parametrize("cell,birth", [(1990.1, dt.date(1990, 11, 7)), ("1990.10", dt.date(1990, 1, 7)),
+                                        (1991.03, dt.date(1990, 3, 7))])
+def test_a_birth_month_typed_as_a_number_still_must_agree_with_the_id(tree, tmp_path, cell, birth):
+    f = write_xlsx(tmp_path / "b.xlsx", [member_row(birth=birth, birth_cell=cell)])
+    status, out = run("import_members", str(f))
+    assert status == 1 and [(e["column"], e["message"]) for e in out["errors"]] == [
+        ("出生日期", f"出生年月与公民身份号码不符（号码中为{birth.year}年{birth.month}月）")]
+
+
 def test_a_birth_month_that_disagrees_with_the_id_is_an_error(tree, tmp_path):
     status, out = run("import_members", str(write_csv(tmp_path / "b.csv", [member_row(birth_cell="1990.04")])))
     assert status == 1 and out["errors"] == [{"row": 2, "column": "出生日期", "value": "1990.04",
