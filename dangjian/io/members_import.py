@@ -292,7 +292,7 @@ def _parse_row(number: int, raw: dict, default_org: str | None) -> tuple[dict, l
     def err(col: C.Column, value, message):
         errors.append(C.error(number, col.name, value, message))
 
-    birth_month = None
+    birth_month = first_of_month = None
     for name, cell in raw.items():
         col = BY_NAME[name]
         if col.kind == "date":
@@ -308,6 +308,8 @@ def _parse_row(number: int, raw: dict, default_org: str | None) -> tuple[dict, l
             except DateError as e:
                 err(col, text, str(e))
                 continue
+            if col.key == "birth_date" and _may_be_year_month(cell, value):
+                first_of_month = value
         elif col.kind == "code":
             if (lost := C.lost_digits(cell)) is not None:
                 err(col, *lost)
@@ -356,6 +358,12 @@ def _parse_row(number: int, raw: dict, default_org: str | None) -> tuple[dict, l
         data[col.key] = value
     if "org" not in data and default_org:
         data["org"] = default_org
+    if first_of_month is not None:
+        # Excel stores a typed 1990-3 (shown 1990年3月, 1990.03) as the date 1990-03-01: its year and month are what
+        # the cell says, checked against the ID, which gives the day. A month that disagrees is the date's error.
+        info = id_birth_sex(idcard.normalize(data.get("id_number") or ""))
+        if info is not None and (info[0].year, info[0].month) == (first_of_month.year, first_of_month.month):
+            data["birth_date"] = info[0]
     if birth_month is not None:
         # A birth year and month (2003.10) is enough: the day comes from the ID, as for an empty cell, once the
         # two agree. A bad or missing ID has its own message; the birth cell then adds none.
@@ -368,6 +376,11 @@ def _parse_row(number: int, raw: dict, default_org: str | None) -> tuple[dict, l
             else:
                 err(BY_NAME["出生日期"], text, f"出生年月与公民身份号码不符（号码中为{info[0].year}年{info[0].month}月）")
     return data, errors
+
+
+def _may_be_year_month(cell, value) -> bool:
+    """A date cell (not text) on the first of a month: what Excel makes of a year and month typed in."""
+    return isinstance(cell, dt.date) and value is not None and value.day == 1
 
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -519,10 +532,10 @@ class _Checker:
                     value = C.clean_date(v) if v else None
                 except DateError:
                     return _FAIL
-            elif type(v) is dt.date:
-                value = v
-            elif type(v) is dt.datetime:
-                value = v.date()
+            elif type(v) is dt.date or type(v) is dt.datetime:
+                if key == "birth_date" and v.day == 1:
+                    return _FAIL  # perhaps a year and month: `_parse_row` checks it against the ID
+                value = v if type(v) is dt.date else v.date()
             else:
                 return _FAIL  # numbers (Excel serials, 20200105): `_parse_row` knows them
             return _FAIL if value is None and required else value

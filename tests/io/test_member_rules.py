@@ -63,6 +63,24 @@ def test_a_birth_month_typed_as_a_number_still_must_agree_with_the_id(tree, tmp_
         ("出生日期", f"出生年月与公民身份号码不符（号码中为{birth.year}年{birth.month}月）")]
 
 
+@pytest.mark.parametrize("birth", [dt.date(1990, 3, 7), dt.date(1990, 3, 1)])
+def test_an_excel_date_on_the_first_of_the_month_is_a_birth_year_and_month(tree, tmp_path, birth):
+    # “1990-3” typed into Excel is kept as the date 1990-03-01 (shown 1990年3月): every row of such a 出生年月
+    # column would disagree with the ID's day otherwise.
+    f = write_xlsx(tmp_path / "b.xlsx", [member_row(birth=birth, birth_cell=dt.date(1990, 3, 1))])
+    assert run("import_members", str(f))[0] == 0
+    assert Member.objects.get().birth_date == birth
+    assert run("import_members", str(f))[1] == {"created": 0, "updated": 0, "unchanged": 1}
+
+
+@pytest.mark.parametrize("cell", [dt.date(1990, 4, 1), "1990-03-01"])
+def test_a_first_of_the_month_that_disagrees_or_is_typed_out_is_a_full_date(tree, tmp_path, cell):
+    f = write_xlsx(tmp_path / "b.xlsx", [member_row(birth=dt.date(1990, 3, 7), birth_cell=cell)])
+    status, out = run("import_members", str(f))
+    assert status == 1 and [(e["column"], e["message"]) for e in out["errors"]] == [
+        ("出生日期", "出生日期与公民身份号码不符（号码中为1990-03-07）")]
+
+
 def test_a_birth_month_that_disagrees_with_the_id_is_an_error(tree, tmp_path):
     status, out = run("import_members", str(write_csv(tmp_path / "b.csv", [member_row(birth_cell="1990.04")])))
     assert status == 1 and out["errors"] == [{"row": 2, "column": "出生日期", "value": "1990.04",
