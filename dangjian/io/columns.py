@@ -198,9 +198,29 @@ def _rest_of_header(hm: HeaderMap, cells: list, it, columns: list[Column]):
 _GROUP_NOTE = re.compile(r"^[(（]")
 
 
+# Sub-headings that name a column only under their group heading. 入党时间 split into 预备 and 正式 (or 转正) is
+# the day the member was admitted as a probationary member, which is the 入党日期 (党章第七条), and the day of
+# becoming a full member (转正日期).
+_UNDER_GROUP = {
+    group: {sub: column for column, subs in columns.items() for sub in subs}
+    for group, columns in {
+        "入党时间": {"入党日期": ("预备", "预备党员", "接收为预备党员", "成为预备党员"),
+                 "转正日期": ("正式", "转正", "正式党员", "转为正式党员", "成为正式党员")},
+    }.items()
+}
+_UNDER_GROUP["入党日期"] = _UNDER_GROUP["入党时间"]
+
+
+def _under_group(heading: str, sub: str, lookup: dict) -> str | None:
+    """The lookup key `sub` names under the group heading `heading` (`_UNDER_GROUP`), if its column is one of
+    `lookup`'s."""
+    name = _UNDER_GROUP.get(heading, {}).get(sub)
+    return name if name is not None and name in lookup else None
+
+
 def _two_level(hm: HeaderMap, top_cells: list, number: int, sub_cells: list, columns: list[Column]) -> HeaderMap | None:
     """A header in two rows, as printed rosters are laid out: a group heading merged across the columns it
-    covers (“入党时间” over “入党日期” and “转正日期”, “基本情况” over 姓名…), and the columns without sub-headings
+    covers (“入党时间” over “入党日期” and “转正日期”, or over “预备” and “正式”; “基本情况” over 姓名…), and the columns without sub-headings
     merged down both rows. Returns the combined header, or None when the row under the header is not part of it.
 
     Each column takes its second-row name when that names a column, alone or joined to its group heading
@@ -230,7 +250,8 @@ def _two_level(hm: HeaderMap, top_cells: list, number: int, sub_cells: list, col
         g = group_of[i]
         heading = top[g] if g is not None else ""
         own = g == i and g not in shared
-        below = next((c for c in (sub[i], heading + sub[i], sub[i] + heading) if c in lookup), None) if sub[i] else None
+        below = next((c for c in (sub[i], heading + sub[i], sub[i] + heading) if c in lookup),
+                     _under_group(heading, sub[i], lookup)) if sub[i] else None
         if below is not None:
             names[i] = below
             named_below = True

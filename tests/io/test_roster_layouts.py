@@ -51,7 +51,7 @@ members = st.lists(st.tuples(
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(people=members, data=st.data(), xlsx=st.booleans(), title=st.booleans(), notes=st.booleans(),
-       numbering=st.booleans(), footer=st.booleans(), two_level=st.sampled_from(["", "入党时间", "时间"]),
+       numbering=st.booleans(), footer=st.booleans(), two_level=st.sampled_from(["", "入党时间", "时间", "预备/正式"]),
        extras=st.booleans())
 def test_every_layout_reads_as_meant(tree, tmp_path, people, data, xlsx, title, notes, numbering, footer, two_level,
                                      extras):
@@ -68,6 +68,8 @@ def test_every_layout_reads_as_meant(tree, tmp_path, people, data, xlsx, title, 
         top[j], top[j + 1], sub[j], sub[j + 1] = "入党时间", "", "入党日期", "转正日期"
     elif two_level == "时间":
         top[j], top[j + 1], sub[j], sub[j + 1] = "时间", "", "入党", "转正"
+    elif two_level == "预备/正式":
+        top[j], top[j + 1], sub[j], sub[j + 1] = "入党时间", "", "预备", "正式"
 
     rows, expected = [], {}
     for i, (name, pad, (education, level), probationary, jf, cf) in enumerate(people):

@@ -95,13 +95,34 @@ def test_a_group_row_that_happens_to_name_columns_is_read_with_the_row_under_it(
     assert run("import_members", str(path)) == (0, {"created": 1, "updated": 0, "unchanged": 0})
 
 
-def test_a_group_heading_whose_columns_cannot_be_told_apart_is_reported(tree, tmp_path):
+@pytest.mark.parametrize("joined,confirmed", [("预备", "正式"), ("预备党员", "转正"), ("预备", "正式党员")])
+def test_join_time_split_into_probationary_and_full(tree, tmp_path, joined, confirmed):
+    # 入党时间 over 预备 | 正式: admitted as a probationary member (the 入党日期) and made a full member (转正日期).
+    sub = SUB[:8] + [joined, confirmed] + SUB[10:]
+    rows = [_cells(1, member_row("甲", seq=11)), _cells(2, member_row("乙", seq=13, category="预备党员", confirmed=""))]
+    path = _roster(tmp_path / "p.xlsx", TOP, [(8, 9), (10, 11)], sub, rows)
+    assert run("import_members", str(path)) == (0, {"created": 2, "updated": 0, "unchanged": 0})
+    jia = Member.objects.get(name="甲")
+    assert (str(jia.joined_on), str(jia.confirmed_on)) == ("2012-07-01", "2013-07-01")
+    assert Member.objects.get(name="乙").confirmed_on is None
+
+
+def test_probationary_and_full_name_nothing_under_another_heading(tree, tmp_path):
+    top = TOP[:8] + ["党员身份", ""] + TOP[10:]
     sub = SUB[:8] + ["预备", "正式"] + SUB[10:]
+    path = _roster(tmp_path / "o.xlsx", top, [(8, 9), (10, 11)], sub, [_cells(1, member_row())])
+    status, out = run("import_members", str(path))
+    assert status == 1 and [e["column"] for e in out["errors"]] == ["入党日期"]  # missing: not taken from 预备
+    assert not Member.objects.exists()
+
+
+def test_a_group_heading_whose_columns_cannot_be_told_apart_is_reported(tree, tmp_path):
+    sub = SUB[:8] + ["第一次", "第二次"] + SUB[10:]
     path = _roster(tmp_path / "a.xlsx", TOP, [(8, 9), (10, 11)], sub, [_cells(1, member_row())])
     status, out = run("import_members", str(path))
     assert status == 1 and out["errors"] == [{"row": 2, "column": "入党日期", "value": "入党时间", "message": (
-        "两层表头中“入党时间”下分为“预备”、“正式”几列，无法确定哪一列是“入党日期”：请把是入党日期的那一列第3行的表头改为"
-        "“入党日期”；都不是的，请把第2行的“入党时间”改为其他名称")}]
+        "两层表头中“入党时间”下分为“第一次”、“第二次”几列，无法确定哪一列是“入党日期”：请把是入党日期的那一列第3行的表头改"
+        "为“入党日期”；都不是的，请把第2行的“入党时间”改为其他名称")}]
     assert not Member.objects.exists()
 
 
