@@ -10,7 +10,13 @@ from dangjian.disclosure.api import (
     ReviewViewSet,
 )
 from dangjian.dues.api import DuesBaseViewSet, DuesPaymentViewSet, DuesReportViewSet
-from dangjian.io.api import ImportJobViewSet, LostContactExportView, MemberExportView, MobileExportView
+from dangjian.io.api import (
+    ExportJobViewSet,
+    ImportJobViewSet,
+    LostContactExportView,
+    MemberExportView,
+    MobileExportView,
+)
 from dangjian.members.api import MemberViewSet
 from dangjian.members.api_life import (
     DisposalCaseViewSet,
@@ -37,6 +43,7 @@ router.register("dues/bases", DuesBaseViewSet, basename="dues-base")
 router.register("dues/payments", DuesPaymentViewSet, basename="dues-payment")
 router.register("dues/report", DuesReportViewSet, basename="dues-report")
 router.register("imports", ImportJobViewSet, basename="import")
+router.register("exports", ExportJobViewSet, basename="export-job")
 router.register("mobile-members", MobileMembershipViewSet, basename="mobile-member")
 router.register("lost-contact", LostContactViewSet, basename="lost-contact")
 router.register("status-cases", StatusCaseViewSet, basename="status-case")

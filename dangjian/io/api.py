@@ -1,4 +1,5 @@
-"""`/api/v1/imports/` (roster import jobs) and `/api/v1/members/export/` (the member list as a file).
+"""`/api/v1/imports/` (roster import jobs), `/api/v1/members/export/` (the member list as a file) and
+`/api/v1/exports/` (the same file written in the background, for lists too long for one request).
 
 An import through the API is the web page's: upload a file (`POST imports/`, multipart) → the job with
 its preview (counts, errors with row/column/value/message, every row's outcome under `rows/`) → `POST
@@ -11,6 +12,7 @@ rows themselves are checked against the uploader's scope, row by row, as on the 
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -24,8 +26,8 @@ from rest_framework.views import APIView
 from dangjian.api.fields import LabelField
 from dangjian.api.permissions import org_in_scope, require_somewhere
 
-from . import actions, results, views
-from .models import ImportJob
+from . import actions, exports, results, tasks, views
+from .models import ExportJob, ImportJob
 from .readers import SUPPORTED_SUFFIXES, suffix_of
 from .result import KIND_LABELS, OUTCOME_CHOICES
 
@@ -211,6 +213,76 @@ class MemberExportView(APIView):
             return views.export_response(request, request.query_params, source="api")
         except views.ExportError as e:
             raise ValidationError({"detail": str(e)}) from None
+
+
+class ExportJobSerializer(serializers.ModelSerializer):
+    format = serializers.CharField(source="fmt", read_only=True)
+    status_label = LabelField("status")
+    progress = serializers.IntegerField(read_only=True, help_text="百分比")
+    file = serializers.SerializerMethodField(help_text="写完后下载文件的地址；未完成、失败或文件已删除时为 null")
+
+    class Meta:
+        model = ExportJob
+        fields = ["id", "name", "format", "params", "status", "status_label", "progress", "total_rows", "rows",
+                  "message", "created_at", "finished_at", "file"]
+        read_only_fields = fields
+
+    def get_file(self, job) -> str | None:
+        if job.status != ExportJob.Status.DONE or not job.file:
+            return None
+        url = reverse("export-job-file", args=[job.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
+EXPORT_JOB_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="导出任务编号")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="我的后台导出", description="当前用户的后台导出任务，新的在前。"),
+    retrieve=extend_schema(summary="后台导出详情", parameters=[EXPORT_JOB_ID],
+                           description="状态和进度；status 为 done 时 file 为下载地址。"),
+)
+class ExportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = ExportJobSerializer
+    filter_backends = ()
+    content_negotiation_class = _FileFormatNegotiation  # ?format= is the export's file type; answers are JSON
+
+    def get_queryset(self):
+        tasks.expire_exports(self.request.user)  # files past their days are gone before anyone is told of them
+        return ExportJob.objects.filter(user=self.request.user).order_by("-created_at", "-id")  # the user's own
+
+    @extend_schema(
+        summary="后台导出党员名册",
+        request={"application/json": {"type": "object", "additionalProperties": {"type": "string"}}},
+        parameters=[OpenApiParameter("format", str, enum=["xlsx", "csv"], description="文件格式，默认 xlsx"),
+                    OpenApiParameter("sheets", str, enum=["branch"], description="branch：每个党支部一个工作表（仅 xlsx）"),
+                    OpenApiParameter("org", str, description="党组织编码：含全部下级")],
+        responses={202: ExportJobSerializer, 400: OpenApiResponse(description="筛选条件或格式错误")},
+        description=("与 GET members/export/ 同样的名册（范围、筛选、格式、隐去中间位、记入日志），由后台任务写出，"
+                     "适合一次请求内写不完的长名单。条件写在查询串或 JSON 请求体中（两处都有时以请求体为准）。"
+                     "返回任务（202）；轮询 GET exports/{id}/，status 为 done 后从 file 下载。文件保存7天后删除。"),
+    )
+    def create(self, request):
+        data = request.data if hasattr(request.data, "items") else {}
+        params = {**{k: v for k, v in request.query_params.items()},
+                  **{k: v for k, v in data.items() if v not in (None, "")}}
+        try:
+            export = exports.plan(request.user, params, source="api")
+            job = exports.queue(request.user, export, params, source="api")
+        except exports.ExportError as e:
+            raise ValidationError({"detail": str(e)}) from None
+        body = self.get_serializer(job).data
+        location = request.build_absolute_uri(reverse("export-job-detail", args=[job.pk]))
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
+
+    @extend_schema(summary="下载后台导出的文件", parameters=[EXPORT_JOB_ID],
+                   responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"):
+                              OpenApiTypes.BINARY, (200, "text/csv"): OpenApiTypes.BINARY,
+                              404: OpenApiResponse(description="任务不存在、尚未写完、失败或文件已删除")})
+    @action(detail=True, methods=["get"], url_path="file", url_name="file")
+    def file(self, request, pk=None):
+        return views.export_job_file(get_object_or_404(self.get_queryset(), pk=pk))
 
 
 class _ListExportView(APIView):

@@ -3,7 +3,8 @@
 may not see them in full, the export logged with its rows and how many were masked).
 
 A list longer than DANGJIAN_EXPORT_SYNC_MAX_ROWS is written by a background task (`tasks.run_export_job`) from the
-web page, so that a province's export does not run into the web server's timeout; the API writes in its request.
+web page, so that a province's export does not run into the web server's timeout. The API writes in its request
+(GET members/export/) or, asked to, in the background (POST exports/).
 """
 
 from __future__ import annotations
@@ -82,6 +83,20 @@ def write(user, export: MemberExport, path, *, progress: Callable[[int], None] |
 
 
 PROGRESS_EVERY = 20_000
+
+
+def queue(user, export: MemberExport, params, *, source: str):
+    """A background job for `export` (planned from `params`, the list's filters), written by
+    `tasks.run_export_job` once this transaction commits."""
+    from django.db import transaction
+
+    from . import tasks
+    from .models import ExportJob
+
+    job = ExportJob.objects.create(user=user, name=export.name[:200], fmt=export.fmt, source=source,
+                                   params={k: str(v) for k, v in params.items()}, total_rows=export.total())
+    transaction.on_commit(lambda: tasks.run_export_job.enqueue(job.pk))
+    return job
 
 
 def write_with(user, fill: Callable, path, *, fmt: str, org: Org | None, detail: dict) -> int:

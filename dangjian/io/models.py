@@ -101,6 +101,7 @@ class ExportJob(models.Model):
     name = models.CharField("文件名", max_length=200)  # the download's name, without its extension
     fmt = models.CharField("格式", max_length=4)
     params = models.JSONField("筛选条件", default=dict)  # the list's query string, as the button sent it
+    source = models.CharField("来源", max_length=10, default="web")  # web (the list's button) or api (POST exports/)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
     total_rows = models.PositiveIntegerField("行数", default=0)  # the list's count when it was asked for
     rows = models.PositiveIntegerField("已写出", default=0)

@@ -171,7 +171,7 @@ def run_export_job(job_id: int) -> str:
         ExportJob.objects.filter(pk=job.pk).update(rows=rows, message=f"已写出 {rows} 行")
 
     try:
-        export = exports.plan(job.user, job.params, source="web")
+        export = exports.plan(job.user, job.params, source=job.source)
         export.detail["background"] = True
         with tempfile.TemporaryDirectory(prefix="export-") as tmp:
             path = Path(tmp) / f"export.{job.fmt}"

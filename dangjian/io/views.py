@@ -11,7 +11,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -267,14 +266,11 @@ def export_members(request):
     background job whose page gives the file when it is written."""
     try:
         export = exports.plan(request.user, request.GET, source="web")
-        total = export.total()
-        if total <= settings.DANGJIAN_EXPORT_SYNC_MAX_ROWS:
+        if export.total() <= settings.DANGJIAN_EXPORT_SYNC_MAX_ROWS:
             return _file_response(request, export)
     except ExportError as e:
         return _export_error(request, e)
-    job = ExportJob.objects.create(user=request.user, name=export.name[:200], fmt=export.fmt,
-                                   params={k: v for k, v in request.GET.items()}, total_rows=total)
-    transaction.on_commit(lambda: tasks.run_export_job.enqueue(job.pk))
+    job = exports.queue(request.user, export, request.GET, source="web")
     return redirect("io:export_job", job.pk)
 
 
@@ -299,7 +295,12 @@ def export_job_progress(request, pk: int):
 @login_required
 @require_GET
 def export_job_download(request, pk: int):
-    job = _own_export(request, pk)
+    return export_job_file(_own_export(request, pk))
+
+
+def export_job_file(job: ExportJob) -> FileResponse:
+    """A background export's file (the job page's 下载文件 and GET /api/v1/exports/{id}/file/); 404 until it is
+    written, and once it has been deleted."""
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404
     response = FileResponse(job.file.open("rb"), content_type=CONTENT_TYPES[job.fmt])
