@@ -19,7 +19,9 @@ k+1 is checked, so the database's work (index upkeep, constraint checks) runs on
 the check. The first invalid row stops the writing and rolls that transaction back (the check goes on
 to report every invalid row); it commits only after the last row checked clean. Inside a caller's
 transaction (tests, a caller that wants the import in its own unit) a second connection could not see
-the caller's rows, so there the phases run one after the other as above.
+the caller's rows, so there the phases run one after the other as above. There, too, the registered members
+of chunk k+1's ID numbers are looked up on a third connection (`_Checker.start_lookahead`) while chunk k is
+checked: a file of members already registered (a branch's roster sent back) waits for no lookup.
 
 A row's checks are the member form's (`members.validation.validate_member`), plus the roster's own:
 unknown or non-branch organization, an ID repeated in the file, an ID held by an active member of
@@ -34,6 +36,7 @@ varied file both ways and compares everything).
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import functools
 import itertools
@@ -485,6 +488,8 @@ class _Checker:
         # sheet's index is in the bits above the row number (`where` reads it back).
         self.first_row_of: dict[int, int] = {}
         self.seen_rows = 0
+        self.lookahead: concurrent.futures.ThreadPoolExecutor | None = None  # `start_lookahead`
+        self.pending = None  # the chunk whose members the lookahead thread is looking up
         self.sheet_names: list[str] = []  # of a workbook whose sheets are imported together
         self.sheet_bits = 0
 
@@ -597,7 +602,7 @@ class _Checker:
                     out[i] = value
         return out
 
-    def _lookup(self, codes: set, numbers: list) -> dict[str, dict]:
+    def _lookup_orgs(self, codes: set) -> None:
         new_codes = [c for c in codes if c not in self.orgs]
         for i in range(0, len(new_codes), LOOKUP):
             part = new_codes[i:i + LOOKUP]
@@ -606,6 +611,10 @@ class _Checker:
                 self.orgs[code] = org = found.get(code)
                 if org is not None:
                     self.allowed[org.id] = self.scope is None or self.scope.covers(org.path, "change_member")
+
+    @staticmethod
+    def _existing(numbers: list) -> dict[str, dict]:
+        """The active members with these ID numbers (on the calling thread's connection)."""
         existing: dict[str, dict] = {}
         if connection.vendor == "postgresql":
             # One array parameter instead of thousands of IN placeholders (Django prepares each one), sent as
@@ -625,12 +634,42 @@ class _Checker:
                 qs = Member.objects.filter(id_number__in=numbers[i:i + LOOKUP], status=Status.NORMAL)
                 for values in qs.values_list(*_CURRENT):
                     existing[values[_ID_AT]] = dict(zip(_CURRENT, values))
-        pks = {m["org_id"] for m in existing.values() if m["org_id"] not in self.holders}
-        if pks:
-            self.holders.update(Org.objects.only("pk", "name", "path", "code").in_bulk(pks))
         return existing
 
     def chunk(self, rows: list[tuple[int, list]]) -> None:
+        """Check `rows`. With a lookahead thread (`start_lookahead`) the existing members of these rows are looked
+        up on it while the previous chunk's rows are checked, and these rows are checked on the next call (or
+        `flush`)."""
+        prepared = self._prepare(rows)
+        if self.lookahead is None:
+            if prepared is not None:
+                self._finish(prepared, self._existing(prepared[-1]))
+            return
+        pending = (prepared, self.lookahead.submit(self._existing, prepared[-1])) if prepared is not None else None
+        self.flush()
+        self.pending = pending
+
+    def flush(self) -> None:
+        """Check the rows a lookahead chunk left (at the end of each sheet: the next has other columns)."""
+        if self.pending is not None:
+            (prepared, future), self.pending = self.pending, None
+            self._finish(prepared, future.result())
+
+    def start_lookahead(self) -> None:
+        """Look existing members up on a thread of its own (its own connection), one chunk ahead: PostgreSQL
+        answers while Python checks. Only outside a transaction, where any connection sees what this one does."""
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            self.lookahead = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-lookup")
+
+    def close(self) -> None:
+        if self.lookahead is not None:
+            self.pending = None
+            self.lookahead.submit(lambda: connection.close()).result()  # the thread's own connection (looked up there)
+            self.lookahead.shutdown()
+            self.lookahead = None
+
+    def _prepare(self, rows: list[tuple[int, list]]):
+        """A chunk's cells parsed, its rows' data; None when every row is blank."""
         cells = self.cells
         if len(self.names) > 1:
             getter, width = self.getter, self.width
@@ -643,7 +682,7 @@ class _Checker:
                 if (type(first := vals[0]) is str and first and first.isprintable() and not first.isspace())
                 or (any(vals) and any(C.clean_text(v) for v in vals))]
         if not kept:
-            return
+            return None
         self.seen_rows += len(kept)
         columns = [self._column(spec, col) for spec, col in zip(self.specs, zip(*[vals for _, vals in kept]))]
         keys, default_org = self.keys, self.default_org
@@ -664,10 +703,18 @@ class _Checker:
         if self.by_name:
             self._orgs_by_name(kept, datas, errors_of)
         example = self._examples(columns, datas)
+        return kept, datas, errors_of, example, [n for d in datas if (n := d.get("id_number"))]
+
+    def _finish(self, prepared, existing: dict[str, dict]) -> None:
+        """A prepared chunk's rows checked, with `existing`: the active members of its ID numbers."""
+        kept, datas, errors_of, example, _numbers = prepared
         codes = {d.get("org") for d in datas}
         codes.discard(None)
         codes.discard("")
-        existing = self._lookup(codes, [n for d in datas if (n := d.get("id_number"))])
+        self._lookup_orgs(codes)
+        pks = {m["org_id"] for m in existing.values() if m["org_id"] not in self.holders}
+        if pks:
+            self.holders.update(Org.objects.only("pk", "name", "path", "code").in_bulk(pks))
         creates, updates = [], []
         for i, ((number, vals), data) in enumerate(zip(kept, datas)):
             if i in errors_of and C.is_footer(vals) or i in example:
@@ -930,6 +977,21 @@ def check_members(path, result: ImportResult, spool: Spool | None, *, default_or
     if result.errors:
         return
     checker = _Checker(sheets[0][1], result, spool, default_org=default_org, user=user)
+    checker.start_lookahead()
+    try:
+        if not _check_sheets(checker, sheets, names, result, progress, default_org):
+            return  # the file could not be read to its end
+    finally:
+        checker.close()
+    result.sheet = ""
+    if not checker.seen_rows:
+        result.errors.append(C.error(sheets[0][1].last_row + 1, "", "", "文件中没有党员数据"))
+
+
+def _check_sheets(checker: _Checker, sheets: list, names: list[str], result: ImportResult, progress,
+                  default_org) -> bool:
+    """Every sheet's rows through `checker`; False when a sheet could not be read to its end (said in `result`)."""
+    file_name = result.file_name
     for index, (name, header, rows) in enumerate(sheets):
         if index:
             checker.use_header(header)
@@ -947,10 +1009,11 @@ def check_members(path, result: ImportResult, spool: Spool | None, *, default_or
                         progress("check", checker.seen_rows, None)
             if chunk:
                 checker.chunk(chunk)
+            checker.flush()
         except ReadError as e:
             result.errors.append(C.error(1, "", file_name, str(e)))
             C.stamp(result.errors, mark, result.sheet)
-            return
+            return False
         result.errors[mark:] = sorted(result.errors[mark:], key=lambda e: e["row"])  # stable: in row order
         C.stamp(result.errors, mark, result.sheet)
         if result.sheets:
@@ -959,10 +1022,7 @@ def check_members(path, result: ImportResult, spool: Spool | None, *, default_or
                 # every row of this sheet goes to the default branch: said, as a town's village sheets would all
                 # land in one branch this way
                 result.sheets.setdefault("default_org", []).append(name)
-    result.sheet = ""
-    if not checker.seen_rows:
-        result.errors.append(C.error(sheets[0][1].last_row + 1, "", "", "文件中没有党员数据"))
-        return
+    return True
 
 
 # ------------------------------------------------------------------------------------------ the write
