@@ -196,3 +196,40 @@ def test_a_failure_at_the_commit_is_raised_not_waited_for(cast, tmp_path, chunk_
     t.join(30)
     assert not t.is_alive(), "the import hung after the writer failed at the commit"
     assert outcome == {"raised": "counters"} and Member.objects.count() == 4 and not _writer_threads()
+
+
+def test_the_lookahead_thread_changes_nothing_a_user_sees(cast, tmp_path, chunk_of_two, monkeypatch):
+    """The next chunk's registered members are looked up on a thread of its own while this chunk is checked
+    (`_Checker.start_lookahead`): with chunks of two, across two sheets, every outcome and message is as a plain
+    check gives it (the other branch's member, a number repeated on the other sheet, a changed member)."""
+    from tests.io.test_workbook_sheets import town
+
+    looked_up = []
+    existing = members_import._Checker._existing
+
+    def spy(numbers):
+        looked_up.append(threading.current_thread().name)
+        return existing(numbers)
+
+    monkeypatch.setattr(members_import._Checker, "_existing", staticmethod(spy))
+    east = [member_row("甲", seq=611), existing_row(cast.m1, job="村医"), member_row("乙", seq=613),
+            existing_row(cast.m3, org="CA1B1")]  # 王强 is 西村's: a transfer, not an import
+    west = [member_row("丙", seq=615, org="CA1B2"), member_row("又甲", seq=611, org="CA1B2")]
+    path = town(tmp_path / "t.xlsx", east, west)
+    status, out = run("import_members", str(path))
+    assert status == 1 and [(e["sheet"], e["row"], e["column"], e["message"][:8]) for e in out["errors"]] == [
+        ("东村", 5, "公民身份号码", "该公民身份号码已"), ("西村", 4, "公民身份号码", "与工作表“东村”")]
+    assert set(looked_up) == {"import-lookup_0"} and len(looked_up) == 3  # 东村 in two chunks, 西村 in one
+    assert Member.objects.count() == 4 and not _lookup_threads()
+    cast.m1.refresh_from_db()
+    assert cast.m1.job != "村医"
+    # the same file without its two faults: written, then unchanged
+    path = town(tmp_path / "t.xlsx", east[:3], west[:1])
+    assert run("import_members", str(path)) == (0, {"created": 3, "updated": 1, "unchanged": 0})
+    assert run("import_members", str(path)) == (0, {"created": 0, "updated": 0, "unchanged": 4})
+    cast.m1.refresh_from_db()
+    assert cast.m1.job == "村医" and not _lookup_threads()
+
+
+def _lookup_threads():
+    return [t for t in threading.enumerate() if t.name.startswith("import-lookup")]
