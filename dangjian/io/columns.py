@@ -83,6 +83,12 @@ ORG_COLUMNS: list[Column] = [
     Column("成立日期", "founded_on", synonyms=("成立时间",), kind="date", note="可留空", example="2005-07-01"),
 ]
 EXAMPLE_ORG = (ORG_COLUMNS[0].example, ORG_COLUMNS[1].example)  # code and name of the template's example
+# Read by the import only, as ORG_NAME for members: an organization list (党组织设置情况表) names the parent rather
+# than giving its code. Used when the file has no 上级党组织编码 column.
+PARENT_NAME = Column("上级党组织", "parent_name", max_length=200,
+                     synonyms=("上级党组织名称", "上级组织", "上级组织名称", "上级党委", "隶属党组织", "隶属关系"),
+                     note="上级党组织全称：本文件中的另一行，或系统中已有的党组织；有“上级党组织编码”列时以编码为准")
+ORG_INPUT_COLUMNS: list[Column] = [*ORG_COLUMNS, PARENT_NAME]
 
 GENDER_BY_LABEL = {label: value for value, label in Gender.choices} | {"男性": "M", "女性": "F"}
 CATEGORY_BY_LABEL = {label: value for value, label in Category.choices} | {"正式": "full", "预备": "probationary"}

@@ -67,7 +67,7 @@ def _parse_row(number: int, raw: dict) -> tuple[dict, list[dict]]:
     data: dict = {}
     errors: list[dict] = []
     for name, cell in raw.items():
-        col = next(c for c in C.ORG_COLUMNS if c.name == name)
+        col = _BY_NAME[name]
         if col.kind == "date":
             try:
                 data[col.key] = C.clean_date(cell)
@@ -104,13 +104,49 @@ def _parse_row(number: int, raw: dict) -> tuple[dict, list[dict]]:
     return data, errors
 
 
+_BY_NAME = {c.name: c for c in C.ORG_INPUT_COLUMNS}
+
+
+def _parents_by_name(order: list[tuple], user) -> None:
+    """Each row's 上级党组织 name -> that organization's code in `data["parent"]`: another row of the file of that
+    name, else the one organization of that name the user can see. A name that is no such organization, or that
+    several share, is the row's error; an empty cell is a top-level organization."""
+    in_file: dict[str, list[str]] = {}
+    for _, _, data, _, _ in order:
+        if data.get("name") and data.get("code"):
+            in_file.setdefault(data["name"], []).append(data["code"])
+    wanted = {d["parent_name"] for _, _, d, _, _ in order if d.get("parent_name")} - set(in_file)
+    scope = scope_for(user) if user is not None else None
+    known: dict[str, list[str]] = {}
+    if wanted:
+        qs = Org.objects.filter(name__in=list(wanted))
+        if scope is not None and not scope.everything:
+            qs = qs.filter(scope.path_q("path", "view"))
+        for code, name in qs.values_list("code", "name"):
+            known.setdefault(name, []).append(code)
+    for number, _, data, errors, _ in order:
+        name = data.pop("parent_name", None)
+        if not name:
+            continue
+        codes = in_file.get(name) or known.get(name) or []
+        if len(codes) == 1:
+            data["parent"] = codes[0]
+            continue
+        if codes:
+            message = f"有{len(codes)}个党组织名为“{name}”，请改用“上级党组织编码”列"
+        else:
+            unseen = "（或不在您的管理范围内）" if scope is not None and not scope.everything else ""
+            message = f"没有名为“{name}”的党组织{unseen}，请核对全称或改用“上级党组织编码”列"
+        errors.append(C.error(number, C.PARENT_NAME.name, name, message))
+
+
 def plan_orgs(path, *, file_name=None, user=None) -> Plan:
     file_name = file_name or Path(path).name
     result = ImportResult(kind="orgs", file_name=file_name)
     plan = Plan(result)
     passed_over: list[str] = []
     try:
-        sheets = C.roster_sheets(read_sheets(path, file_name), C.ORG_COLUMNS, passed_over)
+        sheets = C.roster_sheets(read_sheets(path, file_name), C.ORG_INPUT_COLUMNS, passed_over)
     except ReadError as e:
         result.errors.append(C.error(1, "", file_name, str(e)))
         return plan
@@ -133,10 +169,17 @@ def plan_orgs(path, *, file_name=None, user=None) -> Plan:
 
     parsed: dict[str, tuple] = {}  # code -> (row, raw, data, errors, sheet index)
     order: list[tuple] = []
+    name_sheets: set[int] = set()  # the sheets that name parents (上级党组织) instead of giving their codes
     for index, (_, header, rows) in enumerate(sheets):
+        index_of = header.index
+        if C.PARENT_NAME.name in index_of:
+            if COLUMN_OF_FIELD["parent"] in index_of:  # the code decides; the name is not read
+                index_of = {n: i for n, i in index_of.items() if n != C.PARENT_NAME.name}
+            else:
+                name_sheets.add(index)
         try:
             for number, cells in rows:
-                raw = {name: (cells[i] if i < len(cells) else "") for name, i in header.index.items()}
+                raw = {name: (cells[i] if i < len(cells) else "") for name, i in index_of.items()}
                 if all(C.clean_text(v) == "" for v in raw.values()):
                     continue
                 data, errors = _parse_row(number, raw)
@@ -158,6 +201,8 @@ def plan_orgs(path, *, file_name=None, user=None) -> Plan:
     if not order:
         result.errors.append(C.error(sheets[0][1].last_row + 1, "", "", "文件中没有党组织数据"))
         return plan
+    if name_sheets:
+        _parents_by_name(order, user)
 
     # Existing orgs the file names, plus all their ancestors: enough to walk every effective chain.
     codes = set(parsed) | {d["parent"] for _, _, d, _, _ in order if d.get("parent")}
@@ -221,6 +266,10 @@ def plan_orgs(path, *, file_name=None, user=None) -> Plan:
             _check_row(number, data, existing, db, by_path, parsed, scope, errors)
         if errors:
             outcome.errors = errors
+            if index in name_sheets:  # the parent as the file gives it: by name (the value is its code)
+                for e in errors:
+                    if e["column"] == COLUMN_OF_FIELD["parent"]:
+                        e["column"] = C.PARENT_NAME.name
             C.stamp(errors, 0, names[index])
             result.errors.extend(errors)
             result.rows.append(outcome)

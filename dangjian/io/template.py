@@ -7,9 +7,11 @@ import io
 
 import xlsxwriter
 
-from .columns import MEMBER_COLUMNS, ORG_COLUMNS, Column
+from .columns import MEMBER_COLUMNS, ORG_COLUMNS, ORG_NAME, PARENT_NAME, Column
 
 KINDS = {"members": ("党员信息", MEMBER_COLUMNS), "orgs": ("党组织", ORG_COLUMNS)}
+# A column the import also reads but the template does not have: an organization by its name instead of its code.
+BY_NAME = {"members": ORG_NAME, "orgs": PARENT_NAME}
 DATA_ROWS = 5000  # how far down the drop-downs reach
 
 
@@ -47,7 +49,7 @@ def build_template(kind: str) -> bytes:
                 "input_message": "如 2020-01-05，也可写 2020年1月5日、2020/1/5、20200105",
             })
     ws.freeze_panes(1, 0)
-    _notes(wb, columns, head)
+    _notes(wb, [*columns, BY_NAME[kind]], head)
     wb.close()
     return buf.getvalue()
 
@@ -61,7 +63,8 @@ def _notes(wb, columns: list[Column], head) -> None:
     ws.set_column(3, 3, 30, wrap)
     ws.write_row(0, 0, ["列名", "是否必填", "说明", "也可用的列名"], head)
     for r, col in enumerate(columns, start=1):
-        ws.write_row(r, 0, [col.name, "必填" if col.required else "选填", col.note, "、".join(col.synonyms)], wrap)
+        needed = "必填" if col.required else "选填" if col not in BY_NAME.values() else "代替编码"
+        ws.write_row(r, 0, [col.name, needed, col.note, "、".join(col.synonyms)], wrap)
     r = len(columns) + 2
     general = [
         "第一行为列名（表头），列的顺序可以调整，多余的列（如序号、备注）会被忽略。表头上方可以有标题行，"

@@ -95,3 +95,56 @@ def test_totals_and_signature_lines_are_not_organizations(tmp_path):
     rows.append(["C03", "", "C", "", "", ""])  # an organization's row with cells missing is still reported
     status, out = run("import_orgs", str(write_csv(tmp_path / "o.csv", rows, header=ORG_HEADER)))
     assert status == 1 and {e["row"] for e in out["errors"]} == {6}
+
+
+NAMED_HEADER = ["党组织编码", "党组织名称", "上级党组织", "党组织类别", "所属领域"]
+
+
+def test_parents_named_instead_of_coded(tree, tmp_path):
+    """A 党组织设置情况表 names each organization's parent: another row of the file, or one already registered."""
+    f = write_csv(tmp_path / "n.csv", [
+        ["CA3B1", "新河村党支部", "东县新河镇党委", "党支部", "农村"],  # the parent is a later row
+        ["CA3", "东县新河镇党委", "东县县委", "党委", "农村"],  # the parent is registered
+        ["CA3B2", "新河社区党支部", " 东县新河镇党委 ", "党支部", "社区"],
+    ], header=NAMED_HEADER)
+    assert run("import_orgs", str(f)) == (0, {"created": 3, "updated": 0, "unchanged": 0})
+    town = Org.objects.get(code="CA3")
+    assert town.parent_org() == tree.county
+    assert {Org.objects.get(code=c).parent_org() for c in ("CA3B1", "CA3B2")} == {town}
+    assert run("import_orgs", str(f)) == (0, {"created": 0, "updated": 0, "unchanged": 3})
+    # a changed parent name moves the branch, as a changed code does
+    f = write_csv(tmp_path / "n.csv", [["CA3B2", "新河社区党支部", "东县城关镇党委", "党支部", "社区"]],
+                  header=NAMED_HEADER)
+    assert run("import_orgs", str(f)) == (0, {"created": 0, "updated": 1, "unchanged": 0})
+    assert Org.objects.get(code="CA3B2").parent_org() == tree.town
+
+
+def test_a_parent_name_that_is_no_organization_or_several_is_the_rows_error(tree, tmp_path):
+    from tests.factories import make_org
+
+    make_org("CB9", "东县县委", "committee", parent=tree.district)  # a second organization of that name
+    f = write_csv(tmp_path / "n.csv", [
+        ["CA3", "东县新河镇党委", "东县县委", "党委", "农村"],
+        ["CA4", "东县河西镇党委", "东县县委员会", "党委", "农村"],
+        ["CA5B1", "某村党支部", "城关镇东村党支部", "党支部", "农村"],  # a branch has no sub-organizations
+    ], header=NAMED_HEADER)
+    status, out = run("import_orgs", str(f))
+    assert status == 1 and [(e["row"], e["column"], e["value"], e["message"]) for e in out["errors"]] == [
+        (2, "上级党组织", "东县县委", "有2个党组织名为“东县县委”，请改用“上级党组织编码”列"),
+        (3, "上级党组织", "东县县委员会", "没有名为“东县县委员会”的党组织，请核对全称或改用“上级党组织编码”列"),
+        (4, "上级党组织", "CA1B1", "上级“CA1B1”是党支部，不能设下级党组织")]
+    assert not Org.objects.filter(code__in=["CA3", "CA4", "CA5B1"]).exists()
+
+
+def test_parent_names_are_looked_up_in_the_users_scope_and_the_code_wins(cast, tmp_path):
+    from dangjian.io.orgs_import import import_orgs
+
+    f = write_csv(tmp_path / "n.csv", [["CA1B9", "城关镇南村党支部", "西区区委", "党支部", "农村"]],
+                  header=NAMED_HEADER)
+    result = import_orgs(f, user=cast.town_admin, dry_run=True)  # 西区区委 is outside the town's scope
+    assert [e["message"] for e in result.errors] == [
+        "没有名为“西区区委”的党组织（或不在您的管理范围内），请核对全称或改用“上级党组织编码”列"]
+    f = write_csv(tmp_path / "c.csv", [["CA1B9", "城关镇南村党支部", "CA1", "西区区委", "党支部", "农村"]],
+                  header=["党组织编码", "党组织名称", "上级党组织编码", "上级党组织", "党组织类别", "所属领域"])
+    result = import_orgs(f, user=cast.town_admin)
+    assert result.ok and Org.objects.get(code="CA1B9").parent_org() == cast.tree.town

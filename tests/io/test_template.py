@@ -29,6 +29,8 @@ def test_template_has_headers_example_and_notes(cast, client, kind, columns):
     assert all(cell != "" for cell in rows[1])  # a filled example row
     notes = wb.get_sheet_by_name("说明").to_python()
     assert [r[0] for r in notes[1:len(columns) + 1]] == [c.name for c in columns]
+    # then the column that may stand for the organization's code: read by the import, not in the template
+    assert notes[len(columns) + 1][:2] == [{"members": "所在党组织", "orgs": "上级党组织"}[kind], "代替编码"]
 
 
 def test_member_template_has_dropdowns_for_enumerated_columns(cast, client):
