@@ -8,8 +8,9 @@ from tests.factories import make_member, make_org, make_user
 
 # A run must not see the date change under it: tests that read "today" once, at import (TODAY =
 # timezone.localdate()), would then disagree with the code, which asks again after Beijing midnight. A run
-# that starts within LATEST_START of midnight has its clock set back to that hour; time still passes (tick),
-# and nothing reads the database's own clock. Any other run keeps the real time.
+# that starts after LATEST_START (Beijing time) has its clock set back to that hour of the same day, at most two
+# hours, more than a run takes; time still passes (tick), and nothing reads the database's own clock. Any other
+# run keeps the real time.
 LATEST_START = dt.time(22, 0)
 _clock = None
 
