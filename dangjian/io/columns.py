@@ -90,6 +90,15 @@ PARENT_NAME = Column("上级党组织", "parent_name", max_length=200,
                      note="上级党组织全称：本文件中的另一行，或系统中已有的党组织；有“上级党组织编码”列时以编码为准")
 ORG_INPUT_COLUMNS: list[Column] = [*ORG_COLUMNS, PARENT_NAME]
 
+
+def org_name_error(name: str, found: int, code_column: str, scoped: bool) -> str:
+    """Why an organization named in place of its code (所在党组织, 上级党组织) is not taken: `found` organizations
+    have that name (0 or several); `scoped` when only the user's scope was searched."""
+    if found:
+        return f"有{found}个党组织名为“{name}”，请改用“{code_column}”列"
+    unseen = "（或不在您的管理范围内）" if scoped else ""
+    return f"没有名为“{name}”的党组织{unseen}，请核对全称或改用“{code_column}”列"
+
 GENDER_BY_LABEL = {label: value for value, label in Gender.choices} | {"男性": "M", "女性": "F"}
 CATEGORY_BY_LABEL = {label: value for value, label in Category.choices} | {"正式": "full", "预备": "probationary"}
 EDUCATION_BY_LABEL = EDUCATION_BY_TEXT

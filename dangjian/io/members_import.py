@@ -759,11 +759,7 @@ class _Checker:
                 data["org"] = codes[0]
                 continue
             data["org"] = None
-            if codes:
-                message = f"有{len(codes)}个党组织名为“{name}”，请改用“所在党组织编码”列"
-            else:
-                unseen = "（或不在您的管理范围内）" if self.scope is not None else ""
-                message = f"没有名为“{name}”的党组织{unseen}，请核对全称或改用“所在党组织编码”列"
+            message = C.org_name_error(name, len(codes), COLUMN_OF_FIELD["org"], self.scope is not None)
             errors_of.setdefault(i, []).append(C.error(kept[i][0], C.ORG_NAME.name, name, message))
 
     def quick(self, number: int, data: dict, existing: dict, creates: list, updates: list) -> bool:

@@ -132,11 +132,8 @@ def _parents_by_name(order: list[tuple], user) -> None:
         if len(codes) == 1:
             data["parent"] = codes[0]
             continue
-        if codes:
-            message = f"有{len(codes)}个党组织名为“{name}”，请改用“上级党组织编码”列"
-        else:
-            unseen = "（或不在您的管理范围内）" if scope is not None and not scope.everything else ""
-            message = f"没有名为“{name}”的党组织{unseen}，请核对全称或改用“上级党组织编码”列"
+        message = C.org_name_error(name, len(codes), COLUMN_OF_FIELD["parent"],
+                                   scope is not None and not scope.everything)
         errors.append(C.error(number, C.PARENT_NAME.name, name, message))
 
 
