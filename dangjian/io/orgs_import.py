@@ -269,7 +269,7 @@ def plan_orgs(path, *, file_name=None, user=None) -> Plan:
                         e["column"] = C.PARENT_NAME.name
             C.stamp(errors, 0, names[index])
             result.errors.extend(errors)
-            result.rows.append(outcome)
+            result.add(outcome)
             continue
         if existing is None:
             outcome.kind = CREATE
@@ -285,7 +285,7 @@ def plan_orgs(path, *, file_name=None, user=None) -> Plan:
             outcome.changes = changes
             if changes:
                 plan.steps.append((depth[code], (index, number), UPDATE, data, existing, moved))
-        result.rows.append(outcome)
+        result.add(outcome)
     position = {name: i for i, name in enumerate(names)}
     result.errors.sort(key=lambda e: (position.get(e.get("sheet", ""), 0), e["row"]))
     plan.steps.sort(key=lambda s: (s[0], s[1]))  # parents before children, then file order

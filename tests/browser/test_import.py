@@ -105,3 +105,42 @@ def test_a_long_list_is_exported_in_the_background(page, phone, live_server, cas
     shot(phone, "io-export-error-phone")
     phone.click("a:has-text('返回名单')")
     phone.wait_for_url(f"{live_server.url}/members/")
+
+
+def test_an_organization_list_that_names_its_parents(page, phone, live_server, cast, login, shot, tmp_path):
+    """A town's 党组织设置情况表 names each organization's parent (上级党组织) instead of giving its code: the
+    preview places them, and a name that is no organization is said on its row."""
+    from dangjian.orgs.models import Org
+
+    header = ["党组织编码", "党组织名称", "上级党组织", "党组织类别", "所属领域"]
+    rows = [["CA1Z", "城关镇机关党总支", "东县城关镇党委", "党总支", "机关"],
+            ["CA1Z1", "城关镇政府机关党支部", "城关镇机关党总支", "党支部", "机关"],
+            ["CA1Z2", "城关镇卫生院党支部", "城关镇卫生院党总支", "党支部", "医院"]]
+    login(page, "town_admin")
+    page.goto(f"{live_server.url}/io/")
+    page.set_input_files("#org-file", str(write_csv(tmp_path / "设置情况表.csv", rows, header=header)))
+    page.click("form[action*='orgs'] button:has-text('上传并预览')")
+    page.wait_for_url(f"{live_server.url}/io/jobs/*/")
+    text = page.inner_text("body")
+    assert "共有 1 处错误，未写入任何数据" in text
+    assert "没有名为“城关镇卫生院党总支”的党组织（或不在您的管理范围内），请核对全称或改用“上级党组织编码”列" in text
+    shot(page, "io-orgs-by-name-error-desktop")
+    assert not Org.objects.filter(code__startswith="CA1Z").exists()
+
+    rows[2][2] = "城关镇机关党总支"
+    page.goto(f"{live_server.url}/io/")
+    page.set_input_files("#org-file", str(write_csv(tmp_path / "设置情况表.csv", rows, header=header)))
+    page.click("form[action*='orgs'] button:has-text('上传并预览')")
+    page.wait_for_url(f"{live_server.url}/io/jobs/*/")
+    assert "检查通过：新增 3，变更 0，无变化 0" in page.inner_text("body")
+    preview = page.url
+    page.click("button:has-text('确认导入')")
+    page.wait_for_load_state()
+    assert "导入：新增 3" in page.inner_text("body")
+    general = Org.objects.get(code="CA1Z")
+    assert general.parent_org() == cast.tree.town
+    assert {Org.objects.get(code=c).parent_org() for c in ("CA1Z1", "CA1Z2")} == {general}
+    login(phone, "town_admin")
+    phone.goto(preview)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "io-orgs-by-name-done-phone")

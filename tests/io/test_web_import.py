@@ -170,3 +170,19 @@ def test_a_secretary_finds_their_branch_filled_in_as_the_default(cast, client, t
     rows = [member_row("新人", seq=91)[:-1]]
     upload(client, write_csv(tmp_path / "own.csv", rows, header=MEMBER_HEADER[:-1]), default_org="CA1B1")
     assert ImportJob.objects.get(file_name="own.csv").counts == {"created": 1, "updated": 0, "unchanged": 0}
+
+
+def test_the_org_preview_shows_every_rows_outcome_and_the_counts(cast, client, tmp_path):
+    # Before, an organization file's preview said 新增 0 and listed no row (its tally was never kept), though
+    # confirming it created them.
+    f = write_csv(tmp_path / "o.csv", [["N1", "新支部", "CA1", "党支部", "农村"],
+                                       ["CA1B1", "城关镇东村党支部", "CA1", "党支部", "农村"],
+                                       ["CA1B2", "城关镇西村党支部（新名）", "CA1", "党支部", "农村"]],
+                  header=["党组织编码", "党组织名称", "上级党组织编码", "党组织类别", "所属领域"])
+    login(client, cast.town_admin)
+    upload(client, f, "orgs")
+    job = ImportJob.objects.get(kind="orgs")
+    assert job.outcome_counts == {"create": 1, "unchanged": 1, "update": 1}
+    page = client.get(f"/io/jobs/{job.pk}/").content.decode()
+    assert "检查通过：新增 1，变更 1，无变化 1" in page and "没有符合条件的行" not in page
+    assert "N1 新支部" in page and "城关镇西村党支部（新名）" in page
