@@ -19,9 +19,9 @@ k+1 is checked, so the database's work (index upkeep, constraint checks) runs on
 the check. The first invalid row stops the writing and rolls that transaction back (the check goes on
 to report every invalid row); it commits only after the last row checked clean. Inside a caller's
 transaction (tests, a caller that wants the import in its own unit) a second connection could not see
-the caller's rows, so there the phases run one after the other as above. There, too, the registered members
-of chunk k+1's ID numbers are looked up on a third connection (`_Checker.start_lookahead`) while chunk k is
-checked: a file of members already registered (a branch's roster sent back) waits for no lookup.
+the caller's rows, so there the phases run one after the other as above. Outside a transaction, too, the
+registered members of chunk k+1's ID numbers are looked up on a third connection (`_Checker.start_lookahead`)
+while chunk k is checked: a file of members already registered (a branch's roster sent back) waits for no lookup.
 
 A row's checks are the member form's (`members.validation.validate_member`), plus the roster's own:
 unknown or non-branch organization, an ID repeated in the file, an ID held by an active member of
@@ -295,7 +295,9 @@ def _parse_row(number: int, raw: dict, default_org: str | None) -> tuple[dict, l
     def err(col: C.Column, value, message):
         errors.append(C.error(number, col.name, value, message))
 
-    birth_month = first_of_month = None
+    # A birth year and month, checked against the ID below: (year, the months it may mean, the cell as typed, the
+    # date to keep when the ID disagrees: None for a written 1990.03, the cell's date for an Excel date on the 1st).
+    birth_month = None
     for name, cell in raw.items():
         col = BY_NAME[name]
         if col.kind == "date":
@@ -304,7 +306,7 @@ def _parse_row(number: int, raw: dict, default_org: str | None) -> tuple[dict, l
                 value = C.clean_date(cell)
             except PartialDate as e:
                 if col.key == "birth_date":  # “出生年月” columns: checked against the ID below
-                    birth_month = (e.year, e.months, text)
+                    birth_month = (e.year, e.months, text, None)
                 else:
                     err(col, text, str(e))
                 continue
@@ -312,7 +314,9 @@ def _parse_row(number: int, raw: dict, default_org: str | None) -> tuple[dict, l
                 err(col, text, str(e))
                 continue
             if col.key == "birth_date" and _may_be_year_month(cell, value):
-                first_of_month = value
+                # Excel stores a typed 1990-3 (shown 1990年3月, 1990.03) as the date 1990-03-01: a year and month
+                # too, but a month that disagrees with the ID is the full date's error, not the year and month's.
+                birth_month = (value.year, (value.month,), text, value)
         elif col.kind == "code":
             if (lost := C.lost_digits(cell)) is not None:
                 err(col, *lost)
@@ -361,22 +365,16 @@ def _parse_row(number: int, raw: dict, default_org: str | None) -> tuple[dict, l
         data[col.key] = value
     if "org" not in data and default_org:
         data["org"] = default_org
-    if first_of_month is not None:
-        # Excel stores a typed 1990-3 (shown 1990年3月, 1990.03) as the date 1990-03-01: its year and month are what
-        # the cell says, checked against the ID, which gives the day. A month that disagrees is the date's error.
-        info = id_birth_sex(idcard.normalize(data.get("id_number") or ""))
-        if info is not None and (info[0].year, info[0].month) == (first_of_month.year, first_of_month.month):
-            data["birth_date"] = info[0]
     if birth_month is not None:
         # A birth year and month (2003.10) is enough: the day comes from the ID, as for an empty cell, once the
         # two agree. A bad or missing ID has its own message; the birth cell then adds none.
-        year, months, text = birth_month
+        year, months, text, as_date = birth_month
         info = id_birth_sex(idcard.normalize(data.get("id_number") or ""))  # None: the ID cell has its own error
-        data["birth_date"] = None
+        data["birth_date"] = as_date
         if info is not None:
             if info[0].year == year and info[0].month in months:
                 data["birth_date"] = info[0]
-            else:
+            elif as_date is None:
                 err(BY_NAME["出生日期"], text, f"出生年月与公民身份号码不符（号码中为{info[0].year}年{info[0].month}月）")
     return data, errors
 
