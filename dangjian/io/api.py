@@ -228,7 +228,7 @@ class ExportJobSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_file(self, job) -> str | None:
-        if job.status != ExportJob.Status.DONE or not job.file:
+        if not job.downloadable:
             return None
         url = reverse("export-job-file", args=[job.pk])
         request = self.context.get("request")
@@ -249,8 +249,7 @@ class ExportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     content_negotiation_class = _FileFormatNegotiation  # ?format= is the export's file type; answers are JSON
 
     def get_queryset(self):
-        tasks.expire_exports(self.request.user)  # files past their days are gone before anyone is told of them
-        return ExportJob.objects.filter(user=self.request.user).order_by("-created_at", "-id")  # the user's own
+        return tasks.exports_of(self.request.user)
 
     @extend_schema(
         summary="后台导出党员名册",

@@ -123,6 +123,11 @@ class ExportJob(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
     @property
+    def downloadable(self) -> bool:
+        """Written, and its file not yet deleted (`tasks.expire_exports`)."""
+        return self.status == self.Status.DONE and bool(self.file)
+
+    @property
     def progress(self) -> int:
         if self.status == self.Status.DONE:
             return 100

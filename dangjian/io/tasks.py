@@ -195,6 +195,13 @@ def run_export_job(job_id: int) -> str:
 EXPORT_KEPT_DAYS = 7  # a written export's file is kept this long: it holds members' personal data
 
 
+def exports_of(user):
+    """`user`'s export jobs (nobody else's: another user's answers 404), newest first; the files past their
+    EXPORT_KEPT_DAYS deleted before any is shown or downloaded."""
+    expire_exports(user)
+    return ExportJob.objects.filter(user=user)
+
+
 def expire_exports(user) -> int:
     """Delete the files of `user`'s exports written more than EXPORT_KEPT_DAYS ago (the jobs stay, saying so)."""
     old = ExportJob.objects.filter(user=user, finished_at__lt=timezone.now() - dt.timedelta(days=EXPORT_KEPT_DAYS)

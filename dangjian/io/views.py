@@ -79,7 +79,7 @@ def index(request):
         raise Http404
     # `errors` holds one entry per bad cell (200,000 for a column in a wrong format): not for a list of jobs.
     jobs = ImportJob.objects.filter(user=request.user).select_related("default_org").defer("errors")[:20]
-    export_jobs = ExportJob.objects.filter(user=request.user)[:10]
+    export_jobs = tasks.exports_of(request.user)[:10]
     branches = []
     if can_members:  # two of the branches the user may import into: one is their own, else an example code
         branches = list(Org.objects.restrict(request.user, "change_member").filter(org_type__in=BRANCH_TYPES)
@@ -275,7 +275,7 @@ def export_members(request):
 
 
 def _own_export(request, pk: int) -> ExportJob:
-    return get_object_or_404(ExportJob, pk=pk, user=request.user)  # another user's job: 404
+    return get_object_or_404(tasks.exports_of(request.user), pk=pk)
 
 
 @login_required
@@ -301,7 +301,7 @@ def export_job_download(request, pk: int):
 def export_job_file(job: ExportJob) -> FileResponse:
     """A background export's file (the job page's 下载文件 and GET /api/v1/exports/{id}/file/); 404 until it is
     written, and once it has been deleted."""
-    if job.status != ExportJob.Status.DONE or not job.file:
+    if not job.downloadable:
         raise Http404
     response = FileResponse(job.file.open("rb"), content_type=CONTENT_TYPES[job.fmt])
     response["Content-Disposition"] = attachment(f"{job.name}.{job.fmt}")

@@ -93,6 +93,12 @@ def test_files_of_old_exports_are_deleted(cast, client, small_threshold, django_
     assert client.get(f"/io/exports/{old.pk}/download/").status_code == 404
     assert "如需要请重新导出" in client.get(f"/io/exports/{old.pk}/").content.decode()
     assert tasks.expire_exports(cast.county_admin) == 0
+    # and without another export: opening the job or its download deletes a file past its days first
+    newer = ExportJob.objects.exclude(pk=old.pk).get()
+    ExportJob.objects.filter(pk=newer.pk).update(finished_at=timezone.now() - dt.timedelta(days=8))
+    assert client.get(f"/io/exports/{newer.pk}/download/").status_code == 404
+    newer.refresh_from_db()
+    assert not newer.file and "导出7天后删除" in newer.message
 
 
 def test_an_export_run_after_the_users_scope_shrank_exports_nothing(cast, client, small_threshold,
