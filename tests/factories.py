@@ -36,3 +36,25 @@ def make_user(username, role=None, org=None, **extra):
     if role:
         Grant.objects.create(user=user, role=role, org=org)
     return user
+
+
+def api_client(user=None):
+    """An APIClient logged in as `user` (none: anonymous), authentication itself not under test."""
+    from rest_framework.test import APIClient
+
+    c = APIClient()
+    if user is not None:
+        c.force_authenticate(user)
+    return c
+
+
+def token_client(user=None):
+    """An APIClient authenticated the way scripts are: `Authorization: Token <key>` (none: anonymous)."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    c = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        c.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return c

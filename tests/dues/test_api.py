@@ -4,22 +4,15 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from rest_framework.test import APIClient
 
 from dangjian.dues import actions
 from dangjian.dues.models import DuesBase, DuesPayment
+from tests.factories import api_client as api
 
 ROLES = ["city_admin", "county_admin", "town_admin", "secretary1", "secretary2", "viewer", "member_user", "outsider"]
 WRITE_B1 = {"city_admin", "county_admin", "town_admin", "secretary1"}
 READ_B1 = WRITE_B1 | {"viewer"}
 READ_CA = {"city_admin", "county_admin", "viewer"}
-
-
-def api(user=None):
-    c = APIClient()
-    if user is not None:
-        c.force_authenticate(user)
-    return c
 
 
 def pay_body(member, months=("2025-07",), **kw):

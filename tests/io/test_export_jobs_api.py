@@ -9,21 +9,12 @@ import io
 import pytest
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from dangjian.core.models import Event
 from dangjian.io.models import ExportJob
+from tests.factories import token_client as api
 
 pytestmark = pytest.mark.django_db
-
-
-def api(user=None):
-    c = APIClient()
-    if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        c.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return c
 
 
 def _queue(client, callbacks, data=None, *, path="/api/v1/exports/", **kwargs):

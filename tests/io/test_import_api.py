@@ -6,24 +6,15 @@ import io
 
 import pytest
 from python_calamine import CalamineWorkbook
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from dangjian.core.models import Event
 from dangjian.io.models import ImportJob
 from dangjian.members.models import Member
 from dangjian.orgs.models import Org
+from tests.factories import token_client as api
 from tests.io.helpers import MEMBER_HEADER, existing_row, ident, member_row, write_csv
 
 pytestmark = pytest.mark.django_db
-
-
-def api(user=None):
-    c = APIClient()
-    if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        c.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return c
 
 
 def post_file(client, path, kind="members", **extra):

@@ -4,24 +4,17 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from dangjian.members import actions
 from dangjian.members.models import DisposalCase, MobileMembership, StatusCase
 from dangjian.rules.base import add_months
+from tests.factories import api_client as api
 
 ROLES = ["city_admin", "county_admin", "town_admin", "secretary1", "secretary2", "viewer", "member_user", "outsider"]
 MANAGERS_B1 = {"city_admin", "county_admin", "town_admin", "secretary1"}
 ABOVE_B1 = {"city_admin", "county_admin", "town_admin"}
 VIEW_B1 = MANAGERS_B1 | {"viewer"}
 TODAY = timezone.localdate()
-
-
-def api(user=None):
-    c = APIClient()
-    if user is not None:
-        c.force_authenticate(user)
-    return c
 
 
 def _create_status(who):

@@ -3,19 +3,12 @@
 import datetime as dt
 
 import pytest
-from rest_framework.test import APIClient
 
 from dangjian.orglife import actions
+from tests.factories import api_client as api
 
 ROLES = ["city_admin", "county_admin", "town_admin", "secretary1", "secretary2", "viewer", "member_user", "outsider"]
 VIEW_B1 = {"city_admin", "county_admin", "town_admin", "secretary1", "viewer", "member_user"}
-
-
-def api(user=None):
-    c = APIClient()
-    if user is not None:
-        c.force_authenticate(user)
-    return c
 
 
 @pytest.mark.parametrize("who", ROLES)

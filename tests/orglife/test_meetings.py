@@ -3,11 +3,11 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from rest_framework.test import APIClient
 
 from dangjian.core.models import Event
 from dangjian.orglife import actions
 from dangjian.orglife.models import Meeting
+from tests.factories import api_client as api
 from tests.factories import make_member
 
 TODAY = dt.date(2026, 11, 20)
@@ -59,13 +59,6 @@ def test_late_entry_flagged(cast):
     assert m.late_entry
     m = actions.record_meeting(cast.tree.b1, kind="party_lecture", held_on=TODAY - dt.timedelta(days=30), topic="党课")
     assert not m.late_entry
-
-
-def api(user=None):
-    c = APIClient()
-    if user is not None:
-        c.force_authenticate(user)
-    return c
 
 
 BODY = {"org": "CA1B1", "kind": "theme_day", "held_on": "2026-11-05", "topic": "主题党日：清理河道"}

@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 import time_machine
-from rest_framework.test import APIClient
 
 from dangjian.orglife import actions
 from dangjian.orglife.models import Filing, Plan
+from tests.factories import api_client as api
 
 ROLES = ["city_admin", "county_admin", "town_admin", "secretary1", "secretary2", "viewer", "member_user", "outsider"]
 VIEW_B1 = {"city_admin", "county_admin", "town_admin", "secretary1", "viewer", "member_user"}
@@ -22,13 +22,6 @@ TODAY = dt.date(2026, 11, 20)
 def frozen():
     with time_machine.travel(dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC)):
         yield
-
-
-def api(user=None):
-    c = APIClient()
-    if user is not None:
-        c.force_authenticate(user)
-    return c
 
 
 def expected_write(who, ok=201):

@@ -4,11 +4,11 @@ answers a script gets: 201 with warnings, 400 with the rule's Chinese message, 4
 import datetime as dt
 
 import pytest
-from rest_framework.test import APIClient
 
 from dangjian.core import idcard
 from dangjian.recruitment import actions
 from dangjian.recruitment.models import Applicant, RecruitmentPlan
+from tests.factories import api_client as api
 
 from .journey import PERSON
 
@@ -18,13 +18,6 @@ ROLES = ["city_admin", "county_admin", "town_admin", "secretary1", "secretary2",
 MANAGE_B1 = {"city_admin", "county_admin", "town_admin", "secretary1"}
 VIEW_B1 = MANAGE_B1 | {"viewer"}
 ADMINS_B1 = {"city_admin", "county_admin", "town_admin"}
-
-
-def api(user=None):
-    c = APIClient()
-    if user is not None:
-        c.force_authenticate(user)
-    return c
 
 
 @pytest.fixture

@@ -1,15 +1,9 @@
 import pytest
-from rest_framework.test import APIClient
+
+from tests.factories import api_client as api
 
 URL = "/api/v1/transfers/"
 ROLES = ["city_admin", "county_admin", "town_admin", "secretary1", "secretary2", "viewer", "member_user", "outsider"]
-
-
-def api(user=None):
-    c = APIClient()
-    if user is not None:
-        c.force_authenticate(user)
-    return c
 
 
 @pytest.fixture
