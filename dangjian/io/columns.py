@@ -91,6 +91,22 @@ PARENT_NAME = Column("上级党组织", "parent_name", max_length=200,
 ORG_INPUT_COLUMNS: list[Column] = [*ORG_COLUMNS, PARENT_NAME]
 
 
+def org_codes_by_name(names, scope, *, batch: int = 2000) -> dict[str, list[str]]:
+    """The codes of the organizations of each of these names (所在党组织, 上级党组织 given instead of a code) that
+    `scope` sees (None: all); a name of no such organization is not in the answer."""
+    from dangjian.orgs.models import Org
+
+    names = list(names)
+    found: dict[str, list[str]] = {}
+    for i in range(0, len(names), batch):
+        qs = Org.objects.filter(name__in=names[i:i + batch])
+        if scope is not None:
+            qs = qs.filter(scope.path_q("path", "view"))
+        for code, name in qs.values_list("code", "name"):
+            found.setdefault(name, []).append(code)
+    return found
+
+
 def org_name_error(name: str, found: int, code_column: str, scoped: bool) -> str:
     """Why an organization named in place of its code (所在党组织, 上级党组织) is not taken: `found` organizations
     have that name (0 or several); `scoped` when only the user's scope was searched."""

@@ -736,13 +736,7 @@ class _Checker:
         error."""
         wanted = list({n for d in datas if (n := d.get("org_name")) and n not in self.codes_of_name})
         if wanted:
-            found = defaultdict(list)
-            for i in range(0, len(wanted), LOOKUP):
-                qs = Org.objects.filter(name__in=wanted[i:i + LOOKUP])
-                if self.scope is not None:
-                    qs = qs.filter(self.scope.path_q("path", "view"))
-                for code, name in qs.values_list("code", "name"):
-                    found[name].append(code)
+            found = C.org_codes_by_name(wanted, self.scope, batch=LOOKUP)
             for name in wanted:
                 self.codes_of_name[name] = found.get(name, [])
         for i, data in enumerate(datas):

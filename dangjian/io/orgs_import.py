@@ -117,13 +117,7 @@ def _parents_by_name(order: list[tuple], user) -> None:
             in_file.setdefault(data["name"], []).append(data["code"])
     wanted = {d["parent_name"] for _, _, d, _, _ in order if d.get("parent_name")} - set(in_file)
     scope = scope_for(user) if user is not None else None
-    known: dict[str, list[str]] = {}
-    if wanted:
-        qs = Org.objects.filter(name__in=list(wanted))
-        if scope is not None and not scope.everything:
-            qs = qs.filter(scope.path_q("path", "view"))
-        for code, name in qs.values_list("code", "name"):
-            known.setdefault(name, []).append(code)
+    known = C.org_codes_by_name(wanted, scope) if wanted else {}
     for number, _, data, errors, _ in order:
         name = data.pop("parent_name", None)
         if not name:
