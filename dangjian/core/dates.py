@@ -32,6 +32,15 @@ class PartialDate(DateError):
         self.months = (month,) if also is None else (month, also)
 
 
+class MonthDate(dt.date):
+    """A date a spreadsheet shows only to the month: Excel keeps a typed 2012年7月 (or 2012-7) as 2012-07-01 under
+    a format such as yyyy"年"m"月", so the 1st may not be the day meant. The readers give one for a cell on the 1st
+    of a month whose format shows no day; `parse_date` reads it as the year and month it shows (PartialDate)."""
+
+    def shown(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+
 def _chinese_number(text: str) -> int | None:
     """一 … 三十一 (a month or a day written in Chinese numerals)."""
     tens, ten, ones = text.partition("十")
@@ -73,6 +82,10 @@ def parse_date(value) -> dt.date | None:
     """None for an empty cell; DateError with a Chinese message for anything unreadable."""
     if value is None:
         return None
+    if type(value) is MonthDate:
+        raise PartialDate(value.year, value.month, message=(
+            f"单元格格式只显示到月（{value.shown()}），看不出是哪一天（Excel存为{value.month}月1日）；"
+            f"请写到日，如{value.year}-{value.month:02d}-01"))
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from dangjian.core.dates import DateError, parse_date
+from dangjian.core.dates import DateError, MonthDate, parse_date
 from dangjian.members.choices import EDUCATION_BY_TEXT, ETHNICITIES, Category, Education, Gender
 from dangjian.orgs.models import Domain, OrgType
 
@@ -377,6 +377,8 @@ def clean_text(value) -> str:
         return str(value)
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if type(value) is MonthDate:
+        return value.shown()  # as the sheet shows it
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value).replace("\ufeff", "").replace("\u200b", "").strip()

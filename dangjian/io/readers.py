@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from dangjian.core.dates import MonthDate
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -51,10 +55,10 @@ def read_sheets(path: str | Path, name: str | None = None) -> Iterator[tuple[str
         return
     wb, visible = _open_workbook(path)
     if not visible:
-        yield "", _sheet_rows(wb, None)
+        yield "", _sheet_rows(wb, None, path, suffix)
         return
     for sheet_name in visible:
-        yield sheet_name, _sheet_rows(wb, sheet_name)
+        yield sheet_name, _sheet_rows(wb, sheet_name, path, suffix)
 
 
 def _unreadable(e: Exception) -> ReadError:
@@ -105,11 +109,11 @@ def _read_spreadsheet(path: Path, suffix: str) -> Iterator[tuple[int, list]]:
         yield from _read_xlsx_streamed(path)
         return
     wb, visible = _open_workbook(path)
-    yield from _sheet_rows(wb, visible[0] if visible else None)
+    yield from _sheet_rows(wb, visible[0] if visible else None, path, suffix)
 
 
-def _sheet_rows(wb, sheet_name: str | None) -> Iterator[tuple[int, list]]:
-    """One worksheet's rows (None: the first), vertical merges filled."""
+def _sheet_rows(wb, sheet_name: str | None, path: Path, suffix: str) -> Iterator[tuple[int, list]]:
+    """One worksheet's rows (None: the first), vertical merges filled, a date shown without its day a MonthDate."""
     from python_calamine import CalamineError
 
     try:
@@ -119,8 +123,44 @@ def _sheet_rows(wb, sheet_name: str | None) -> Iterator[tuple[int, list]]:
     # iter_rows starts at the sheet's first row (absolute row 0), so enumerate gives Excel's numbers;
     # columns start at the first used column, which is harmless because headers are matched by name.
     rows = enumerate(sheet.iter_rows(), start=1)
+    if no_day := _no_day_cells(path, suffix, sheet_name):
+        rows = _month_dates(rows, no_day, _first_column(sheet))
     merged = _vertical_merges(sheet)
     yield from (_filled(rows, merged) if merged else ((number, list(cells)) for number, cells in rows))
+
+
+def _first_column(sheet) -> int:
+    try:
+        return sheet.start[1] if sheet.start else 0
+    except (AttributeError, TypeError, IndexError):
+        return 0
+
+
+def _no_day_cells(path: Path, suffix: str, sheet_name: str | None) -> dict[int, list[int]]:
+    """The cells formatted as a date without a day (`xlsx_stream.no_day_cells`); calamine gives values only, and
+    an .xls or .ods is not looked into."""
+    if suffix not in (".xlsx", ".xlsm"):
+        return {}
+    from xml.etree.ElementTree import ParseError
+
+    from .xlsx_stream import XlsxError, no_day_cells
+
+    try:
+        return no_day_cells(path, sheet_name)
+    except (XlsxError, ParseError, KeyError, ValueError, OSError, zipfile.BadZipFile, EOFError):
+        return {}  # calamine read the values; their formats are a refinement
+
+
+def _month_dates(rows, no_day: dict[int, list[int]], first_col: int) -> Iterator[tuple[int, list]]:
+    """The rows with each date on the 1st of a month in a cell formatted without a day made a MonthDate."""
+    for number, cells in rows:
+        if number in no_day:
+            cells = list(cells)
+            for col in no_day[number]:
+                i = col - first_col
+                if 0 <= i < len(cells) and type(cells[i]) is dt.date and cells[i].day == 1:
+                    cells[i] = MonthDate(cells[i].year, cells[i].month, 1)
+        yield number, cells
 
 
 def _vertical_merges(sheet) -> dict[int, list[tuple[int, int]]]:
@@ -128,9 +168,9 @@ def _vertical_merges(sheet) -> dict[int, list[tuple[int, int]]]:
     {first row number: [(cell index, last row number)]}. Merges across columns (titles) are left alone."""
     try:
         ranges = sheet.merged_cell_ranges or ()
-        first_col = sheet.start[1] if sheet.start else 0
     except (AttributeError, TypeError, ValueError):
         return {}
+    first_col = _first_column(sheet)
     spans: dict[int, list[tuple[int, int]]] = {}
     for (r0, c0), (r1, c1) in ranges:
         if c0 == c1 and r1 > r0 and c0 >= first_col:

@@ -6,8 +6,9 @@ parts, so this reader streams the first visible worksheet's XML with `iterparse`
 shared-string table (what Excel stores each distinct text in once) and the cell formats. The cells come
 out as calamine gives them, so the rest of the import does not know which reader ran: text as str, numbers
 as float, booleans as bool, a number formatted as a date as a date (a datetime when it has a time of
-day), an empty cell as "". Both dialects of the format are read: Transitional (what Excel and WPS save by
-default) and Strict (Excel's "Strict Open XML" Save As), told apart by the workbook's namespace.
+day; a `MonthDate` on the 1st of a month when the format shows no day), an empty cell as "". Both
+dialects of the format are read: Transitional (what Excel and WPS save by default) and Strict (Excel's
+"Strict Open XML" Save As), told apart by the workbook's namespace.
 
 `rows(path)` yields (row number as Excel shows it, cells from column A).
 """
@@ -21,6 +22,8 @@ import zipfile
 from collections.abc import Iterator
 from xml.etree.ElementTree import iterparse
 
+from dangjian.core.dates import MonthDate
+
 # The two dialects of the format (ECMA-376 Part 1): Transitional, what Excel and WPS save by default, and
 # Strict ("Strict Open XML 电子表格" in Excel's Save As), the same parts under other namespace names.
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -33,6 +36,10 @@ _EPOCH_1904 = dt.datetime(1904, 1, 1)
 # Built-in number formats that show a date or a time (ECMA-376 §18.8.30, plus the East Asian ids 27–36 and
 # 50–58 that Excel in a Chinese locale writes for 2020年1月5日 and the like).
 _DATE_FORMAT_IDS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
+# Those of them that show no day: 17 mmm-yy, and yyyy"年"m"月" (27, 36, 50, 52, 57 in a Chinese locale), which Excel
+# gives a typed 2012年7月 or 2012-7.
+_NO_DAY_FORMAT_IDS = {17, 27, 36, 50, 52, 57}
+NOT_DATE, DATE, NO_DAY = 0, 1, 2  # what a cell format shows (`format_kind`)
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # the one-letter columns: the quick "next column" test
 _NOT_TOKENS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')  # quoted text, escapes, [colour]/[$-804], padding
 
@@ -53,10 +60,19 @@ class _Tags:
 _TAGS = {ns: _Tags(ns) for ns in (NS, STRICT_NS)}
 
 
+def format_kind(code: str) -> int:
+    """What a custom number format shows: DATE for a date or a time (a d, m, y, h or s outside quoted text, escapes
+    and bracketed sections; "General" and "0.00" have none), NO_DAY for a date without its day (yyyy"年"m"月",
+    yyyy/mm, mmm-yy: a y or an m and no d, h or s), else NOT_DATE."""
+    tokens = _NOT_TOKENS.sub("", code).lower()
+    if not any(ch in "dmyhs" for ch in tokens):
+        return NOT_DATE
+    return DATE if any(ch in "dhs" for ch in tokens) else NO_DAY
+
+
 def is_date_format(code: str) -> bool:
-    """Whether a custom number format shows a date or a time: a d, m, y, h or s outside quoted text,
-    escapes and bracketed sections ("General" and "0.00" do not)."""
-    return any(ch in "dmyhsDMYHS" for ch in _NOT_TOKENS.sub("", code))
+    """Whether a custom number format shows a date or a time."""
+    return format_kind(code) != NOT_DATE
 
 
 def _first_visible_sheet(z: zipfile.ZipFile) -> tuple[str, bool, _Tags]:
@@ -169,14 +185,14 @@ def _shared_strings(z: zipfile.ZipFile, tags: _Tags) -> list[str]:
     return out
 
 
-def _date_styles(z: zipfile.ZipFile, tags: _Tags) -> list[bool]:
-    """For each cell format (the c element's s index): does it show a date."""
+def _style_kinds(z: zipfile.ZipFile, tags: _Tags) -> list[int]:
+    """For each cell format (the c element's s index): what it shows (NOT_DATE, DATE or NO_DAY)."""
     try:
         f = z.open("xl/styles.xml")
     except KeyError:
         return []
     custom: dict[int, str] = {}
-    out: list[bool] = []
+    out: list[int] = []
     in_xfs = False
     ns = tags.ns
     with f:
@@ -187,7 +203,43 @@ def _date_styles(z: zipfile.ZipFile, tags: _Tags) -> list[bool]:
                 custom[int(el.get("numFmtId", "0"))] = el.get("formatCode", "")
             elif event == "end" and el.tag == ns + "xf" and in_xfs:
                 fid = int(el.get("numFmtId", "0"))
-                out.append(fid in _DATE_FORMAT_IDS or (fid in custom and is_date_format(custom[fid])))
+                if fid in custom:
+                    out.append(format_kind(custom[fid]))
+                else:
+                    out.append(NO_DAY if fid in _NO_DAY_FORMAT_IDS else DATE if fid in _DATE_FORMAT_IDS else NOT_DATE)
+    return out
+
+
+_REF = re.compile(rb'\sr="([A-Z]{1,3})(\d+)"')
+_SCAN_BLOCK = 1 << 20
+
+
+def no_day_cells(path, sheet_name: str | None = None) -> dict[int, list[int]]:
+    """{row number: [column index from A]} of the cells of worksheet `sheet_name` (None: the first one) formatted as
+    a date without a day, for a reader that gives no formats (calamine). {} at once when no cell format of the
+    workbook is such a date; otherwise the sheet's XML is scanned as bytes, in blocks (bounded memory). A cell that
+    gives no r="B7" (Excel always does) cannot be placed and is left out."""
+    out: dict[int, list[int]] = {}
+    with zipfile.ZipFile(path) as z:
+        sheets, _date1904, tags = _sheets(z)
+        styles = [str(i).encode() for i, kind in enumerate(_style_kinds(z, tags)) if kind == NO_DAY]
+        if not styles:
+            return out
+        part = next((p for name, p, _state in sheets if name == sheet_name), sheets[0][1])
+        # <c r="F7" s="5" t="n"> (or <x:c …> from writers that prefix the namespace): a cell with one of those styles
+        cell = re.compile(rb'<(?:\w+:)?c\s[^>]*?\bs="(?:' + b"|".join(styles) + rb')"[^>]*>')
+        with z.open(part) as f:
+            tail = b""
+            while block := f.read(_SCAN_BLOCK):
+                data = tail + block
+                cut = data.rfind(b"<")  # a tag cut by the block's end is read with the next one
+                tail, data = data[cut:], data[:cut]
+                for m in cell.finditer(data):
+                    if ref := _REF.search(m.group()):
+                        out.setdefault(int(ref.group(2)), []).append(_column_index(ref.group(1).decode()))
+            for m in cell.finditer(tail):
+                if ref := _REF.search(m.group()):
+                    out.setdefault(int(ref.group(2)), []).append(_column_index(ref.group(1).decode()))
     return out
 
 
@@ -213,7 +265,7 @@ def rows(path, part: str | None = None) -> Iterator[tuple[int, list]]:
             if part is not None:
                 sheet = part
             strings = _shared_strings(z, tags)
-            dates = _date_styles(z, tags)
+            kinds = _style_kinds(z, tags)
             f = z.open(sheet)
         except KeyError as e:
             raise XlsxError(f"missing part {e}") from None
@@ -252,11 +304,16 @@ def rows(path, part: str | None = None) -> Iterator[tuple[int, list]]:
                         elif kind == "n":
                             value = float(v)
                             style = int(c.get("s", "0"))
-                            if style < len(dates) and dates[style]:
+                            if style < len(kinds) and (shows := kinds[style]):
                                 when = epoch + dt.timedelta(days=value)
                                 # to the second, as Excel shows it (a serial carries float noise)
                                 when = (when + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
-                                value = when.date() if when.time() == dt.time() else when
+                                if when.time() != dt.time():
+                                    value = when
+                                elif shows == NO_DAY and when.day == 1:
+                                    value = MonthDate(when.year, when.month, 1)  # a typed 2012年7月, perhaps
+                                else:
+                                    value = when.date()
                         elif kind == "b":
                             value = v == "1"
                         elif kind == "d":

@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import json
+from typing import NamedTuple
 
 import xlsxwriter
 from django.core.management import call_command
@@ -46,15 +47,25 @@ def write_csv(path, rows, header=MEMBER_HEADER, encoding="utf-8", bom=False):
     return path
 
 
+class Formatted(NamedTuple):
+    """A date cell under the number format `num_format` (a format code, or a built-in id such as 57)."""
+    value: dt.date
+    num_format: str | int
+
+
 def write_xlsx(path, rows, header=MEMBER_HEADER):
     """Cells as Excel holds them: dates as real dates, numbers as numbers, the rest as text."""
     wb = xlsxwriter.Workbook(str(path))
     ws = wb.add_worksheet("党员")
     datefmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    formats = {}
     ws.write_row(0, 0, header)
     for r, row in enumerate(rows, start=1):
         for c, v in enumerate(row):
-            if isinstance(v, dt.date):
+            if isinstance(v, Formatted):
+                shown = formats.setdefault(v.num_format, wb.add_format({"num_format": v.num_format}))
+                ws.write_datetime(r, c, dt.datetime.combine(v.value, dt.time()), shown)
+            elif isinstance(v, dt.date):
                 ws.write_datetime(r, c, dt.datetime.combine(v, dt.time()), datefmt)
             elif isinstance(v, (int, float)):
                 ws.write_number(r, c, v)
