@@ -261,17 +261,15 @@ def _read_csv(path: Path) -> Iterator[tuple[int, list]]:
 def count_rows(path: str | Path, name: str | None = None) -> int:
     """Rows of the file after the first (the header), to decide between a direct and a background
     import; a file that cannot be read counts 0 so that the direct import reports the reason. An .xlsx that
-    declares its used range is not read at all (`xlsx_stream.declared_rows`): counting a million-row
-    workbook by reading it took longer than a web request may. A CSV without quotes is counted by its line
+    declares the used range of each of its sheets is not read at all (`xlsx_stream.declared_rows`): counting a
+    million-row workbook by reading it took longer than a web request may. A CSV without quotes is counted by its line
     breaks (`_unquoted_lines`), before its encoding is known: a large one that does not decode goes to the
     background job, which reports it."""
     suffix = suffix_of(name or Path(path).name)
-    if suffix in (".xlsx", ".xlsm") and (_streamed(Path(path), suffix) or _visible_sheets(path) <= 1):
-        from .xlsx_stream import declared_rows
-
-        declared = declared_rows(path)
+    if suffix in (".xlsx", ".xlsm"):
+        declared = _declared_rows(Path(path))
         if declared is not None:
-            return max(declared - 1, 0)
+            return declared
     elif suffix in CSV_SUFFIXES:
         lines = _unquoted_lines(Path(path))
         if lines is not None:
@@ -282,12 +280,22 @@ def count_rows(path: str | Path, name: str | None = None) -> int:
         return 0
 
 
-def _visible_sheets(path) -> int:
-    """How many sheets `read_sheets` would give (0 when the workbook cannot be read: counted the slow way)."""
+def _declared_rows(path: Path) -> int | None:
+    """The rows after the header of every sheet `read_sheets` gives, as their used ranges declare them; None when
+    one does not say (the caller then counts)."""
+    from .xlsx_stream import XlsxError, declared_rows, visible_sheets
+
     try:
-        return len(_open_workbook(Path(path))[1])
-    except ReadError:
-        return 0
+        parts = [part for _name, part in visible_sheets(path)] or [None]
+    except (XlsxError, KeyError, ValueError, OSError, SyntaxError, zipfile.BadZipFile):
+        return None
+    total = 0
+    for part in parts:
+        declared = declared_rows(path, part)
+        if declared is None:
+            return None
+        total += max(declared - 1, 0)
+    return total
 
 
 def _unquoted_lines(path: Path) -> int | None:

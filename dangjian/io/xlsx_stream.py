@@ -147,14 +147,15 @@ def sheet_bytes(path) -> int:
 _DIMENSION = re.compile(r"[A-Z]{1,3}(\d+)$")
 
 
-def declared_rows(path) -> int | None:
-    """The last row of the first visible worksheet's used range as the file declares it (<dimension ref=
-    "A1:L198053"/>, the sheet's first element), read without reading the rows: what the upload page uses to
-    tell a large file from a small one. None when the file does not say, or says something implausible for
-    its size (a writer that always puts "A1"); the caller then counts."""
+def declared_rows(path, part: str | None = None) -> int | None:
+    """The last row of the used range of the worksheet at zip path `part` (by default the first visible one) as
+    the file declares it (<dimension ref="A1:L198053"/>, the sheet's first element), read without reading the
+    rows: what the upload page uses to tell a large file from a small one. None when the file does not say, or
+    says something implausible for its size (a writer that always puts "A1"); the caller then counts."""
     try:
         with zipfile.ZipFile(path) as z:
             sheet, _date1904, tags = _first_visible_sheet(z)
+            sheet = part or sheet
             size = z.getinfo(sheet).file_size
             with z.open(sheet) as f:
                 for _event, el in iterparse(f, events=("start",)):

@@ -41,3 +41,16 @@ def test_a_workbook_of_several_sheets_counts_the_rows_of_all(tmp_path):
     path = workbook(tmp_path / "w.xlsx", {"东村": [["姓名"], ["甲"], ["乙"]], "西村": [["姓名"], ["丙"]],
                                           "旧": [["姓名"], ["丁"]]}, hidden={"旧"})
     assert readers.count_rows(path) == 3
+
+
+def test_a_workbook_of_several_sheets_is_counted_from_their_declared_ranges(tmp_path, monkeypatch):
+    """Each visible sheet's <dimension> is read, not its rows: a large workbook of one sheet per village (streamed by
+    the import) showed progress against its first sheet only before."""
+    from tests.io.test_workbook_sheets import workbook
+
+    sheets = {"东村": [["姓名"]] + [["甲"]] * 40, "西村": [["姓名"]] + [["丙"]] * 25, "旧": [["姓名"], ["丁"]]}
+    path = workbook(tmp_path / "w.xlsx", sheets, hidden={"旧"})
+    monkeypatch.setattr(readers, "read_sheets", lambda *a: pytest.fail("read the rows"))
+    assert readers.count_rows(path) == 65
+    monkeypatch.setattr(readers, "STREAM_XLSX_ABOVE", 0)
+    assert readers.count_rows(path) == 65
