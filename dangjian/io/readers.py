@@ -198,11 +198,12 @@ def _filled(rows, merged: dict[int, list[tuple[int, int]]]) -> Iterator[tuple[in
 def _read_xlsx_streamed(path: Path, part: str | None = None) -> Iterator[tuple[int, list]]:
     from xml.etree.ElementTree import ParseError
 
-    from .xlsx_stream import XlsxError, rows
+    from .xlsx_stream import XlsxError, rows, vertical_merges
 
     try:
-        yield from rows(path, part)
-    except (XlsxError, ParseError, KeyError, ValueError, IndexError, OSError, EOFError) as e:
+        merged = vertical_merges(path, part)
+        yield from _filled(rows(path, part), merged) if merged else rows(path, part)
+    except (XlsxError, ParseError, KeyError, ValueError, IndexError, OSError, EOFError, zipfile.BadZipFile) as e:
         raise _unreadable(e) from None
 
 

@@ -10,7 +10,9 @@ day; a `MonthDate` on the 1st of a month when the format shows no day), an empty
 dialects of the format are read: Transitional (what Excel and WPS save by default) and Strict (Excel's
 "Strict Open XML" Save As), told apart by the workbook's namespace.
 
-`rows(path)` yields (row number as Excel shows it, cells from column A).
+`rows(path)` yields (row number as Excel shows it, cells from column A). `vertical_merges` and `no_day_cells` read
+what the rows alone do not say (the merges, listed after them; the cells whose format shows no day, for calamine)
+by scanning the sheet's bytes.
 """
 
 from __future__ import annotations
@@ -252,6 +254,47 @@ def _column_index(ref: str) -> int:
         else:
             break
     return n - 1
+
+
+_SHEET_DATA_END = re.compile(rb"</(?:\w+:)?sheetData>|<(?:\w+:)?sheetData\s*/>")
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
+
+
+def _rows_end(data: bytes) -> int | None:
+    """Where </sheetData> (or <sheetData/>) ends in `data`, else None; found by bytes.find, as a regular expression
+    tried at every "<" of the sheet took longer than unzipping it."""
+    at = data.find(b"sheetData")
+    while at >= 0:
+        start = data.rfind(b"<", max(0, at - 40), at)
+        if start >= 0 and (m := _SHEET_DATA_END.match(data, start)):
+            return m.end()
+        at = data.find(b"sheetData", at + 9)
+    return None
+
+
+def vertical_merges(path, part: str | None = None) -> dict[int, list[tuple[int, int]]]:
+    """The cells merged down one column of the worksheet at zip path `part` (by default the first visible one), as
+    `readers` fills them: {first row number: [(column index from A, last row number)]}. The merges are listed
+    after the rows (<mergeCells> follows <sheetData>), so the sheet's XML is read through once as bytes, keeping
+    only what follows the rows (bounded memory)."""
+    with zipfile.ZipFile(path) as z:
+        sheet = part or _first_visible_sheet(z)[0]
+        with z.open(sheet) as f:
+            tail, after = b"", None
+            while block := f.read(_SCAN_BLOCK):
+                if after is not None:
+                    after.append(block)
+                    continue
+                data = tail + block
+                if (end := _rows_end(data)) is not None:
+                    after = [data[end:]]
+                else:
+                    tail = data[-64:]  # a closing tag cut by the block's end
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for c0, r0, c1, r1 in _MERGE.findall(b"".join(after or ())):
+        if c0 == c1 and int(r1) > int(r0):
+            spans.setdefault(int(r0), []).append((_column_index(c0.decode()), int(r1)))
+    return spans
 
 
 def rows(path, part: str | None = None) -> Iterator[tuple[int, list]]:

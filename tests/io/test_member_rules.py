@@ -336,10 +336,16 @@ def test_an_interrupted_import_leaves_the_database_as_it_was(cast, tmp_path, mon
     assert Member.objects.count() == 4 and Member.history.count() == history
 
 
-def test_cells_merged_down_a_column_hold_their_value_on_every_row(tree, tmp_path):
+@pytest.mark.parametrize("streamed", [False, True], ids=["calamine", "xlsx_stream"])
+def test_cells_merged_down_a_column_hold_their_value_on_every_row(tree, tmp_path, monkeypatch, streamed):
     """A roster with each branch's code merged over its members' rows (and a title merged across the top): every
-    member gets the code the sheet shows beside them."""
+    member gets the code the sheet shows beside them, also when the file is large enough to be streamed."""
     import xlsxwriter
+
+    from dangjian.io import readers
+
+    if streamed:
+        monkeypatch.setattr(readers, "STREAM_XLSX_ABOVE", 0)
 
     path = tmp_path / "merged.xlsx"
     wb = xlsxwriter.Workbook(str(path))

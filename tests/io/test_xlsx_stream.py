@@ -219,3 +219,29 @@ def test_the_row_count_is_read_from_the_declared_range(tmp_path):
     liar = _rewrite_sheet(path, tmp_path / "liar.xlsx", lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1"', xml))
     assert declared_rows(liar) is None and readers.count_rows(liar) == 1199
     assert declared_rows(tmp_path / "missing.xlsx") is None
+
+
+def test_merges_down_a_column_are_found_after_the_rows(tmp_path, monkeypatch):
+    """<mergeCells> follows the rows: the streamed reader reads through the sheet once for it. Merges across
+    columns (a title) are not filled down; a tag cut by a block's end is still found."""
+    from dangjian.io import xlsx_stream
+
+    path = tmp_path / "m.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.merge_range(0, 0, 0, 5, "党员花名册")
+    ws.write_row(1, 0, ["姓名", "所在党组织编码"])
+    ws.merge_range(2, 1, 4, 1, "CA1B1")
+    ws.merge_range(5, 1, 6, 1, "CA1B2")
+    ws.merge_range(2, 27, 3, 27, "AB列")
+    for r in range(2, 7):
+        ws.write(r, 0, f"党员{r}")
+    wb.close()
+    expected = {3: [(1, 5), (27, 4)], 6: [(1, 7)]}
+    assert xlsx_stream.vertical_merges(path) == expected
+    for block in (5, 9, 17, 64):
+        monkeypatch.setattr(xlsx_stream, "_SCAN_BLOCK", block)
+        assert xlsx_stream.vertical_merges(path) == expected
+    monkeypatch.setattr(readers, "STREAM_XLSX_ABOVE", 0)
+    assert [cells[:2] for _, cells in read_table(path)][2:] == [
+        ["党员2", "CA1B1"], ["党员3", "CA1B1"], ["党员4", "CA1B1"], ["党员5", "CA1B2"], ["党员6", "CA1B2"]]
