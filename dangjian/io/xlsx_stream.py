@@ -233,17 +233,17 @@ def no_day_cells(path, sheet_name: str | None = None) -> dict[int, list[int]]:
         cell = re.compile(rb'<(?:\w+:)?c\s[^>]*?\bs="(?:' + b"|".join(styles) + rb')"[^>]*>')
         with z.open(part) as f:
             tail = b""
-            while block := f.read(_SCAN_BLOCK):
+            while True:
+                block = f.read(_SCAN_BLOCK)
                 data = tail + block
-                cut = data.rfind(b"<")  # a tag cut by the block's end is read with the next one
-                tail, data = data[cut:], data[:cut]
+                if block:
+                    cut = max(data.rfind(b"<"), 0)  # a tag cut by the block's end is read with the next one
+                    tail, data = data[cut:], data[:cut]
                 for m in cell.finditer(data):
                     if ref := _REF.search(m.group()):
                         out.setdefault(int(ref.group(2)), []).append(_column_index(ref.group(1).decode()))
-            for m in cell.finditer(tail):
-                if ref := _REF.search(m.group()):
-                    out.setdefault(int(ref.group(2)), []).append(_column_index(ref.group(1).decode()))
-    return out
+                if not block:
+                    return out
 
 
 def _column_index(ref: str) -> int:
