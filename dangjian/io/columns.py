@@ -137,6 +137,9 @@ class HeaderMap:
     index: dict[str, int] = field(default_factory=dict)  # column name -> cell index
     errors: list[dict] = field(default_factory=list)
     last_row: int = 0  # the header's last row: row + 1 for a two-level header
+    # A date split into 年, 月 (and 日) columns under its heading: {the 年 cell's index (the column's, in `index`):
+    # the indexes of its 年, 月 and 日 cells (None: no 日)}. `joined_dates` makes each one cell.
+    parts: dict[int, tuple[int, int, int | None]] = field(default_factory=dict)
 
     def __post_init__(self):
         self.last_row = self.last_row or self.row
@@ -183,8 +186,28 @@ def find_header(rows, columns: list[Column], *, look_ahead: int = 10):
             return None, None
         hm = match_headers(number, cells, columns)
         if len(hm.index) >= 2:
-            return _rest_of_header(hm, cells, it, columns)
+            hm, rest = _rest_of_header(hm, cells, it, columns)
+            return hm, (joined_dates(rest, hm.parts) if hm.parts else rest)
     return None, None
+
+
+def joined_dates(rows, parts: dict[int, tuple[int, int, int | None]]):
+    """The rows with each date split into 年/月/日 cells (`HeaderMap.parts`) written in its 年 cell as one text,
+    2012年7月1日 (2012年7月 without a 日 column), which the date column then reads as any written date. A row
+    with all of them empty keeps an empty cell; one with some empty gets what it has (1990年月7日), which is that
+    cell's error."""
+    for number, cells in rows:
+        for at, (y, m, d) in parts.items():
+            texts = [clean_text(cells[i]) if i is not None and i < len(cells) else "" for i in (y, m, d)]
+            if at >= len(cells):
+                if not any(texts):
+                    continue
+                cells = list(cells) + [""] * (at + 1 - len(cells))
+            elif type(cells) is not list:
+                cells = list(cells)
+            year, month, day = texts
+            cells[at] = "" if not any(texts) else f"{year}年{month}月" + (f"{day}日" if d is not None else "")
+        yield number, cells
 
 
 def roster_sheets(sheets, columns: list[Column], passed_over: list[str] | None = None
@@ -277,9 +300,14 @@ def _two_level(hm: HeaderMap, top_cells: list, number: int, sub_cells: list, col
     shared = {g for i, g in enumerate(group_of) if g is not None and g != i}
     names = [""] * width
     named_below = False
+    split = _split_dates(top, sub, group_of, shared, lookup)
     for i in range(width):
         g = group_of[i]
         heading = top[g] if g is not None else ""
+        if g in split:
+            names[i] = heading if i == split[g][0] else ""
+            named_below = True
+            continue
         own = g == i and g not in shared
         below = next((c for c in (sub[i], heading + sub[i], sub[i] + heading) if c in lookup),
                      _under_group(heading, sub[i], lookup)) if sub[i] else None
@@ -294,6 +322,7 @@ def _two_level(hm: HeaderMap, top_cells: list, number: int, sub_cells: list, col
         return None
     two = match_headers(hm.row, names, columns)
     two.last_row = number
+    two.parts = {parts[0]: parts for parts in split.values()}
     for g in sorted(shared):
         col = lookup.get(top[g])
         if col is not None and col.name not in two.index:
@@ -303,6 +332,22 @@ def _two_level(hm: HeaderMap, top_cells: list, number: int, sub_cells: list, col
                 f"请把是{col.name}的那一列第{number}行的表头改为“{col.name}”；都不是的，"
                 f"请把第{hm.row}行的“{clean_text(top_cells[g])}”改为其他名称")))
     return two
+
+
+def _split_dates(top: list[str], sub: list[str], group_of: list, shared: set, lookup: dict
+                 ) -> dict[int, tuple[int, int, int | None]]:
+    """The groups that are a date split into 年, 月 and perhaps 日 columns, in that order, under a heading naming
+    a date column (出生年月 over 年 | 月, 入党时间 over 年 | 月 | 日): {the group: (its 年, 月, 日 indexes)}."""
+    out = {}
+    for g in shared:
+        col = lookup.get(top[g])
+        if col is None or col.kind != "date":
+            continue
+        members = [i for i, owner in enumerate(group_of) if owner == g]
+        subs = [sub[i] for i in members]
+        if subs in (["年", "月"], ["年", "月", "日"]):
+            out[g] = (members[0], members[1], members[2] if len(members) == 3 else None)
+    return out
 
 
 _NUMBERING_MARKS = "甲乙丙丁戊己庚辛壬癸"

@@ -1,6 +1,8 @@
 """Headers as printed rosters lay them out: in two rows (a group heading merged across the columns it covers, the
 other headings merged down both rows), or with a row numbering the columns under them."""
 
+import datetime as dt
+
 import pytest
 import xlsxwriter
 
@@ -148,3 +150,51 @@ def test_a_row_of_notes_under_the_header_is_part_of_it(tree, tmp_path):
     # a member's row that happens to hold a bracketed note is not one
     row = member_row("乙", seq=13, job="（退休）")
     assert run("import_members", str(write_csv(tmp_path / "n.csv", [notes, row])))[1]["created"] == 1
+
+
+# 出生年月 over 年 | 月, 入党时间 over 年 | 月 | 日 and 转正时间 over 年 | 月 | 日, as some printed forms have them.
+SPLIT_TOP = ["序号", "姓名", "性别", "民族", "身份证号", "出生年月", "", "文化程度", "党员类别", "入党时间", "", "",
+             "转正时间", "", "", "联系电话", "所在支部编码"]
+SPLIT_SUB = ["", "", "", "", "", "年", "月", "", "", "年", "月", "日", "年", "月", "日", "", ""]
+SPLIT_MERGES = [(5, 6), (9, 11), (12, 14)]
+
+
+def _split_cells(i, name, seq, birth, joined, confirmed, category="正式党员"):
+    row = member_row(name, seq=seq, category=category)
+    return [i, name, "男", "汉族", row[3], *birth, "大学本科", category, *joined, *confirmed, "13800001234", "CA1B1"]
+
+
+@pytest.mark.parametrize("xlsx", [True, False], ids=["xlsx", "csv"])
+def test_dates_split_into_year_month_and_day_columns(tree, tmp_path, xlsx):
+    """Each split date is read as one: the day of a 出生年月 from the ID; numbers as Excel holds them; a probationary
+    member's empty 转正时间 stays empty."""
+    rows = [_split_cells(1, "甲", 11, (1990, 3), (2012, 7, 1), (2013, 7, 1)),
+            _split_cells(2, "乙", 13, ("1990", "03"), ("2024", "6", "30"), ("", "", ""), category="预备党员")]
+    if xlsx:
+        path = _roster(tmp_path / "s.xlsx", SPLIT_TOP, SPLIT_MERGES, SPLIT_SUB, rows)
+    else:
+        path = write_csv(tmp_path / "s.csv", [SPLIT_SUB, *rows], header=SPLIT_TOP)
+    assert run("import_members", str(path)) == (0, {"created": 2, "updated": 0, "unchanged": 0})
+    jia, yi = Member.objects.get(name="甲"), Member.objects.get(name="乙")
+    assert (jia.birth_date, str(jia.joined_on), str(jia.confirmed_on)) == (
+        dt.date(1990, 3, 7), "2012-07-01", "2013-07-01")
+    assert (str(yi.joined_on), yi.confirmed_on, yi.category) == ("2024-06-30", None, "probationary")
+    assert run("import_members", str(path))[1] == {"created": 0, "updated": 0, "unchanged": 2}
+
+
+def test_a_split_date_missing_a_part_is_that_cells_error(tree, tmp_path):
+    rows = [_split_cells(1, "甲", 11, (1990, 3), (2012, "", 1), (2013, 7, 1)),
+            _split_cells(2, "乙", 13, (1990, 4), (2012, 7, 1), (2013, 7, 1))]
+    path = _roster(tmp_path / "s.xlsx", SPLIT_TOP, SPLIT_MERGES, SPLIT_SUB, rows)
+    status, out = run("import_members", str(path))
+    assert status == 1 and [(e["row"], e["column"], e["value"]) for e in out["errors"]] == [
+        (4, "入党日期", "2012年月1日"), (5, "出生日期", "1990年4月")]
+    assert out["errors"][1]["message"] == "出生年月与公民身份号码不符（号码中为1990年3月）"
+    assert not Member.objects.exists()
+
+
+def test_year_and_month_under_another_heading_name_nothing(tree, tmp_path):
+    top = SPLIT_TOP[:5] + ["任职", ""] + SPLIT_TOP[7:]
+    rows = [_split_cells(1, "甲", 11, (2020, 3), (2012, 7, 1), (2013, 7, 1))]
+    status, out = run("import_members", str(_roster(tmp_path / "s.xlsx", top, SPLIT_MERGES, SPLIT_SUB, rows)))
+    assert status == 0 and Member.objects.get().birth_date == dt.date(1990, 3, 7)  # from the ID: 任职 is no date
