@@ -37,7 +37,7 @@ MEMBER_COLUMNS: list[Column] = [
     Column("公民身份号码", "id_number", True, synonyms=("身份证号", "身份证号码", "身份证"), kind="code",
            note="18位，末位可为X；按此号码识别党员：已在本支部登记的更新，未登记的新增", example="110101199003070011"),
     Column("出生日期", "birth_date", synonyms=("出生年月", "出生时间"), kind="date",
-           note="须与公民身份号码一致；留空时按号码确定；只写年月（如1990.03）时核对号码中的年月", example="1990-03-07"),
+           note="须与公民身份号码一致；留空时按号码确定；只写年月（如1990.03，或分“年”“月”两列）时核对号码中的年月", example="1990-03-07"),
     Column("学历", "education", True, synonyms=("文化程度", "最高学历"), choices=tuple(Education.labels),
            note="研究生、大学本科、大学专科、中专、高中、初中及以下（也接受“本科”“大专”“硕士”“在职研究生”等常见写法；"
                 "党校学历按其层次，如“省委党校大学”记为大学本科）",
@@ -45,7 +45,7 @@ MEMBER_COLUMNS: list[Column] = [
     Column("人员类别", "category", True, synonyms=("党员类别",), choices=tuple(Category.labels),
            note="正式党员或预备党员", example="正式党员"),
     Column("入党日期", "joined_on", True, synonyms=("入党时间",), kind="date",
-           note="写到日；须在年满18周岁之后，不能晚于今天", example="2012-07-01"),
+           note="写到日（单元格格式只显示年月的，如“2012年7月”，请改为显示到日）；须在年满18周岁之后，不能晚于今天", example="2012-07-01"),
     Column("转正日期", "confirmed_on", synonyms=("转正时间",), kind="date",
            note="正式党员填写（写到日），须晚于入党日期；预备党员留空", example="2013-07-01"),
     Column("工作岗位", "job", synonyms=("工作单位及职务", "职业"), max_length=100, note="如：村民、教师、公务员",
