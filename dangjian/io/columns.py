@@ -409,7 +409,8 @@ def clean_text(value) -> str:
     if type(value) is str:  # the common case first: CSV cells are all text
         if "\ufeff" in value or "\u200b" in value:
             value = value.replace("\ufeff", "").replace("\u200b", "")
-        return value.strip()
+        value = value.strip()
+        return _unformula(value) if value[:2] == '="' else value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -429,12 +430,22 @@ def clean_text(value) -> str:
     return str(value).replace("\ufeff", "").replace("\u200b", "").strip()
 
 
+def _unformula(text: str) -> str:
+    """="110101199003070011" -> 110101199003070011: how systems write a CSV cell that Excel must keep as text (Excel
+    shows what is between the quotes); the file as it comes, not saved again by Excel, holds the formula."""
+    return text[2:-1].strip() if text[:2] == '="' and text[-1:] == '"' and len(text) > 2 else text
+
+
 _SPACES = re.compile(r"\s+")
 
 
 def clean_code(value) -> str:
-    """IDs, codes and phone numbers: full-width letters and digits become ASCII, inner spaces go."""
+    """IDs, codes and phone numbers: full-width letters and digits become ASCII, inner spaces go, and so does the
+    apostrophe that exports from other systems put before a number to keep Excel from turning it into one
+    ('110101199003070011: Excel hides it when typed, but it is in the cell of a CSV)."""
     text = clean_text(value)
+    if text[:1] in ("'", "’", "‘"):
+        text = text[1:].lstrip()
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
     return _SPACES.sub("", text) if " " in text or "\t" in text or "\u3000" in text else text
@@ -464,6 +475,8 @@ def clean_date(value) -> dt.date | None:
         value = clean_text(value)
     if isinstance(value, str):
         value = value.strip()
+        if value[:2] == '="':
+            value = _unformula(value)
         if not value:
             return None
         hit = _DATE_CACHE.get(value)

@@ -456,3 +456,19 @@ def test_a_masked_export_cannot_overwrite_numbers(cast, tmp_path):
         (2, "公民身份号码", message), (3, "联系电话", message)]
     cast.m1.refresh_from_db()
     assert "*" not in cast.m1.phone
+
+
+def test_cells_another_system_kept_excel_from_converting(tree, tmp_path):
+    """CSV exports of other systems write numbers that Excel must keep as text as ="110101…" (a formula Excel shows
+    as the text) or after an apostrophe ('110101…); a file imported as it came holds those characters."""
+    first = member_row(joined='="2012-07-01"')
+    first[3], first[10], first[11] = f'="{first[3]}"', "'13800001234", '="CA1B1"'
+    second = member_row("李四", seq=33)
+    second[3] = "'" + second[3]
+    path = write_csv(tmp_path / "x.csv", [first, second])
+    assert run("import_members", str(path)) == (0, {"created": 2, "updated": 0, "unchanged": 0})
+    zhang = Member.objects.get(name="张三")
+    assert (zhang.id_number, zhang.phone, zhang.org.code, zhang.joined_on) == (
+        ident(), "13800001234", "CA1B1", dt.date(2012, 7, 1))
+    assert Member.objects.get(name="李四").id_number == ident(seq=33)
+    assert run("import_members", str(path))[1] == {"created": 0, "updated": 0, "unchanged": 2}
