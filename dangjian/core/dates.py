@@ -85,7 +85,7 @@ def parse_date(value) -> dt.date | None:
     if type(value) is MonthDate:
         raise PartialDate(value.year, value.month, message=(
             f"单元格格式只显示到月（{value.shown()}），看不出是哪一天（Excel存为{value.month}月1日）；"
-            f"请写到日，如{value.year}-{value.month:02d}-01"))
+            "请把单元格格式改为显示年月日，核对日期后再导入"))
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):

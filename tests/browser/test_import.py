@@ -144,3 +144,44 @@ def test_an_organization_list_that_names_its_parents(page, phone, live_server, c
     phone.goto(preview)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     shot(phone, "io-orgs-by-name-done-phone")
+
+
+def test_a_printed_form_with_split_dates_and_a_date_shown_to_the_month(page, phone, live_server, cast, login, shot,
+                                                                        tmp_path):
+    """A branch's printed-style .xlsx: 出生年月 over 年 | 月 and 入党时间 over 年 | 月 | 日. Another one typed 2012年7月
+    into its 入党日期 (Excel keeps 7月1日 under a month-only format): its row says the day is missing."""
+    import datetime as dt
+
+    from tests.io.helpers import Formatted, write_xlsx
+    from tests.io.test_two_level_headers import SPLIT_MERGES, SPLIT_SUB, SPLIT_TOP, _roster, _split_cells
+
+    login(page, "county_admin")
+    page.goto(f"{live_server.url}/io/")
+    shown = [member_row("冯一", seq=821, joined=Formatted(dt.date(2012, 7, 1), 'yyyy"年"m"月"'))]
+    page.set_input_files("#member-file", str(write_xlsx(tmp_path / "西村名册.xlsx", shown)))
+    page.click("form[action*='members'] button:has-text('上传并预览')")
+    page.wait_for_url(f"{live_server.url}/io/jobs/*/")
+    text = page.inner_text("body")
+    assert "共有 1 处错误，未写入任何数据" in text
+    assert "入党日期：单元格格式只显示到月（2012年7月），看不出是哪一天（Excel存为7月1日）" in text
+    shot(page, "io-month-only-date-error-desktop")
+
+    rows = [_split_cells(1, "陈二", 823, (1990, 3), (2012, 7, 1), (2013, 7, 1)),
+            _split_cells(2, "褚三", 825, (1990, 3), (2024, 6, 30), ("", "", ""), category="预备党员")]
+    page.goto(f"{live_server.url}/io/")
+    page.set_input_files("#member-file", str(_roster(tmp_path / "东村登记表.xlsx", SPLIT_TOP, SPLIT_MERGES, SPLIT_SUB,
+                                                     rows)))
+    page.click("form[action*='members'] button:has-text('上传并预览')")
+    page.wait_for_url(f"{live_server.url}/io/jobs/*/")
+    assert "检查通过：新增 2，变更 0，无变化 0" in page.inner_text("body")
+    preview = page.url
+    page.click("button:has-text('确认导入')")
+    page.wait_for_load_state()
+    assert "导入：新增 2" in page.inner_text("body")
+    chen = Member.objects.get(name="陈二")
+    assert (str(chen.birth_date), str(chen.joined_on), str(chen.confirmed_on)) == (
+        "1990-03-07", "2012-07-01", "2013-07-01")
+    login(phone, "county_admin")
+    phone.goto(preview)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "io-split-dates-done-phone")

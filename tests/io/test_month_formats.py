@@ -103,9 +103,9 @@ def test_a_join_date_shown_to_the_month_must_name_the_day(tree, tmp_path, monkey
     status, out = run("import_members", str(write_xlsx(tmp_path / "j.xlsx", rows)))
     assert status == 1 and out["errors"] == [
         {"row": 2, "column": "入党日期", "value": "2012年7月",
-         "message": "单元格格式只显示到月（2012年7月），看不出是哪一天（Excel存为7月1日）；请写到日，如2012-07-01"},
+         "message": "单元格格式只显示到月（2012年7月），看不出是哪一天（Excel存为7月1日）；请把单元格格式改为显示年月日，核对日期后再导入"},
         {"row": 2, "column": "转正日期", "value": "2013年7月",
-         "message": "单元格格式只显示到月（2013年7月），看不出是哪一天（Excel存为7月1日）；请写到日，如2013-07-01"}]
+         "message": "单元格格式只显示到月（2013年7月），看不出是哪一天（Excel存为7月1日）；请把单元格格式改为显示年月日，核对日期后再导入"}]
     assert Member.objects.count() == 0
     rows[0] = member_row(joined=dt.date(2012, 7, 1))  # the same date under a format that shows the day
     assert run("import_members", str(write_xlsx(tmp_path / "j.xlsx", rows))) == (
