@@ -115,6 +115,30 @@ def org_name_error(name: str, found: int, code_column: str, scoped: bool) -> str
     unseen = "（或不在您的管理范围内）" if scoped else ""
     return f"没有名为“{name}”的党组织{unseen}，请核对全称或改用“{code_column}”列"
 
+def codes_with_zeros(codes, scope) -> dict[str, tuple[str, str]]:
+    """For each all-digit code that is no organization's, the one organization `scope` sees (None: all) whose code
+    is it with leading zeros put back: {code: (that code, its name)}. Excel keeps a code typed into a numeric cell
+    (001002) as the number 1002, and a CSV saved from it says 1002."""
+    from dangjian.orgs.models import Org
+
+    width = Org._meta.get_field("code").max_length
+    candidates = {"0" * k + code: code for code in set(codes) if code.isdigit() for k in range(1, width - len(code) + 1)}
+    found: dict[str, list[tuple[str, str]]] = {}
+    keys = list(candidates)
+    for i in range(0, len(keys), 2000):
+        qs = Org.objects.filter(code__in=keys[i:i + 2000])
+        if scope is not None:
+            qs = qs.filter(scope.path_q("path", "view"))
+        for padded, name in qs.values_list("code", "name"):
+            found.setdefault(candidates[padded], []).append((padded, name))
+    return {code: hits[0] for code, hits in found.items() if len(hits) == 1}
+
+
+def lost_zeros(code: str, padded: str) -> str:
+    """The words for a code that looks like `padded` without its leading zeros."""
+    return f"，是否应为“{padded}”？Excel会去掉数字开头的0，{_RETYPE}"
+
+
 GENDER_BY_LABEL = {label: value for value, label in Gender.choices} | {"男性": "M", "女性": "F"}
 CATEGORY_BY_LABEL = {label: value for value, label in Category.choices} | {"正式": "full", "预备": "probationary"}
 EDUCATION_BY_LABEL = EDUCATION_BY_TEXT

@@ -481,6 +481,7 @@ class _Checker:
         self.orgs: dict[str, Org | None] = {}
         self.holders: dict[int, Org] = {}
         self.allowed: dict[int, bool] = {}  # org pk -> may `user` import members into it
+        self.padded: dict[str, tuple[str, str] | None] = {}  # unknown code -> (the code with its zeros, name)
         # First row of every ID number in the file, keyed by the number's first 17 digits as an int
         # (the 18th follows from them): a million entries stay near 100 MB. In a workbook of several sheets the
         # sheet's index is in the bits above the row number (`where` reads it back).
@@ -781,6 +782,15 @@ class _Checker:
         self._take(number, merged, current, org, creates, updates)
         return True
 
+    def _zeros_hint(self, code: str) -> str:
+        """For an unknown code: the words naming the organization it may be without its leading zeros, or ""."""
+        if not code.isdigit() or code not in self.padded and len(self.padded) >= 500:
+            return ""  # (each is an error already: a file of thousands of unknown codes is not searched for all)
+        if code not in self.padded:
+            self.padded[code] = C.codes_with_zeros([code], self.scope).get(code)
+        found = self.padded[code]
+        return C.lost_zeros(code, found[0]) if found else ""
+
     def row(self, number, vals, data, errors, existing, creates, updates) -> None:
         result, scope = self.result, self.scope
         bad_cols = {e["column"] for e in errors} if errors else set()
@@ -798,7 +808,7 @@ class _Checker:
         if code:
             org = self.orgs.get(code)
             if org is None:
-                err("org", f"党组织编码“{code}”不存在")
+                err("org", f"党组织编码“{code}”不存在" + self._zeros_hint(code))
             elif not self.allowed[org.id]:
                 err("org", "无权导入该党组织的党员")
                 org = None

@@ -219,14 +219,35 @@ def plan_orgs(path, *, file_name=None, user=None) -> Plan:
         org = db.get(code)
         return org.org_type if org else None
 
+    # Codes Excel may have taken the leading zeros from (0011 typed into a numeric cell is kept as 11): a new
+    # all-digit code that an existing organization of the row's name has with zeros, and an unknown parent code
+    # that one organization has with zeros (the first thousand: each is an error anyway).
+    new_digits = [d for _, _, d, _, _ in order if (d.get("code") or "").isdigit() and d["code"] not in db and d.get("name")]
+    same_name = C.org_codes_by_name({d["name"] for d in new_digits}, scope) if new_digits else {}
+    padded = {}
+    for d in new_digits:
+        hits = [c for c in same_name.get(d["name"], ()) if c != d["code"] and c.lstrip("0") == d["code"].lstrip("0")]
+        if len(hits) == 1:
+            padded[d["code"]] = (hits[0], d["name"])
+    unknown = {d["parent"] for _, _, d, _, _ in order if (d.get("parent") or "").isdigit() and d["parent"] not in parsed
+               and d["parent"] not in db}
+    padded.update(C.codes_with_zeros(sorted(unknown)[:1000], scope) if unknown else {})
+
     depth: dict[str, int] = {}
     for number, raw, data, errors, _ in order:
         code = data.get("code")
         if not code or errors and any(e["column"] == "党组织编码" for e in errors):
             continue
+        if code in padded and code not in db and padded[code][1] == data.get("name"):
+            # a new organization of an existing one's name whose code is this one's with zeros: the same
+            # organization with its code damaged, which would otherwise be added a second time
+            errors.append(C.error(number, "党组织编码", code, f"党组织编码“{code}”不存在，已有同名党组织"
+                                  + C.lost_zeros(code, padded[code][0])))
+            continue
         parent = data.get("parent")
         if parent and parent not in parsed and parent not in db:
-            errors.append(C.error(number, "上级党组织编码", parent, f"上级党组织编码“{parent}”不存在"))
+            hint = C.lost_zeros(parent, padded[parent][0]) if parent in padded else ""
+            errors.append(C.error(number, "上级党组织编码", parent, f"上级党组织编码“{parent}”不存在{hint}"))
             continue
         # Walk up; a repeated code is a cycle (A → B → A).
         chain, seen, cur = [code], {code}, parent

@@ -148,3 +148,21 @@ def test_parent_names_are_looked_up_in_the_users_scope_and_the_code_wins(cast, t
                   header=["党组织编码", "党组织名称", "上级党组织编码", "上级党组织", "党组织类别", "所属领域"])
     result = import_orgs(f, user=cast.town_admin)
     assert result.ok and Org.objects.get(code="CA1B9").parent_org() == cast.tree.town
+
+
+def test_codes_that_lost_their_leading_zeros_are_named(tree, tmp_path):
+    """Excel keeps 0011 typed into a numeric cell as 11. An unknown parent code says which code it may be; an
+    organization whose code is an existing one's of the same name without its zeros is not added a second time."""
+    from tests.factories import make_org
+
+    make_org("0011", "城关镇南村党支部", "branch", parent=tree.town)
+    make_org("0012", "城关镇北村党总支", "general", parent=tree.town)
+    rows = [["11", "城关镇南村党支部", "CA1", "党支部", "农村", ""],
+            ["0012001", "北村第一党支部", "12", "党支部", "农村", ""],
+            ["77", "新村党支部", "CA1", "党支部", "农村", ""]]  # no 0077: a code of its own
+    status, out = run("import_orgs", str(write_csv(tmp_path / "o.csv", rows, header=ORG_HEADER)))
+    zeros = "？Excel会去掉数字开头的0，请把该列设为“文本”格式，重新录入后再导入"
+    assert status == 1 and [(e["row"], e["column"], e["message"]) for e in out["errors"]] == [
+        (2, "党组织编码", f"党组织编码“11”不存在，已有同名党组织，是否应为“0011”{zeros}"),
+        (3, "上级党组织编码", f"上级党组织编码“12”不存在，是否应为“0012”{zeros}")]
+    assert not Org.objects.filter(code__in=["11", "0012001", "77"]).exists()

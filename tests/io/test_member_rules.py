@@ -472,3 +472,23 @@ def test_cells_another_system_kept_excel_from_converting(tree, tmp_path):
         ident(), "13800001234", "CA1B1", dt.date(2012, 7, 1))
     assert Member.objects.get(name="李四").id_number == ident(seq=33)
     assert run("import_members", str(path))[1] == {"created": 0, "updated": 0, "unchanged": 2}
+
+
+def test_an_org_code_that_lost_its_leading_zeros_is_named(tree, tmp_path):
+    """所在党组织编码 0011 kept by Excel as the number 11: the row's error says which code it may be, among the
+    organizations the user sees only."""
+    from tests.factories import make_org, make_user
+
+    make_org("0011", "城关镇南村党支部", "branch", parent=tree.town)
+    make_org("0099", "西区河畔社区党支部", "branch", parent=tree.district)
+    from dangjian.io.members_import import import_members
+
+    rows = [member_row(org=11), member_row("李四", seq=33, org="99")]
+    path = write_xlsx(tmp_path / "z.xlsx", rows)
+    zeros = "Excel会去掉数字开头的0，请把该列设为“文本”格式，重新录入后再导入"
+    result = import_members(path, dry_run=True, user=make_user("town", "admin", tree.town))
+    assert [(e["row"], e["message"]) for e in result.errors] == [
+        (2, f"党组织编码“11”不存在，是否应为“0011”？{zeros}"),
+        (3, "党组织编码“99”不存在")]  # 0099 is outside the town's scope: not named
+    status, out = run("import_members", str(path))  # the command line sees every organization
+    assert status == 1 and out["errors"][1]["message"] == f"党组织编码“99”不存在，是否应为“0099”？{zeros}"
