@@ -1,7 +1,7 @@
 """Rosters laid out every way the import claims to read, drawn at random (hypothesis): header names and synonyms in
 any order with extra columns, a title row, a two-row header, rows of notes and of column numbers, a total line, and
-the cells written as branches write them (padded names, 学历 spellings, every date form), as CSV or as .xlsx with
-real merges. Every member must come out as meant, and the same file again must change nothing."""
+the cells written as branches write them (padded names, 学历 spellings, every date form, numbers kept text for
+Excel), as CSV or as .xlsx with real merges. Every member must come out as meant, and the same file again must change nothing."""
 
 import csv
 import datetime as dt
@@ -36,7 +36,8 @@ EDUCATIONS = [("大学本科", "bachelor"), ("本科", "bachelor"), ("省委党�
 
 def date_forms(d: dt.date) -> list[str]:
     return [d.isoformat(), f"{d.year}/{d.month}/{d.day}", f"{d:%Y.%m.%d}", f"{d.year}年{d.month}月{d.day}日",
-            f"{d:%Y%m%d}", f"{d.year}。{d.month}。{d.day}", f"{d.year}年{d.month}月{d.day}号"]
+            f"{d:%Y%m%d}", f"{d.year}。{d.month}。{d.day}", f"{d.year}年{d.month}月{d.day}号",
+            f'="{d.isoformat()}"']  # as another system's CSV keeps it text for Excel
 
 
 members = st.lists(st.tuples(
@@ -44,8 +45,9 @@ members = st.lists(st.tuples(
     st.sampled_from(["", "　", " "]),  # padding put inside a two-character name
     st.sampled_from(EDUCATIONS),
     st.booleans(),  # probationary
-    st.integers(min_value=0, max_value=6),  # date form of 入党日期
-    st.integers(min_value=0, max_value=6),  # of 转正日期
+    st.integers(min_value=0, max_value=7),  # date form of 入党日期
+    st.integers(min_value=0, max_value=7),  # of 转正日期
+    st.sampled_from(["{}", "'{}", '="{}"']),  # the ID as typed, or kept text by an apostrophe or ="…"
 ), min_size=1, max_size=4)
 
 
@@ -72,12 +74,12 @@ def test_every_layout_reads_as_meant(tree, tmp_path, people, data, xlsx, title, 
         top[j], top[j + 1], sub[j], sub[j + 1] = "入党时间", "", "预备", "正式"
 
     rows, expected = [], {}
-    for i, (name, pad, (education, level), probationary, jf, cf) in enumerate(people):
+    for i, (name, pad, (education, level), probationary, jf, cf, id_form) in enumerate(people):
         number = ident(seq=11 + 2 * i)
         joined = dt.date(2012, 7, 1)
         confirmed = None if probationary else dt.date(2013, 7, 1)
         typed = name[0] + pad + name[1:] if len(name) == 2 else name
-        cells = {"name": typed, "gender": "男", "ethnicity": "汉族", "id": number, "education": education,
+        cells = {"name": typed, "gender": "男", "ethnicity": "汉族", "id": id_form.format(number), "education": education,
                  "category": "预备党员" if probationary else "正式党员", "joined": date_forms(joined)[jf],
                  "confirmed": date_forms(confirmed)[cf] if confirmed else "", "phone": "13800001234", "org": "CA1B1",
                  "序号": str(i + 1), "备注": "无"}
