@@ -40,7 +40,9 @@ def _can(user, action: str) -> bool:
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="文件", help_text="Excel（.xlsx）或 CSV（UTF-8 或 GBK 编码）；一个工作簿有多个工作表（如每村一个）的，有表头的工作表都会导入")
+    file = forms.FileField(label="文件", help_text=(
+        "Excel 或 WPS 表格（.xlsx、.xls）、LibreOffice 表格（.ods）或 CSV（UTF-8 或 GBK 编码）；"
+        "一个工作簿有多个工作表（如每村一个）的，有表头的工作表都会导入"))
 
     def clean_file(self):
         f = self.cleaned_data["file"]
@@ -89,6 +91,7 @@ def index(request):
         "member_form": MemberUploadForm(user=request.user), "org_form": UploadForm(),
         "own_branch": branches[0] if len(branches) == 1 else None,
         "example_branch": branches[0] if branches else None,
+        "accept": ",".join(sorted(SUPPORTED_SUFFIXES)),  # the file picker offers every kind the import reads
     })
 
 

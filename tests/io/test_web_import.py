@@ -186,3 +186,11 @@ def test_the_org_preview_shows_every_rows_outcome_and_the_counts(cast, client, t
     page = client.get(f"/io/jobs/{job.pk}/").content.decode()
     assert "检查通过：新增 1，变更 1，无变化 1" in page and "没有符合条件的行" not in page
     assert "N1 新支部" in page and "城关镇西村党支部（新名）" in page
+
+
+def test_the_file_pickers_offer_every_kind_the_import_reads(cast, client):
+    """An .ods from LibreOffice or an .xlsm could not be picked before: the pickers offered .xlsx, .xls, .csv."""
+    login(client, cast.town_admin)
+    page = client.get("/io/").content.decode()
+    accept = 'accept=".csv,.ods,.txt,.xls,.xlsb,.xlsm,.xlsx"'
+    assert page.count(accept) == 2 and "LibreOffice 表格（.ods）" in page
