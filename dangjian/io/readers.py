@@ -137,8 +137,11 @@ def _first_column(sheet) -> int:
 
 
 def _no_day_cells(path: Path, suffix: str, sheet_name: str | None) -> dict[int, list[int]]:
-    """The cells formatted as a date without a day (`xlsx_stream.no_day_cells`); calamine gives values only, and
-    an .xls or .ods is not looked into."""
+    """The cells formatted as a date without a day: {row number: [column index from A]}, as calamine, which gives
+    values only, cannot say. An .xlsx is scanned by `xlsx_stream.no_day_cells`, an .xls read by xlrd; an .ods or
+    .xlsb is not looked into."""
+    if suffix == ".xls":
+        return _xls_no_day_cells(path, sheet_name)
     if suffix not in (".xlsx", ".xlsm"):
         return {}
     from xml.etree.ElementTree import ParseError
@@ -149,6 +152,37 @@ def _no_day_cells(path: Path, suffix: str, sheet_name: str | None) -> dict[int, 
         return no_day_cells(path, sheet_name)
     except (XlsxError, ParseError, KeyError, ValueError, OSError, zipfile.BadZipFile, EOFError):
         return {}  # calamine read the values; their formats are a refinement
+
+
+def _xls_no_day_cells(path: Path, sheet_name: str | None) -> dict[int, list[int]]:
+    """`_no_day_cells` of an .xls (Excel 97–2003, WPS): the workbook's formats are read first (on demand: no sheet),
+    and the sheet only when one of them is a date without a day."""
+    import xlrd
+
+    from .xlsx_stream import NO_DAY, format_kind, is_no_day_builtin
+
+    out: dict[int, list[int]] = {}
+    try:
+        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
+    except Exception:  # noqa: BLE001 -- calamine read the values; an unreadable format only leaves the dates as they are
+        return out
+    try:
+        formats = book.format_map
+        no_day = {i for i, xf in enumerate(book.xf_list)
+                  if (xf.format_key in formats and format_kind(formats[xf.format_key].format_str) == NO_DAY)
+                  or (xf.format_key not in formats and is_no_day_builtin(xf.format_key))}
+        if not no_day:
+            return out
+        sheet = book.sheet_by_name(sheet_name) if sheet_name else book.sheet_by_index(0)
+        for r in range(sheet.nrows):
+            for c, kind in enumerate(sheet.row_types(r)):
+                if kind == xlrd.XL_CELL_DATE and sheet.cell_xf_index(r, c) in no_day:
+                    out.setdefault(r + 1, []).append(c)
+    except Exception:  # noqa: BLE001 -- as above
+        return {}
+    finally:
+        book.release_resources()
+    return out
 
 
 def _month_dates(rows, no_day: dict[int, list[int]], first_col: int) -> Iterator[tuple[int, list]]:

@@ -72,6 +72,11 @@ def format_kind(code: str) -> int:
     return DATE if any(ch in "dhs" for ch in tokens) else NO_DAY
 
 
+def is_no_day_builtin(format_id: int) -> bool:
+    """Whether a built-in number format (one a file names by its id only) is a date without a day."""
+    return format_id in _NO_DAY_FORMAT_IDS
+
+
 def is_date_format(code: str) -> bool:
     """Whether a custom number format shows a date or a time."""
     return format_kind(code) != NOT_DATE
