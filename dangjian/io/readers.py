@@ -138,10 +138,17 @@ def _first_column(sheet) -> int:
 
 def _no_day_cells(path: Path, suffix: str, sheet_name: str | None) -> dict[int, list[int]]:
     """The cells formatted as a date without a day: {row number: [column index from A]}, as calamine, which gives
-    values only, cannot say. An .xlsx is scanned by `xlsx_stream.no_day_cells`, an .xls read by xlrd; an .ods or
-    .xlsb is not looked into."""
+    values only, cannot say. An .xlsx is scanned by `xlsx_stream.no_day_cells`, an .xls read by xlrd, an .ods by
+    `ods.no_day_cells`; an .xlsb is not looked into."""
     if suffix == ".xls":
         return _xls_no_day_cells(path, sheet_name)
+    if suffix == ".ods":
+        from .ods import no_day_cells as ods_no_day_cells
+
+        try:
+            return ods_no_day_cells(path, sheet_name)
+        except (SyntaxError, KeyError, ValueError, OSError, zipfile.BadZipFile, EOFError):  # ParseError is a SyntaxError
+            return {}  # calamine read the values; their formats are a refinement
     if suffix not in (".xlsx", ".xlsm"):
         return {}
     from xml.etree.ElementTree import ParseError

@@ -29,9 +29,11 @@ def test_xls_and_ods_saved_by_libreoffice_import(tree, tmp_path, fmt):
     assert str(Member.objects.get(name="甲").joined_on) == "2012-07-01"
 
 
-def test_a_join_date_shown_to_the_month_in_an_xls_must_name_the_day(tree, tmp_path):
-    """An .xls keeps its number formats too (read by xlrd; calamine gives none): a 入党日期 on the 1st under
-    yyyy"年"m"月" is the row's error, as in an .xlsx; the 15th under the same format is a date."""
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_a_join_date_shown_to_the_month_must_name_the_day(tree, tmp_path, fmt):
+    """An .xls and an .ods keep their number formats too (read by xlrd and by dangjian.io.ods; calamine gives
+    none): a 入党日期 on the 1st under yyyy"年"m"月" is the row's error, as in an .xlsx; the 15th under the same
+    format is a date."""
     import datetime as dt
 
     from tests.io.helpers import Formatted
@@ -40,7 +42,7 @@ def test_a_join_date_shown_to_the_month_in_an_xls_must_name_the_day(tree, tmp_pa
     rows = [member_row("甲", seq=11, joined=Formatted(dt.date(2012, 7, 1), month)),
             member_row("乙", seq=13, joined=Formatted(dt.date(2012, 7, 15), month))]
     source = write_xlsx(tmp_path / "roster.xlsx", rows)
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "xls",
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", fmt,
                     "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=120)
-    result = import_members(tmp_path / "roster.xls", dry_run=True)
+    result = import_members(tmp_path / f"roster.{fmt}", dry_run=True)
     assert [(e["row"], e["column"], e["value"]) for e in result.errors] == [(2, "入党日期", "2012年7月")]

@@ -133,3 +133,49 @@ def test_a_birth_date_shown_to_the_month_is_a_year_and_month(tree, tmp_path, mon
 def test_a_month_date_is_still_a_date():
     d = MonthDate(2012, 7, 1)
     assert d == dt.date(2012, 7, 1) and isinstance(d, dt.date) and d.shown() == "2012年7月"
+
+
+def _ods(path, body, automatic="", common=""):
+    """A bare .ods: content.xml with `automatic` styles and the table rows `body`, styles.xml with `common`."""
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0"')
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("styles.xml", f'<office:document-styles {ns}><office:styles>{common}</office:styles>'
+                                 "</office:document-styles>")
+        z.writestr("content.xml", f'<office:document-content {ns}><office:automatic-styles>{automatic}'
+                                  '</office:automatic-styles><office:body><office:spreadsheet>'
+                                  f'<table:table table:name="其他"><table:table-row><table:table-cell '
+                                  'table:style-name="ym" office:value-type="date"/></table:table-row></table:table>'
+                                  f'<table:table table:name="党员">{body}</table:table>'
+                                  "</office:spreadsheet></office:body></office:document-content>")
+    return path
+
+
+def test_ods_cells_shown_to_the_month_are_found_by_their_style(tmp_path):
+    """The cell's style, its row's or its column's default, a style inheriting its parent's data style; repeated
+    columns and rows; a date style with a day, and a text cell, are not such cells."""
+    from dangjian.io.ods import no_day_cells
+
+    common = ('<number:date-style style:name="N1"><number:year/><number:text>年</number:text><number:month/>'
+              '<number:text>月</number:text></number:date-style>'
+              '<number:date-style style:name="N2"><number:year/><number:month/><number:day/></number:date-style>'
+              '<style:style style:name="ym" style:family="table-cell" style:data-style-name="N1"/>')
+    automatic = ('<style:style style:name="child" style:family="table-cell" style:parent-style-name="ym"/>'
+                 '<style:style style:name="full" style:family="table-cell" style:data-style-name="N2"/>')
+    date = 'office:value-type="date" office:date-value="2012-07-01"'
+    body = ('<table:table-column table:number-columns-repeated="2"/>'
+            '<table:table-column table:default-cell-style-name="ym"/>'
+            '<table:table-column table:number-columns-repeated="5"/>'
+            f'<table:table-row><table:table-cell table:style-name="ym" {date}/><table:table-cell/>'
+            f'<table:table-cell {date}/><table:table-cell table:style-name="full" {date}/></table:table-row>'
+            f'<table:table-row table:number-rows-repeated="2"><table:table-cell table:style-name="child" '
+            f'table:number-columns-repeated="2" {date}/><table:table-cell table:style-name="ym" '
+            'office:value-type="string"/></table:table-row>'
+            f'<table:table-row table:default-cell-style-name="ym"><table:covered-table-cell/>'
+            f'<table:table-cell {date}/></table:table-row>')
+    path = _ods(tmp_path / "a.ods", body, automatic, common)
+    assert no_day_cells(path, "党员") == {1: [0, 2], 2: [0, 1], 3: [0, 1], 4: [1]}
+    assert no_day_cells(path) == {1: [0]}  # the first sheet
+    assert no_day_cells(_ods(tmp_path / "b.ods", body), "党员") == {}  # no such style: the sheet is not read
