@@ -11,11 +11,14 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import logging
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from dangjian.core.dates import MonthDate
+
+logger = logging.getLogger(__name__)
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -137,59 +140,19 @@ def _first_column(sheet) -> int:
 
 
 def _no_day_cells(path: Path, suffix: str, sheet_name: str | None) -> dict[int, list[int]]:
-    """The cells formatted as a date without a day: {row number: [column index from A]}, as calamine, which gives
-    values only, cannot say. An .xlsx is scanned by `xlsx_stream.no_day_cells`, an .xls read by xlrd, an .ods by
-    `ods.no_day_cells`; an .xlsb is not looked into."""
-    if suffix == ".xls":
-        return _xls_no_day_cells(path, sheet_name)
-    if suffix == ".ods":
-        from .ods import no_day_cells as ods_no_day_cells
+    """The cells formatted as a date without a day: {row number: [column index from A]}, which calamine, giving
+    values only, cannot say. Read by `xlsx_stream`, `xls` (xlrd) or `ods`; an .xlsb is not looked into."""
+    from . import ods, xls, xlsx_stream
 
-        try:
-            return ods_no_day_cells(path, sheet_name)
-        except (SyntaxError, KeyError, ValueError, OSError, zipfile.BadZipFile, EOFError):  # ParseError is a SyntaxError
-            return {}  # calamine read the values; their formats are a refinement
-    if suffix not in (".xlsx", ".xlsm"):
+    reader = {".xlsx": xlsx_stream.no_day_cells, ".xlsm": xlsx_stream.no_day_cells, ".xls": xls.no_day_cells,
+              ".ods": ods.no_day_cells}.get(suffix)
+    if reader is None:
         return {}
-    from xml.etree.ElementTree import ParseError
-
-    from .xlsx_stream import XlsxError, no_day_cells
-
     try:
-        return no_day_cells(path, sheet_name)
-    except (XlsxError, ParseError, KeyError, ValueError, OSError, zipfile.BadZipFile, EOFError):
-        return {}  # calamine read the values; their formats are a refinement
-
-
-def _xls_no_day_cells(path: Path, sheet_name: str | None) -> dict[int, list[int]]:
-    """`_no_day_cells` of an .xls (Excel 97–2003, WPS): the workbook's formats are read first (on demand: no sheet),
-    and the sheet only when one of them is a date without a day."""
-    import xlrd
-
-    from .xlsx_stream import NO_DAY, format_kind, is_no_day_builtin
-
-    out: dict[int, list[int]] = {}
-    try:
-        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
-    except Exception:  # noqa: BLE001 -- calamine read the values; an unreadable format only leaves the dates as they are
-        return out
-    try:
-        formats = book.format_map
-        no_day = {i for i, xf in enumerate(book.xf_list)
-                  if (xf.format_key in formats and format_kind(formats[xf.format_key].format_str) == NO_DAY)
-                  or (xf.format_key not in formats and is_no_day_builtin(xf.format_key))}
-        if not no_day:
-            return out
-        sheet = book.sheet_by_name(sheet_name) if sheet_name else book.sheet_by_index(0)
-        for r in range(sheet.nrows):
-            for c, kind in enumerate(sheet.row_types(r)):
-                if kind == xlrd.XL_CELL_DATE and sheet.cell_xf_index(r, c) in no_day:
-                    out.setdefault(r + 1, []).append(c)
-    except Exception:  # noqa: BLE001 -- as above
+        return reader(path, sheet_name)
+    except Exception:  # noqa: BLE001 -- calamine read the values; formats that cannot be read leave the dates as dates
+        logger.warning("could not read the number formats of %s", path.name, exc_info=True)
         return {}
-    finally:
-        book.release_resources()
-    return out
 
 
 def _month_dates(rows, no_day: dict[int, list[int]], first_col: int) -> Iterator[tuple[int, list]]:

@@ -179,3 +179,14 @@ def test_ods_cells_shown_to_the_month_are_found_by_their_style(tmp_path):
     assert no_day_cells(path, "党员") == {1: [0, 2], 2: [0, 1], 3: [0, 1], 4: [1]}
     assert no_day_cells(path) == {1: [0]}  # the first sheet
     assert no_day_cells(_ods(tmp_path / "b.ods", body), "党员") == {}  # no such style: the sheet is not read
+
+
+def test_formats_that_cannot_be_read_leave_the_dates_as_dates(tmp_path, monkeypatch, caplog):
+    path = _two_sheets(tmp_path / "a.xlsx")
+
+    def broken(*args):
+        raise ValueError("a styles part no reader expected")
+
+    monkeypatch.setattr(xlsx_stream, "no_day_cells", broken)
+    rows = dict(read_table(path))
+    assert type(rows[4][3]) is dt.date and "could not read the number formats of a.xlsx" in caplog.text
