@@ -6,15 +6,21 @@ from dangjian.members.models import Member
 from tests.io.helpers import existing_row, member_row, write_csv
 
 
+def upload(page, live_server, kind: str, path) -> None:
+    """From the import page, upload `path` as a member (kind "members") or organization ("orgs") file and wait for
+    its preview."""
+    page.goto(f"{live_server.url}/io/")
+    page.set_input_files("#member-file" if kind == "members" else "#org-file", str(path))
+    page.click(f"form[action*='{kind}'] button:has-text('上传并预览')")
+    page.wait_for_url(f"{live_server.url}/io/jobs/*/")
+
+
 def test_upload_preview_fix_and_confirm(page, phone, live_server, cast, login, shot, tmp_path):
     changed = existing_row(cast.m1)
     bad = [member_row("钱八", seq=803), member_row("孙九", seq=805, joined="2030-01-01"), changed,
            member_row("周十", seq=807, joined="2012.07")]  # a date written to the month only, as rosters do
     login(page, "county_admin")
-    page.goto(f"{live_server.url}/io/")
-    page.set_input_files("#member-file", str(write_csv(tmp_path / "东村名册.csv", bad)))
-    page.click("form[action*='members'] button:has-text('上传并预览')")
-    page.wait_for_url(f"{live_server.url}/io/jobs/*/")
+    upload(page, live_server, "members", write_csv(tmp_path / "东村名册.csv", bad))
     text = page.inner_text("body")
     assert "共有 3 处错误，未写入任何数据" in text and "入党日期不能晚于今天" in text and "转正日期应晚于入党日期" in text
     assert "入党日期（2012.07）：日期只写到了月份，请写到日" in text
@@ -24,10 +30,7 @@ def test_upload_preview_fix_and_confirm(page, phone, live_server, cast, login, s
     assert not Member.objects.filter(name="钱八").exists()
 
     good = [member_row("钱八", seq=803), member_row("孙九", seq=805), changed]
-    page.goto(f"{live_server.url}/io/")
-    page.set_input_files("#member-file", str(write_csv(tmp_path / "东村名册.csv", good)))
-    page.click("form[action*='members'] button:has-text('上传并预览')")
-    page.wait_for_url(f"{live_server.url}/io/jobs/*/")
+    upload(page, live_server, "members", write_csv(tmp_path / "东村名册.csv", good))
     text = page.inner_text("body")
     assert "检查通过：新增 2，变更 1，无变化 0" in text and "工作岗位" in text
     shot(page, "io-preview-ok-desktop")
@@ -61,10 +64,7 @@ def test_a_town_workbook_with_a_sheet_per_village(page, phone, live_server, cast
             member_row("冯四", seq=817, org="CA1B2", joined="2030-01-01", category="预备党员", confirmed="")]
     path = town(tmp_path / "城关镇党员花名册.xlsx", east, west)
     login(page, "county_admin")
-    page.goto(f"{live_server.url}/io/")
-    page.set_input_files("#member-file", str(path))
-    page.click("form[action*='members'] button:has-text('上传并预览')")
-    page.wait_for_url(f"{live_server.url}/io/jobs/*/")
+    upload(page, live_server, "members", path)
     text = page.inner_text("body")
     assert "共有 1 处错误，未写入任何数据" in text and "入党日期不能晚于今天" in text
     error_row = page.locator("tr:has-text('错误')").first.inner_text()
@@ -117,10 +117,7 @@ def test_an_organization_list_that_names_its_parents(page, phone, live_server, c
             ["CA1Z1", "城关镇政府机关党支部", "城关镇机关党总支", "党支部", "机关"],
             ["CA1Z2", "城关镇卫生院党支部", "城关镇卫生院党总支", "党支部", "医院"]]
     login(page, "town_admin")
-    page.goto(f"{live_server.url}/io/")
-    page.set_input_files("#org-file", str(write_csv(tmp_path / "设置情况表.csv", rows, header=header)))
-    page.click("form[action*='orgs'] button:has-text('上传并预览')")
-    page.wait_for_url(f"{live_server.url}/io/jobs/*/")
+    upload(page, live_server, "orgs", write_csv(tmp_path / "设置情况表.csv", rows, header=header))
     text = page.inner_text("body")
     assert "共有 1 处错误，未写入任何数据" in text
     assert "没有名为“城关镇卫生院党总支”的党组织（或不在您的管理范围内），请核对全称或改用“上级党组织编码”列" in text
@@ -128,10 +125,7 @@ def test_an_organization_list_that_names_its_parents(page, phone, live_server, c
     assert not Org.objects.filter(code__startswith="CA1Z").exists()
 
     rows[2][2] = "城关镇机关党总支"
-    page.goto(f"{live_server.url}/io/")
-    page.set_input_files("#org-file", str(write_csv(tmp_path / "设置情况表.csv", rows, header=header)))
-    page.click("form[action*='orgs'] button:has-text('上传并预览')")
-    page.wait_for_url(f"{live_server.url}/io/jobs/*/")
+    upload(page, live_server, "orgs", write_csv(tmp_path / "设置情况表.csv", rows, header=header))
     assert "检查通过：新增 3，变更 0，无变化 0" in page.inner_text("body")
     preview = page.url
     page.click("button:has-text('确认导入')")
@@ -156,11 +150,8 @@ def test_a_printed_form_with_split_dates_and_a_date_shown_to_the_month(page, pho
     from tests.io.test_two_level_headers import SPLIT_MERGES, SPLIT_SUB, SPLIT_TOP, _roster, _split_cells
 
     login(page, "county_admin")
-    page.goto(f"{live_server.url}/io/")
     shown = [member_row("冯一", seq=821, joined=Formatted(dt.date(2012, 7, 1), 'yyyy"年"m"月"'))]
-    page.set_input_files("#member-file", str(write_xlsx(tmp_path / "西村名册.xlsx", shown)))
-    page.click("form[action*='members'] button:has-text('上传并预览')")
-    page.wait_for_url(f"{live_server.url}/io/jobs/*/")
+    upload(page, live_server, "members", write_xlsx(tmp_path / "西村名册.xlsx", shown))
     text = page.inner_text("body")
     assert "共有 1 处错误，未写入任何数据" in text
     assert "入党日期：单元格格式只显示到月（2012年7月），看不出是哪一天（Excel存为7月1日）" in text
@@ -168,11 +159,8 @@ def test_a_printed_form_with_split_dates_and_a_date_shown_to_the_month(page, pho
 
     rows = [_split_cells(1, "陈二", 823, (1990, 3), (2012, 7, 1), (2013, 7, 1)),
             _split_cells(2, "褚三", 825, (1990, 3), (2024, 6, 30), ("", "", ""), category="预备党员")]
-    page.goto(f"{live_server.url}/io/")
-    page.set_input_files("#member-file", str(_roster(tmp_path / "东村登记表.xlsx", SPLIT_TOP, SPLIT_MERGES, SPLIT_SUB,
-                                                     rows)))
-    page.click("form[action*='members'] button:has-text('上传并预览')")
-    page.wait_for_url(f"{live_server.url}/io/jobs/*/")
+    upload(page, live_server, "members", _roster(tmp_path / "东村登记表.xlsx", SPLIT_TOP, SPLIT_MERGES, SPLIT_SUB,
+                                                     rows))
     assert "检查通过：新增 2，变更 0，无变化 0" in page.inner_text("body")
     preview = page.url
     page.click("button:has-text('确认导入')")
