@@ -226,9 +226,7 @@ def joined_dates(rows, parts: dict[int, tuple[int, int, int | None]]):
             if at >= len(cells):
                 if not any(texts):
                     continue
-                cells = list(cells) + [""] * (at + 1 - len(cells))
-            elif type(cells) is not list:
-                cells = list(cells)
+                cells += [""] * (at + 1 - len(cells))  # the readers' rows are lists of their own
             year, month, day = texts
             cells[at] = "" if not any(texts) else f"{year}年{month}月" + (f"{day}日" if d is not None else "")
         yield number, cells

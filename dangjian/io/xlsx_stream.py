@@ -72,9 +72,9 @@ def format_kind(code: str) -> int:
     return DATE if any(ch in "dhs" for ch in tokens) else NO_DAY
 
 
-def is_no_day_builtin(format_id: int) -> bool:
-    """Whether a built-in number format (one a file names by its id only) is a date without a day."""
-    return format_id in _NO_DAY_FORMAT_IDS
+def builtin_kind(format_id: int) -> int:
+    """What a built-in number format (one a file names by its id only) shows, as `format_kind`."""
+    return NO_DAY if format_id in _NO_DAY_FORMAT_IDS else DATE if format_id in _DATE_FORMAT_IDS else NOT_DATE
 
 
 def is_date_format(code: str) -> bool:
@@ -211,10 +211,7 @@ def _style_kinds(z: zipfile.ZipFile, tags: _Tags) -> list[int]:
                 custom[int(el.get("numFmtId", "0"))] = el.get("formatCode", "")
             elif event == "end" and el.tag == ns + "xf" and in_xfs:
                 fid = int(el.get("numFmtId", "0"))
-                if fid in custom:
-                    out.append(format_kind(custom[fid]))
-                else:
-                    out.append(NO_DAY if fid in _NO_DAY_FORMAT_IDS else DATE if fid in _DATE_FORMAT_IDS else NOT_DATE)
+                out.append(format_kind(custom[fid]) if fid in custom else builtin_kind(fid))
     return out
 
 
