@@ -141,11 +141,11 @@ def _first_column(sheet) -> int:
 
 def _no_day_cells(path: Path, suffix: str, sheet_name: str | None) -> dict[int, list[int]]:
     """The cells formatted as a date without a day: {row number: [column index from A]}, which calamine, giving
-    values only, cannot say. Read by `xlsx_stream`, `xls` (xlrd) or `ods`; an .xlsb is not looked into."""
-    from . import ods, xls, xlsx_stream
+    values only, cannot say. Read by `xlsx_stream`, `xlsb`, `xls` (xlrd) or `ods`."""
+    from . import ods, xls, xlsb, xlsx_stream
 
-    reader = {".xlsx": xlsx_stream.no_day_cells, ".xlsm": xlsx_stream.no_day_cells, ".xls": xls.no_day_cells,
-              ".ods": ods.no_day_cells}.get(suffix)
+    reader = {".xlsx": xlsx_stream.no_day_cells, ".xlsm": xlsx_stream.no_day_cells, ".xlsb": xlsb.no_day_cells,
+              ".xls": xls.no_day_cells, ".ods": ods.no_day_cells}.get(suffix)
     if reader is None:
         return {}
     try:
