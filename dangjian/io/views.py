@@ -126,9 +126,11 @@ def _own_job(request, pk, qs=None) -> ImportJob:
 def job_detail(request, pk: int):
     # The error list is read only when it is shown whole (errors of the file itself, no row outcomes).
     job = _own_job(request, pk, ImportJob.objects.select_related("default_org").defer("errors"))
-    show = request.GET.get("show", "")
     # The per-outcome counts kept with the job, then one page of rows: never the whole preview.
     counts = {k: job.outcome_counts.get(k, 0) for k in KIND_LABELS}
+    # A file with errors opens on its rows in error (what must be fixed, not buried under the unchanged ones);
+    # "all" is every row.
+    show = request.GET.get("show", "error" if counts.get("error") else "")
     rows = job.outcomes.order_by("id")
     if show in KIND_LABELS:
         rows = rows.filter(kind=show)

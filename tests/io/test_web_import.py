@@ -35,6 +35,25 @@ def test_the_preview_quotes_the_bad_cell_but_not_an_id_number(cast, client, tmp_
     assert bad_id not in page and "公民身份号码：" in page
 
 
+def test_a_file_with_errors_opens_on_the_rows_to_fix(cast, client, tmp_path):
+    """A branch's whole roster sent back with one bad row: the preview lists that row first, not under the rest."""
+    login(client, cast.secretary1)
+    rows = [existing_row(cast.m1, job="村医"), member_row("甲", seq=51), member_row("乙", seq=53, joined="2030-01-01")]
+    upload(client, write_csv(tmp_path / "e.csv", rows))
+    url = f"/io/jobs/{ImportJob.objects.get().pk}/"
+    page = client.get(url).content.decode()
+    assert "乙" in page and "入党日期不能晚于今天" in page
+    assert "甲" not in page and "工作岗位：村民 → 村医" not in page
+    assert 'class="nav-link active" href="?show=error">错误 1' in page
+    every = client.get(url + "?show=all").content.decode()
+    assert all(text in every for text in ("甲", "乙", "工作岗位：村民 → 村医"))
+    assert 'class="nav-link active" href="?show=all">全部 3' in every
+    clean = [member_row("甲", seq=51)]
+    upload(client, write_csv(tmp_path / "ok.csv", clean))
+    page = client.get(f"/io/jobs/{ImportJob.objects.latest('pk').pk}/").content.decode()
+    assert "甲" in page and 'class="nav-link active" href="?show=all">全部 1' in page
+
+
 def test_secretary_previews_then_confirms(cast, client, tmp_path):
     login(client, cast.secretary1)
     rows = [member_row("新党员", seq=51),
