@@ -21,6 +21,7 @@ from dangjian.api.pagination import CountedPaginator
 from dangjian.core.scope import scope_for
 from dangjian.members import queries
 from dangjian.orgs.models import BRANCH_TYPES, Org
+from dangjian.orgs.queries import scope_roots
 
 from . import actions, exports, ledgers, results, tasks
 from .download import XLSX, attachment, temp_file_response
@@ -86,13 +87,24 @@ def index(request):
     if can_members:  # two of the branches the user may import into: one is their own, else an example code
         branches = list(Org.objects.restrict(request.user, "change_member").filter(org_type__in=BRANCH_TYPES)
                         .order_by("path").values_list("code", "name")[:2])
+    # The export card: the whole of the user's scope (its one top organization when it has one, as the member
+    # list's ?org= names it; its size from the kept counters, no count query).
+    roots = list(scope_roots(request.user)[:2])
+    export_root = roots[0] if len(roots) == 1 else None
     return render(request, "io/index.html", {
         "can_members": can_members, "can_orgs": can_orgs, "jobs": jobs, "export_jobs": export_jobs,
+        "export_root": export_root, "export_branch_only": export_root is not None and export_root.is_branch,
+        "export_sync_max": _count_text(settings.DANGJIAN_EXPORT_SYNC_MAX_ROWS),
         "member_form": MemberUploadForm(user=request.user), "org_form": UploadForm(),
         "own_branch": branches[0] if len(branches) == 1 else None,
         "example_branch": branches[0] if branches else None,
         "accept": ",".join(sorted(SUPPORTED_SUFFIXES)),  # the file picker offers every kind the import reads
     })
+
+
+def _count_text(n: int) -> str:
+    """200000 → "20万", as a count is said."""
+    return f"{n // 10_000}万" if n >= 10_000 and n % 10_000 == 0 else str(n)
 
 
 @login_required

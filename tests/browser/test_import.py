@@ -2,6 +2,8 @@
 why, nothing written; uploads the corrected file, sees what will be added and changed, confirms, and the
 members are there. (In tests/browser: one Playwright session per test run.)"""
 
+from python_calamine import CalamineWorkbook
+
 from dangjian.members.models import Member
 from tests.io.helpers import existing_row, member_row, write_csv
 
@@ -25,6 +27,10 @@ def test_upload_preview_fix_and_confirm(page, phone, live_server, cast, login, s
     assert "共有 3 处错误，未写入任何数据" in text and "入党日期不能晚于今天" in text and "转正日期应晚于入党日期" in text
     assert "入党日期（2012.07）：日期只写到了月份，请写到日" in text
     assert page.locator("tr:has-text('错误')").first.inner_text().startswith("3")  # the spreadsheet's row 3
+    assert "钱八" not in text  # the preview opens on the rows to fix; 全部 shows them all
+    page.click("a:has-text('全部 4')")
+    assert "钱八" in page.inner_text("body")
+    page.click("a:has-text('错误 2')")
     shot(page, "io-preview-errors-desktop")
     errors_preview = page.url
     assert not Member.objects.filter(name="钱八").exists()
@@ -53,6 +59,17 @@ def test_upload_preview_fix_and_confirm(page, phone, live_server, cast, login, s
     phone.goto(preview)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     shot(phone, "io-done-phone")
+
+    # the whole branch back out from the same page, to hand round for checking
+    page.context.clear_cookies()
+    login(page, "secretary1")
+    page.goto(f"{live_server.url}/io/")
+    assert "“城关镇东村党支部”党籍正常的党员（4名）" in page.inner_text("#export-card")
+    with page.expect_download() as download:
+        page.click("#export-card a:has-text('导出 Excel')")
+    sheet = CalamineWorkbook.from_path(download.value.path()).get_sheet_by_index(0).to_python()
+    assert {"钱八", "孙九", cast.m1.name} <= {row[0] for row in sheet[1:]} and len(sheet) == 5
+    shot(page, "io-index-export-desktop")
 
 
 def test_a_town_workbook_with_a_sheet_per_village(page, phone, live_server, cast, login, shot, tmp_path):

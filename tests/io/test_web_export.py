@@ -98,3 +98,35 @@ def test_the_command_exports_by_branch(cast, tmp_path, monkeypatch):
     monkeypatch.setattr(export, "MAX_BRANCH_SHEETS", 1)
     with pytest.raises(CommandError, match="名单涉及2个党支部，按支部分工作表最多1个"):
         call_command("export_members", org="CA", out=str(out), by_branch=True, stdout=io.StringIO())
+
+
+def test_the_io_page_exports_the_whole_scope(cast, client):
+    """/io/ offers the user's whole roster in the template's columns: the county's with a sheet per branch, a
+    secretary's own branch (no per-branch sheets for one branch); the count it states is the file's."""
+    import html
+    import io
+    import re
+
+    from python_calamine import CalamineWorkbook
+
+    from dangjian.orgs.models import Org
+
+    for user, code, by_branch in ((cast.county_admin, cast.tree.county.code, True),
+                                  (cast.secretary1, cast.tree.b1.code, False)):
+        client.force_login(user)
+        page = html.unescape(client.get("/io/").content.decode())
+        card = page[page.index('id="export-card"'):]
+        card = card[:card.index("</div></div>")]
+        org = Org.objects.get(code=code)
+        assert f"“{org.name}”" in card and f"（{org.subtree_total}名）" in card
+        assert ("及全部下级" in card) is by_branch and ("sheets=branch" in card) is by_branch
+        links = re.findall(r'href="(/io/members/export/\?[^"]+)"', card)
+        assert links[:2] == [f"/io/members/export/?org={code}&format=xlsx", f"/io/members/export/?org={code}&format=csv"]
+        for link in links[:2]:
+            _, rows = get_export(client, user, link)
+            assert len(rows) - 1 == org.subtree_total > 0
+        if by_branch:  # a sheet per branch, each with its header
+            r = client.get(links[2])
+            wb = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(r.streaming_content)))
+            sheets = [wb.get_sheet_by_name(name).to_python() for name in wb.sheet_names]
+            assert len(sheets) > 1 and sum(len(rows) - 1 for rows in sheets) == org.subtree_total
