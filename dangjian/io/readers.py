@@ -1,5 +1,6 @@
-"""Reading roster spreadsheets as people send them: .xlsx/.xls/.ods (python-calamine) and .csv in
-UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text") or GB18030/GBK.
+"""Reading roster spreadsheets as people send them: .xlsx/.xls/.xlsb/.ods (python-calamine) and .csv in
+UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text") or GB18030/GBK; and a .zip of such files (the rosters
+of many branches in one upload), whose files are read one after another as if they were sheets of one workbook.
 
 `read_table` yields raw rows with the spreadsheet's own row numbers (the first row is 1), so every
 error message can point at the row a person sees in Excel. Cell values stay as the reader gives
@@ -12,6 +13,10 @@ import codecs
 import csv
 import datetime as dt
 import logging
+import re
+import shutil
+import tempfile
+import weakref
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +27,11 @@ logger = logging.getLogger(__name__)
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
-SUPPORTED_SUFFIXES = SPREADSHEET_SUFFIXES | CSV_SUFFIXES
+ARCHIVE_SUFFIXES = {".zip"}
+SUPPORTED_SUFFIXES = SPREADSHEET_SUFFIXES | CSV_SUFFIXES | ARCHIVE_SUFFIXES
+# A .zip of rosters: at most this many files, and this much unpacked (a bomb of a small upload is refused unread).
+BUNDLE_MAX_FILES = 5_000
+BUNDLE_MAX_BYTES = 2 << 30
 
 
 class ReadError(ValueError):
@@ -50,6 +59,9 @@ def read_sheets(path: str | Path, name: str | None = None) -> Iterator[tuple[str
     are; when the first is large enough to be streamed, every sheet is."""
     path = Path(path)
     suffix = suffix_of(name or path.name)
+    if suffix in ARCHIVE_SUFFIXES:
+        yield from _bundle_sheets(path)
+        return
     if suffix not in SPREADSHEET_SUFFIXES:
         yield "", read_table(path, name)
         return
@@ -62,6 +74,93 @@ def read_sheets(path: str | Path, name: str | None = None) -> Iterator[tuple[str
         return
     for sheet_name in visible:
         yield sheet_name, _sheet_rows(wb, sheet_name, path, suffix)
+
+
+# Files of a .zip that are not rosters: macOS's resource forks, Office's lock files, Windows' thumbnails.
+_JUNK = re.compile(r"(^|/)(__MACOSX/|\._|~\$|\.DS_Store$|Thumbs\.db$|desktop\.ini$)", re.IGNORECASE)
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """The file's name as its maker wrote it: a .zip made by Windows' own compressed folders on a Chinese system
+    stores GBK names without the UTF-8 flag, which zipfile reads as cp437."""
+    name = info.filename
+    if not info.flag_bits & 0x800:
+        try:
+            name = name.encode("cp437").decode("gb18030")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
+    return name
+
+
+class _Unpacked:
+    """A directory the files of a .zip are unpacked into; removed once the last sheet read from it is gone (the
+    sheets' rows are read after all the sheets' headers, so it must outlive the loop that yields them)."""
+
+    def __init__(self):
+        self.dir = Path(tempfile.mkdtemp(prefix="dangjian-zip-"))
+        weakref.finalize(self, shutil.rmtree, self.dir, ignore_errors=True)
+
+
+def _bundle_files(path: Path) -> Iterator[tuple[str, Path | None, _Unpacked]]:
+    """(the file's name in the .zip, the unpacked file or None for a file that is not a roster's kind, the
+    directory holding it) for every file of the .zip, in its order; a folder all files share is left out of the
+    names."""
+    try:
+        z = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as e:
+        raise ReadError(f"无法读取该压缩文件（{type(e).__name__}），请确认是有效的 .zip 文件") from None
+    with z:
+        infos = [(i, _member_name(i)) for i in z.infolist() if not i.is_dir()]
+        infos = [(i, n) for i, n in infos if not _JUNK.search(n)]
+        if not infos:
+            raise ReadError("压缩文件中没有文件")
+        if len(infos) > BUNDLE_MAX_FILES:
+            raise ReadError(f"压缩文件中有{len(infos)}个文件，一次最多导入{BUNDLE_MAX_FILES}个，请分批上传")
+        if sum(i.file_size for i, _ in infos) > BUNDLE_MAX_BYTES:
+            raise ReadError(f"压缩文件解压后超过{BUNDLE_MAX_BYTES >> 30} GB，请分批上传")
+        folders = {n.split("/", 1)[0] for _, n in infos}
+        cut = len(folders.pop()) + 1 if len(folders) == 1 and all("/" in n for _, n in infos) else 0
+        unpacked = _Unpacked()
+        for number, (info, name) in enumerate(infos):
+            name = name[cut:]
+            suffix = suffix_of(name)
+            if suffix not in SPREADSHEET_SUFFIXES | CSV_SUFFIXES:
+                yield name, None, unpacked
+                continue
+            target = unpacked.dir / f"{number}{suffix}"
+            try:
+                with z.open(info) as src, open(target, "wb") as dst:
+                    shutil.copyfileobj(src, dst, _BLOCK)
+            except RuntimeError:  # zipfile: "File … is encrypted, password required"
+                raise ReadError(f"压缩文件中的“{name}”有密码，请去掉密码后重新打包") from None
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+                raise ReadError(f"压缩文件中的“{name}”无法解压（{type(e).__name__}）") from None
+            yield name, target, unpacked
+
+
+def _bundle_sheets(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, list]]]]:
+    """Every sheet of every file of the .zip, named by its file (“东村.xlsx”) or, in a workbook of several visible
+    sheets, by its file and sheet (“东村.xlsx / 党员”); a file of another kind is a sheet without rows (passed over,
+    and said)."""
+    for name, target, unpacked in _bundle_files(path):
+        if target is None:
+            yield name, iter(())
+            continue
+        try:
+            sheets = list(read_sheets(target, name))  # their names; no row is read yet
+            for sheet, rows in sheets:
+                label = f"{name} / {sheet}" if sheet and len(sheets) > 1 else name
+                yield label[:100], _kept(rows, name, unpacked)
+        except ReadError as e:
+            raise ReadError(f"压缩文件中的“{name}”：{e}") from None
+
+
+def _kept(rows, name: str, unpacked: _Unpacked) -> Iterator[tuple[int, list]]:
+    """The rows; the unpacked directory lives while this generator does. An error names the file."""
+    try:
+        yield from rows
+    except ReadError as e:
+        raise ReadError(f"压缩文件中的“{name}”：{e}") from None
 
 
 def _unreadable(e: Exception) -> ReadError:
@@ -271,6 +370,11 @@ def count_rows(path: str | Path, name: str | None = None) -> int:
     breaks (`_unquoted_lines`), before its encoding is known: a large one that does not decode goes to the
     background job, which reports it."""
     suffix = suffix_of(name or Path(path).name)
+    if suffix in ARCHIVE_SUFFIXES:  # each file as it would be counted alone
+        try:
+            return sum(count_rows(target, name) for name, target, _ in _bundle_files(Path(path)) if target)
+        except ReadError:
+            return 0
     if suffix in (".xlsx", ".xlsm"):
         declared = _declared_rows(Path(path))
         if declared is not None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,19 +49,37 @@ SHEET_LISTS = [("passed_over", "未读取的工作表（没有表头）"),
                ("default_org", "没有所在党组织列、全部编入默认党组织的工作表")]
 
 
-def sheets_text(sheets: dict) -> list[str]:
-    """The lines saying which sheets of a workbook were read (and with how many rows) and which were not."""
+def sheets_text(sheets: dict, file_name: str = "") -> list[str]:
+    """The lines saying which sheets of a workbook were read (and with how many rows) and which were not; of a .zip
+    (`file_name`), which of its files and sheets."""
     lines = []
     if sheets.get("read"):
         lines.append("读取的工作表：" + "、".join(f"“{name}”{rows}行" for name, rows in sheets["read"]))
     lines += [f"{label}：" + "、".join(f"“{name}”" for name in sheets[key])
               for key, label in SHEET_LISTS if sheets.get(key)]
+    if is_bundle(file_name):
+        lines = [line.replace("工作表", "文件", 1) for line in lines]
     return lines
 
 
+def is_bundle(file_name: str) -> bool:
+    """A .zip of several rosters (or several files chosen together, bundled into one)."""
+    return file_name.lower().endswith(".zip")
+
+
+# A sheet of a .zip of rosters: its file (“东村.xlsx”), or its file and sheet (“东村.xlsx / 党员”), as
+# `readers._bundle_sheets` names them.
+_BUNDLED = re.compile(r"^(?P<file>.+?\.(?:xlsx|xlsm|xlsb|xls|ods|csv|txt))(?: / (?P<sheet>.+))?$", re.IGNORECASE)
+
+
 def place(row: int, sheet: str = "") -> str:
-    """“第5行”, or “工作表“西村”第5行” for a row of a workbook whose sheets are imported together."""
-    return f"工作表“{sheet}”第{row}行" if sheet else f"第{row}行"
+    """“第5行”, or “工作表“西村”第5行” for a row of a workbook whose sheets are imported together, or “文件“东村.xlsx”
+    第5行” (“文件“东村.xlsx”工作表“党员”第5行”) for a row of one of the files of a .zip."""
+    if not sheet:
+        return f"第{row}行"
+    if m := _BUNDLED.match(sheet):
+        return f"文件“{m['file']}”" + (f"工作表“{m['sheet']}”" if m["sheet"] else "") + f"第{row}行"
+    return f"工作表“{sheet}”第{row}行"
 
 
 def where(error: dict) -> str:
@@ -130,8 +149,8 @@ class ImportResult:
         if self.errors:
             lines = [f"导入失败：{len(self.errors)}处错误，未写入任何数据"]
             lines += [f"{where(e)} {e['column']}“{e['value']}”：{e['message']}" for e in self.errors]
-            return "\n".join([*lines, *sheets_text(self.sheets)])
+            return "\n".join([*lines, *sheets_text(self.sheets, self.file_name)])
         c = self.counts()
         head = "已导入" if self.written else "检查通过（未写入）"
         text = f"{head}：新增{c['created']}，变更{c['updated']}，无变化{c['unchanged']}"
-        return "\n".join([text, *sheets_text(self.sheets)])
+        return "\n".join([text, *sheets_text(self.sheets, self.file_name)])

@@ -13,7 +13,7 @@ from django.http import FileResponse
 
 from .download import XLSX, temp_file_response
 from .models import ImportJob
-from .result import KIND_LABELS
+from .result import KIND_LABELS, is_bundle
 from .xlsx_write import ERROR, WRAP, Number, Styled, Workbook
 
 
@@ -22,7 +22,7 @@ def write(job: ImportJob, path) -> None:
     # (Either every stored row has its sheet or none has: the first says.)
     sheets = any(e.get("sheet") for e in job.errors) or bool(
         job.outcomes.order_by("id").values_list("sheet", flat=True).first())
-    first = [("工作表", 14)] if sheets else []
+    first = [("文件/工作表" if is_bundle(job.file_name) else "工作表", 24 if is_bundle(job.file_name) else 14)] if sheets else []
 
     def table(wb, title: str, columns: list[tuple[str, int]], rows) -> None:
         columns = first + columns

@@ -7,10 +7,15 @@ larger ones are queued (django-tasks, `dangjian db_worker`) and the job page pol
 
 from __future__ import annotations
 
+import tempfile
+import zipfile
+from pathlib import Path
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files import File
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -27,8 +32,8 @@ from . import actions, exports, ledgers, results, tasks
 from .download import XLSX, attachment, temp_file_response
 from .exports import ExportError
 from .models import ExportJob, ImportJob
-from .readers import SUPPORTED_SUFFIXES, suffix_of
-from .result import KIND_LABELS, sheets_text
+from .readers import ARCHIVE_SUFFIXES, SUPPORTED_SUFFIXES, suffix_of
+from .result import KIND_LABELS, is_bundle, sheets_text, where
 from .template import KINDS, build_template
 
 MAX_UPLOAD = 100 * 1024 * 1024
@@ -40,18 +45,56 @@ def _can(user, action: str) -> bool:
     return scope.everything or bool(scope.prefixes(action))
 
 
+class _Files(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class _FilesField(forms.FileField):
+    """One file or several (each branch's roster, chosen together): a list of them."""
+
+    widget = _Files
+
+    def clean(self, data, initial=None):
+        items = data if isinstance(data, (list, tuple)) else [data]
+        return [super(_FilesField, self).clean(item, initial) for item in items if item] or [super().clean(None)]
+
+
 class UploadForm(forms.Form):
-    file = forms.FileField(label="文件", help_text=(
-        "Excel 或 WPS 表格（.xlsx、.xls）、LibreOffice 表格（.ods）或 CSV（UTF-8 或 GBK 编码）；"
-        "一个工作簿有多个工作表（如每村一个）的，有表头的工作表都会导入"))
+    file = _FilesField(label="文件", help_text=(
+        "Excel 或 WPS 表格（.xlsx、.xls、.xlsb）、LibreOffice 表格（.ods）或 CSV（UTF-8 或 GBK 编码）；"
+        "一个工作簿有多个工作表（如每村一个）的，有表头的工作表都会导入；"
+        "各支部的名册可以一次选择多个文件，或打包成 .zip 上传，一起检查、一起导入"))
 
     def clean_file(self):
-        f = self.cleaned_data["file"]
-        if suffix_of(f.name) not in SUPPORTED_SUFFIXES:
-            raise forms.ValidationError("请上传 .xlsx、.xls 或 .csv 文件")
-        if f.size > MAX_UPLOAD:
-            raise forms.ValidationError("文件不能超过100MB")
-        return f
+        files = self.cleaned_data["file"]
+        for f in files:
+            suffix = suffix_of(f.name)
+            if suffix not in SUPPORTED_SUFFIXES or (len(files) > 1 and suffix in ARCHIVE_SUFFIXES):
+                raise forms.ValidationError(
+                    f"“{f.name}”不是可以导入的文件：请上传 .xlsx、.xls、.xlsb、.ods、.csv 文件"
+                    + ("，压缩包请单独上传" if suffix in ARCHIVE_SUFFIXES else "或它们的 .zip 压缩包"))
+        if sum(f.size for f in files) > MAX_UPLOAD:
+            raise forms.ValidationError("文件不能超过100MB" if len(files) == 1 else "所选文件合计不能超过100MB，请分批上传")
+        return files[0] if len(files) == 1 else bundle(files)
+
+
+def bundle(files) -> File:
+    """Several chosen files as one .zip (what `readers` reads as the sheets of one workbook), named after them:
+    “东村.xlsx等3个文件.zip”. Two files of the same name are told apart as the file manager would ("(2)")."""
+    out = tempfile.TemporaryFile()
+    names: set[str] = set()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:  # spreadsheets are compressed already
+        for f in files:
+            name, n = Path(f.name).name, 1
+            while name in names:
+                n += 1
+                name = f"{Path(f.name).stem}({n}){Path(f.name).suffix}"
+            names.add(name)
+            with z.open(name, "w", force_zip64=True) as dst:
+                for chunk in f.chunks():
+                    dst.write(chunk)
+    out.seek(0)
+    return File(out, name=f"{Path(files[0].name).name}等{len(files)}个文件.zip")
 
 
 class MemberUploadForm(UploadForm):
@@ -153,9 +196,12 @@ def job_detail(request, pk: int):
         "job": job, "page": page, "show": show, "counts": counts, "total": total,
         "tabs": [(k, label, counts[k]) for k, label in KIND_LABELS.items()],
         "can_confirm": job.status == ImportJob.Status.PREVIEWED,
+        "bundle": is_bundle(job.file_name),  # the rows of several files: a file's name may need to wrap
         "sheets": any(r[5] for r in page),  # a workbook's sheets imported together: rows say their sheet
         # which sheets were read and which not, as the command says it (the default-org warning stands apart)
-        "sheet_lines": sheets_text({k: v for k, v in job.sheets.items() if k != "default_org"}),
+        "sheet_lines": sheets_text({k: v for k, v in job.sheets.items() if k != "default_org"}, job.file_name),
+        # errors of the file itself (no row outcomes to show them in): read only then
+        "file_errors": [{**e, "where": where(e)} for e in job.errors] if job.error_count and not total else [],
     })
 
 

@@ -99,6 +99,40 @@ def test_a_town_workbook_with_a_sheet_per_village(page, phone, live_server, cast
     assert not Member.objects.filter(name="吴一").exists()
 
 
+def test_each_branchs_file_chosen_together(page, phone, live_server, cast, login, shot, tmp_path):
+    """The town's office has a file from each village: chosen together in the picker, checked together, each row of
+    the preview saying its file; the fixed file chosen again with the others, and all of them written at once."""
+    from tests.io.helpers import write_xlsx
+
+    east = write_xlsx(tmp_path / "东村党员名册.xlsx", [member_row("吴一", seq=821), member_row("郑二", seq=823)])
+    west = write_csv(tmp_path / "西村.csv", [member_row("王三", seq=825, org="CA1B2"),
+                                             member_row("冯四", seq=827, org="CA1B2", education="幼儿园")])
+    login(page, "town_admin")
+    page.goto(f"{live_server.url}/io/")
+    assert "一次选择多个文件" in page.inner_text("body")
+    page.set_input_files("#member-file", [str(east), str(west)])
+    page.click("form[action*='members'] button:has-text('上传并预览')")
+    page.wait_for_url(f"{live_server.url}/io/jobs/*/")
+    text = page.inner_text("body")
+    assert "东村党员名册.xlsx等2个文件.zip" in text and "读取的文件：“东村党员名册.xlsx”2行、“西村.csv”2行" in text
+    assert page.locator("tr:has-text('错误')").first.inner_text().startswith("西村.csv\n3")
+    shot(page, "io-preview-files-desktop")
+    write_csv(west, [member_row("王三", seq=825, org="CA1B2"), member_row("冯四", seq=827, org="CA1B2")])
+    page.goto(f"{live_server.url}/io/")
+    page.set_input_files("#member-file", [str(east), str(west)])
+    page.click("form[action*='members'] button:has-text('上传并预览')")
+    page.wait_for_url(f"{live_server.url}/io/jobs/*/")
+    assert "检查通过：新增 4" in page.inner_text("body")
+    page.click("button:has-text('确认导入')")
+    page.wait_for_load_state()
+    assert "导入：新增 4" in page.inner_text("body")
+    assert Member.objects.filter(name__in=["吴一", "郑二", "王三", "冯四"]).count() == 4
+    login(phone, "town_admin")
+    phone.goto(page.url)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "io-done-files-phone")
+
+
 def test_a_long_list_is_exported_in_the_background(page, phone, live_server, cast, login, shot, settings):
     """A county's list over the direct limit: the export button leads to the job's page, which then offers the file."""
     settings.DANGJIAN_EXPORT_SYNC_MAX_ROWS = 2
