@@ -73,13 +73,14 @@ class ImportJobDetailSerializer(ImportJobSerializer):
 
 class ImportUploadSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ImportJob.Kind.choices, help_text="members（党员）或 orgs（党组织）")
-    file = serializers.FileField(help_text="Excel（.xlsx/.xls）或 CSV（UTF-8 或 GBK）")
+    file = serializers.FileField(help_text="Excel、WPS（.xlsx/.xls/.xlsb）、LibreOffice（.ods）或 CSV（UTF-8 或 GBK），"
+                                           "或多个这样的文件打成的 .zip（一起检查、一起导入）")
     default_org = serializers.CharField(required=False, allow_blank=True, max_length=40,
                                         help_text="党员导入可选：未填所在党组织（编码或全称）的行编入该党支部")
 
     def validate_file(self, f):
         if suffix_of(f.name) not in SUPPORTED_SUFFIXES:
-            raise serializers.ValidationError("请上传 .xlsx、.xls 或 .csv 文件")
+            raise serializers.ValidationError("请上传 .xlsx、.xls、.xlsb、.ods、.csv 文件或它们的 .zip 压缩包")
         if f.size > views.MAX_UPLOAD:
             raise serializers.ValidationError("文件不能超过100MB")
         return f
@@ -87,7 +88,8 @@ class ImportUploadSerializer(serializers.Serializer):
 
 class RowSerializer(serializers.Serializer):
     row = serializers.IntegerField(help_text="表格中的行号（表头为第1行）")
-    sheet = serializers.CharField(help_text="工作表名：一个工作簿中有多个工作表一起导入时，行号是该工作表的；否则为空")
+    sheet = serializers.CharField(help_text="工作表名：一个工作簿中有多个工作表一起导入时，行号是该工作表的；.zip 中的文件名"
+                                            "（多工作表的为“文件名 / 工作表名”）；否则为空")
     outcome = serializers.ChoiceField(choices=OUTCOME_CHOICES)
     label = serializers.CharField(help_text="党员姓名和隐去中间位的身份证号，或党组织编码和名称")
     changes = serializers.ListField(child=serializers.DictField(), help_text="变更的列：column、old、new")

@@ -50,7 +50,7 @@ def read_table(path: str | Path, name: str | None = None) -> Iterator[tuple[int,
         return _read_spreadsheet(path, suffix)
     if suffix in CSV_SUFFIXES:
         return _read_csv(path)
-    raise ReadError(f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx 或 .csv 文件")
+    raise ReadError(f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx、.xls、.xlsb、.ods、.csv 文件或它们的 .zip 压缩包")
 
 
 def read_sheets(path: str | Path, name: str | None = None) -> Iterator[tuple[str, Iterator[tuple[int, list]]]]:
