@@ -2,9 +2,11 @@
 together on the import page (bundled into a .zip by the server). Every file, and every sheet of a workbook in it,
 is read as a sheet of one workbook: checked together, written all or nothing, each error naming its file."""
 
+import io
 import zipfile
 
 import pytest
+from python_calamine import CalamineWorkbook
 
 from dangjian.io import readers
 from dangjian.io.members_import import import_members
@@ -157,6 +159,9 @@ def test_several_files_chosen_together_on_the_import_page(cast, client, tmp_path
     page = client.get(f"/io/jobs/{job.pk}/").content.decode()
     assert "西村.csv" in page and "党组织编码“NOPE”不存在" in page
     assert [(e["sheet"], e["row"]) for e in job.errors] == [("西村.csv", 3)]
+    r = client.get(f"/io/jobs/{job.pk}/result.xlsx")  # the error list to fix the files by says each row's file
+    errors = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(r.streaming_content))).get_sheet_by_index(0).to_python()
+    assert errors[0][:2] == ["文件/工作表", "行号"] and errors[1][:2] == ["西村.csv", 3]
     west = write_csv(tmp_path / "西村.csv", [member_row("丙", seq=55, org="CA1B2")])
     with open(east, "rb") as a, open(west, "rb") as b, open(twin, "rb") as c:
         client.post("/io/members/upload/", {"file": [a, b, c]})
