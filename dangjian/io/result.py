@@ -57,8 +57,8 @@ def sheets_text(sheets: dict, file_name: str = "") -> list[str]:
         lines.append("读取的工作表：" + "、".join(f"“{name}”{rows}行" for name, rows in sheets["read"]))
     lines += [f"{label}：" + "、".join(f"“{name}”" for name in sheets[key])
               for key, label in SHEET_LISTS if sheets.get(key)]
-    if is_bundle(file_name):
-        lines = [line.replace("工作表", "文件", 1) for line in lines]
+    if is_bundle(file_name):  # a file of another kind (a .docx beside the rosters) is passed over as headerless
+        lines = [line.replace("工作表", "文件", 1).replace("（没有表头）", "（不是表格或没有表头）", 1) for line in lines]
     return lines
 
 

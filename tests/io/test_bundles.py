@@ -58,7 +58,7 @@ def test_a_zip_of_branch_rosters_imports_together_and_again_changes_nothing(tree
     result = import_members(path, dry_run=True)
     assert result.as_text().splitlines()[1:] == [
         "读取的文件：“东村.xlsx”2行、“西村.csv”1行、“南村.xlsb / 党员”1行",
-        "未读取的文件（没有表头）：“说明.docx”",
+        "未读取的文件（不是表格或没有表头）：“说明.docx”",
         "未读取的文件（从名称看不是在册党员）：“南村.xlsb / 入党申请人”"]
 
 
