@@ -63,7 +63,7 @@ class UploadForm(forms.Form):
     file = _FilesField(label="文件", help_text=(
         "Excel 或 WPS 表格（.xlsx、.xls、.xlsb）、LibreOffice 表格（.ods）或 CSV（UTF-8 或 GBK 编码）；"
         "一个工作簿有多个工作表（如每村一个）的，有表头的工作表都会导入；"
-        "各支部的名册可以一次选择多个文件，或打包成 .zip 上传，一起检查、一起导入"))
+        "多个文件（如各支部报来的）可以一次选择，或打包成 .zip 上传，一起检查、一起导入"))
 
     def clean_file(self):
         files = self.cleaned_data["file"]

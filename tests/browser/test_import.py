@@ -109,7 +109,7 @@ def test_each_branchs_file_chosen_together(page, phone, live_server, cast, login
                                              member_row("冯四", seq=827, org="CA1B2", education="幼儿园")])
     login(page, "town_admin")
     page.goto(f"{live_server.url}/io/")
-    assert "一次选择多个文件" in page.inner_text("body")
+    assert "多个文件（如各支部报来的）可以一次选择" in page.inner_text("body")
     page.set_input_files("#member-file", [str(east), str(west)])
     page.click("form[action*='members'] button:has-text('上传并预览')")
     page.wait_for_url(f"{live_server.url}/io/jobs/*/")
