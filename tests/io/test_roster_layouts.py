@@ -1,11 +1,12 @@
 """Rosters laid out every way the import claims to read, drawn at random (hypothesis): header names and synonyms in
 any order with extra columns, a title row, a two-row header, rows of notes and of column numbers, a total line, and
 the cells written as branches write them (padded names, 学历 spellings, every date form, numbers kept text for
-Excel), as CSV or as .xlsx with real merges. Every member must come out as meant, and the same file again must change nothing."""
+Excel), as CSV or as .xlsx with real merges, alone or as a file of a .zip. Every member must come out as meant, and the same file again must change nothing."""
 
 import csv
 import datetime as dt
 import io
+import zipfile
 
 import pytest
 import xlsxwriter
@@ -54,9 +55,9 @@ members = st.lists(st.tuples(
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(people=members, data=st.data(), xlsx=st.booleans(), title=st.booleans(), notes=st.booleans(),
        numbering=st.booleans(), footer=st.booleans(), two_level=st.sampled_from(["", "入党时间", "时间", "预备/正式"]),
-       extras=st.booleans())
+       extras=st.booleans(), zipped=st.booleans())
 def test_every_layout_reads_as_meant(tree, tmp_path, people, data, xlsx, title, notes, numbering, footer, two_level,
-                                     extras):
+                                     extras, zipped):
     keys = data.draw(st.permutations([k for k in NAMES if k not in ("joined", "confirmed")]))
     # 入党/转正 stay side by side (a two-row header groups them), anywhere among the others
     at = data.draw(st.integers(min_value=0, max_value=len(keys)))
@@ -112,6 +113,12 @@ def test_every_layout_reads_as_meant(tree, tmp_path, people, data, xlsx, title, 
         csv.writer(buf).writerows(lines)
         path.write_text(buf.getvalue(), encoding="utf-8")
 
+    if zipped:  # the same roster as one of the files of a .zip, beside a note, as a town office sends them on
+        bundle = tmp_path / "r.zip"
+        with zipfile.ZipFile(bundle, "w") as z:
+            z.write(path, "城关镇/东村" + path.suffix)
+            z.writestr("城关镇/说明.docx", "各村名册")
+        path = bundle
     result = import_members(path, dry_run=True, keep_rows=True)
     assert result.ok, result.errors
     assert result.counts() == {"created": len(people), "updated": 0, "unchanged": 0}
