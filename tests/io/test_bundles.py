@@ -200,3 +200,21 @@ def test_the_api_takes_a_zip(cast, tmp_path):
         r = api.post("/api/v1/imports/", {"kind": "members", "file": fh}, format="multipart")
     assert r.status_code == 201, r.content
     assert r.json()["status"] == "previewed" and r.json()["counts"] == {"created": 2, "updated": 0, "unchanged": 0}
+
+
+def test_a_large_zip_is_checked_and_written_in_the_background(cast, client, tmp_path, settings,
+                                                               django_capture_on_commit_callbacks):
+    settings.DANGJIAN_IMPORT_SYNC_MAX_ROWS = 2  # the bundle's three rows, counted across its files, are "large"
+    client.force_login(cast.town_admin)
+    path = pack(tmp_path / "z.zip", {
+        "东村.xlsx": write_xlsx(tmp_path / "e.xlsx", [member_row("甲", seq=51), member_row("乙", seq=53)]),
+        "西村.csv": write_csv(tmp_path / "w.csv", [member_row("丙", seq=55, org="CA1B2")])})
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, open(path, "rb") as fh:
+        client.post("/io/members/upload/", {"file": fh})
+    job = ImportJob.objects.get()
+    assert len(callbacks) == 1 and job.total_rows == 3
+    assert job.status == "previewed" and job.counts == {"created": 3, "updated": 0, "unchanged": 0}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/io/jobs/{job.pk}/confirm/")
+    job.refresh_from_db()
+    assert job.status == "done" and Member.objects.filter(name__in=["甲", "乙", "丙"]).count() == 3
