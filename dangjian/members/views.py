@@ -17,6 +17,7 @@ from dangjian.core.models import Event
 from dangjian.core.scope import scope_for
 from dangjian.orgs.forms import add_action_error
 from dangjian.orgs.models import BRANCH_TYPES, Org
+from dangjian.orgs.queries import scope_roots
 
 from . import actions, views_life
 from .choices import AGE_BANDS, ETHNICITIES, Category, Education, Gender, Status
@@ -91,6 +92,7 @@ def member_list_view(request):
     ctx = {
         "f": f, "v": values, "error": error, "rows": rows, "total": total, "next_url": next_url,
         "first_url": first_url, "export_qs": export_params.urlencode(), "is_history": bool(f.as_of),
+        "one_branch": _one_branch(user, f.org),  # no "a sheet per branch" export for a list of one branch
         "page_start": bool(not after), "open_filters": bool(narrowing) or values["status"] != "normal" or error,
         "n_filters": len(narrowing) + (values["status"] != "normal"),
         "can_add": Org.objects.restrict(user, "change_member").filter(org_type__in=BRANCH_TYPES).exists(),
@@ -106,6 +108,14 @@ def member_list_view(request):
     # htmx swaps only 2xx answers: a rejected filter is shown in the fragment; a full page says 400.
     status = 400 if error and not fragment else 200
     return render(request, template, ctx, status=status)
+
+
+def _one_branch(user, org) -> bool:
+    """Whether the list is of one branch: the one it is filtered to, or the user's whole scope."""
+    if org is not None:
+        return org.is_branch
+    roots = list(scope_roots(user)[:2])
+    return len(roots) == 1 and roots[0].is_branch
 
 
 def _org_or_404(user, code):

@@ -130,3 +130,11 @@ def test_the_io_page_exports_the_whole_scope(cast, client):
             wb = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(r.streaming_content)))
             sheets = [wb.get_sheet_by_name(name).to_python() for name in wb.sheet_names]
             assert len(sheets) > 1 and sum(len(rows) - 1 for rows in sheets) == org.subtree_total
+
+
+def test_the_lists_sheet_per_branch_export_is_offered_for_more_than_one_branch(cast, client):
+    for user, query, offered in ((cast.county_admin, "", True), (cast.county_admin, "?org=CA1B1", False),
+                                 (cast.secretary1, "", False), (cast.viewer, "?org=CA1", True)):
+        client.force_login(user)
+        page = client.get("/members/" + query).content.decode()
+        assert "导出 Excel" in page and ("sheets=branch" in page) is offered, (user, query)
