@@ -164,6 +164,7 @@ class HeaderMap:
     # A date split into 年, 月 (and 日) columns under its heading: {the 年 cell's index (the column's, in `index`):
     # the indexes of its 年, 月 and 日 cells (None: no 日)}. `joined_dates` makes each one cell.
     parts: dict[int, tuple[int, int, int | None]] = field(default_factory=dict)
+    title: str = ""  # the text of the rows above the header (“城关镇东村党支部党员花名册”)
 
     def __post_init__(self):
         self.last_row = self.last_row or self.row
@@ -203,6 +204,7 @@ def find_header(rows, columns: list[Column], *, look_ahead: int = 10):
     the header. Returns
     (HeaderMap, the rows iterator positioned after it) or (None, None)."""
     it = iter(rows)
+    above: list[str] = []
     for _ in range(look_ahead):
         try:
             number, cells = next(it)
@@ -211,7 +213,9 @@ def find_header(rows, columns: list[Column], *, look_ahead: int = 10):
         hm = match_headers(number, cells, columns)
         if len(hm.index) >= 2:
             hm, rest = _rest_of_header(hm, cells, it, columns)
+            hm.title = " ".join(above)
             return hm, (joined_dates(rest, hm.parts) if hm.parts else rest)
+        above += [t for t in (clean_text(c) for c in cells[:20]) if t]
     return None, None
 
 

@@ -46,6 +46,7 @@ import queue
 import re
 import tempfile
 import threading
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
@@ -67,8 +68,8 @@ from dangjian.rules import membership
 from dangjian.rules.base import value as rule_value
 
 from . import columns as C
-from .readers import ReadError, read_sheets
-from .result import CREATE, ERROR, UNCHANGED, UPDATE, ImportResult, RowOutcome, place
+from .readers import CSV_SUFFIXES, SPREADSHEET_SUFFIXES, ReadError, read_sheets
+from .result import CREATE, ERROR, UNCHANGED, UPDATE, ImportResult, RowOutcome, is_bundle, place
 
 CHUNK = 5000  # rows checked together (one lookup round) and written together (one COPY)
 LOOKUP = 2000  # IN-list size of lookups and batch size of the ORM writes (well under SQLite's limits)
@@ -926,6 +927,50 @@ def _subset_sheets(sheets: list) -> tuple[list, list[str]]:
             [held[i][0] for i in sorted(parts)])
 
 
+_BRANCH_END = re.compile(r"支部")
+TABLE_SUFFIXES = SPREADSHEET_SUFFIXES | CSV_SUFFIXES
+_NAME_SPAN = 40  # the longest organization name looked for inside a title or a file name
+
+
+def _branch_candidates(text: str) -> set[str]:
+    """Every piece of `text` that ends as a branch's name does (…支部): the names it may hold. 支部委员会 is read as
+    党支部 (中共东村支部委员会 is the 东村党支部)."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("支部委员会", "党支部")
+    out = set()
+    for m in _BRANCH_END.finditer(text):
+        end = m.end()
+        out.update(text[start:end] for start in range(max(0, end - _NAME_SPAN), m.start()))
+    return out
+
+
+def branches_named(texts: dict[str, list[str]], user) -> dict[str, tuple[str, str]]:
+    """{sheet: (code, name)} of the sheets whose title rows, sheet name or file name (`texts[sheet]`) name one
+    branch the user can see, in full: “城关镇东村党支部党员花名册”, a file “城关镇东村党支部.xlsx”. A name inside a longer
+    matched one (东村党支部 in 城关镇东村党支部) gives way to it; a sheet naming two branches, or a name two branches
+    share, names none. One query for all the sheets."""
+    candidates = {sheet: set().union(*map(_branch_candidates, parts)) for sheet, parts in texts.items()}
+    wanted = set().union(*candidates.values())
+    if not wanted:
+        return {}
+    found = C.org_codes_by_name(wanted, scope_for(user) if user is not None else None)
+    out = {}
+    for sheet, names in candidates.items():
+        matched = [n for n in names if n in found]
+        matched = [n for n in matched if not any(n != other and n in other for other in matched)]
+        if len(matched) == 1 and len(found[matched[0]]) == 1:
+            out[sheet] = (found[matched[0]][0], matched[0])
+    return out
+
+
+def _sheet_texts(name: str, header: C.HeaderMap, file_name: str) -> list[str]:
+    """Where a roster without an organization column names its branch: its title rows, its sheet's name, its file's
+    name (the .zip's file for a sheet of a bundle)."""
+    parts = [header.title, *name.split(" / ")]
+    if not is_bundle(file_name):
+        parts.append(file_name)
+    return [Path(p).stem if Path(p).suffix.lower() in TABLE_SUFFIXES else p for p in parts if p]
+
+
 def check_members(path, result: ImportResult, spool: Spool | None, *, default_org=None, user=None,
                   progress=None) -> None:
     """Phase 1: every row's outcome into `result`, the valid rows into `spool` (None: a dry run keeps
@@ -941,9 +986,11 @@ def check_members(path, result: ImportResult, spool: Spool | None, *, default_or
     if not sheets:
         result.errors.append(C.error(1, "", "", "未找到表头：第一行应为列名，如“姓名”“公民身份号码”“所在党组织编码”"))
         return
-    def lacking(header) -> list[C.Column]:
+    named: dict[str, tuple[str, str]] = {}  # sheets without an organization column whose title names their branch
+
+    def lacking(header, sheet=None) -> list[C.Column]:
         return [col for col in C.MEMBER_COLUMNS if col.required and header.lacks(col.name) and not (
-            col.key == "org" and (default_org or C.ORG_NAME.name in header.index))]
+            col.key == "org" and (default_org or C.ORG_NAME.name in header.index or sheet in named))]
 
     # Beside its roster a branch's workbook keeps other tables: of applicants, of members who left (by the sheet's
     # name), or of another kind with a name column or two (党费, 培训: by a header that lacks most of a roster's
@@ -967,17 +1014,24 @@ def check_members(path, result: ImportResult, spool: Spool | None, *, default_or
             result.sheets["not_members"] = not_members
         if not_roster:
             result.sheets["not_roster"] = not_roster
+    # A branch's own roster often has no organization column: its title (城关镇东村党支部党员花名册) or its file's name
+    # says whose it is.
+    named.update(branches_named({name: _sheet_texts(name, header, file_name) for name, header, _ in sheets
+                                 if COLUMN_OF_FIELD["org"] not in header.index and C.ORG_NAME.name not in header.index},
+                                user))
+    if named:
+        result.sheets["named_org"] = [[name or file_name, org_name] for name, (_code, org_name) in named.items()]
     for name, header, _ in sheets:  # every sheet's header first: a wrong one stops the import before any row
         mark = len(result.errors)
         result.errors += header.errors
-        result.errors += [C.missing(header, col) for col in lacking(header)]
+        result.errors += [C.missing(header, col) for col in lacking(header, name)]
         C.stamp(result.errors, mark, name if names else "")
     if result.errors:
         return
     checker = _Checker(sheets[0][1], result, spool, default_org=default_org, user=user)
     checker.start_lookahead()
     try:
-        if not _check_sheets(checker, sheets, names, result, progress, default_org):
+        if not _check_sheets(checker, sheets, names, result, progress, default_org, named):
             return  # the file could not be read to its end
     finally:
         checker.close()
@@ -987,12 +1041,14 @@ def check_members(path, result: ImportResult, spool: Spool | None, *, default_or
 
 
 def _check_sheets(checker: _Checker, sheets: list, names: list[str], result: ImportResult, progress,
-                  default_org) -> bool:
-    """Every sheet's rows through `checker`; False when a sheet could not be read to its end (said in `result`)."""
+                  default_org, named: dict[str, tuple[str, str]]) -> bool:
+    """Every sheet's rows through `checker`, a sheet whose title names its branch (`named`) with that branch for the
+    rows that name none; False when a sheet could not be read to its end (said in `result`)."""
     file_name = result.file_name
     for index, (name, header, rows) in enumerate(sheets):
         if index:
             checker.use_header(header)
+        checker.default_org = named[name][0] if name in named else default_org
         checker.use_sheet(index, names)
         result.sheet = name if names else ""
         mark, before = len(result.errors), checker.seen_rows
@@ -1014,9 +1070,10 @@ def _check_sheets(checker: _Checker, sheets: list, names: list[str], result: Imp
             return False
         result.errors[mark:] = sorted(result.errors[mark:], key=lambda e: e["row"])  # stable: in row order
         C.stamp(result.errors, mark, result.sheet)
-        if result.sheets:
+        if "read" in result.sheets:
             result.sheets["read"].append([name, checker.seen_rows - before])
-            if default_org and COLUMN_OF_FIELD["org"] not in header.index and C.ORG_NAME.name not in header.index:
+            if (default_org and name not in named and COLUMN_OF_FIELD["org"] not in header.index
+                    and C.ORG_NAME.name not in header.index):
                 # every row of this sheet goes to the default branch: said, as a town's village sheets would all
                 # land in one branch this way
                 result.sheets.setdefault("default_org", []).append(name)

@@ -57,6 +57,9 @@ def sheets_text(sheets: dict, file_name: str = "") -> list[str]:
         lines.append("读取的工作表：" + "、".join(f"“{name}”{rows}行" for name, rows in sheets["read"]))
     lines += [f"{label}：" + "、".join(f"“{name}”" for name in sheets[key])
               for key, label in SHEET_LISTS if sheets.get(key)]
+    if sheets.get("named_org"):
+        lines.append("没有所在党组织列、按标题或文件名编入党支部的工作表："
+                     + "、".join(f"“{name}”→{org}" for name, org in sheets["named_org"]))
     if is_bundle(file_name):  # a file of another kind (a .docx beside the rosters) is passed over as headerless
         lines = [line.replace("工作表", "文件", 1).replace("（没有表头）", "（不是表格或没有表头）", 1) for line in lines]
     return lines

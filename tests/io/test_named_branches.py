@@ -1,0 +1,59 @@
+"""A branch's own roster often has no 所在党组织编码 column: its title row (城关镇东村党支部党员花名册) or its file's name
+(城关镇东村党支部.xlsx) says whose it is. When that names one branch the user can see, in full, the sheet's rows go
+to it, and the preview says so; otherwise the column is missing as before (or the default organization applies)."""
+
+import pytest
+
+from dangjian.io.members_import import branches_named, import_members
+from dangjian.members.models import Member
+from tests.factories import make_org
+from tests.io.helpers import MEMBER_HEADER, member_row, run, write_csv
+from tests.io.test_bundles import pack
+
+pytestmark = pytest.mark.django_db
+
+NO_ORG = MEMBER_HEADER[:-1]
+
+
+def titled(path, title, rows):
+    """A roster without the organization column, under a title row."""
+    return write_csv(path, [NO_ORG, *[r[:-1] for r in rows]], header=[title])
+
+
+def test_a_title_row_that_names_the_branch_places_its_members(tree, tmp_path):
+    path = titled(tmp_path / "名册.csv", "城关镇东村党支部党员花名册（2026年）", [member_row("甲", seq=11)])
+    assert run("import_members", str(path)) == (0, {"created": 1, "updated": 0, "unchanged": 0})
+    assert Member.objects.get(name="甲").org == tree.b1
+    result = import_members(path, dry_run=True)
+    assert result.sheets == {"named_org": [["名册.csv", "城关镇东村党支部"]]}
+    assert result.as_text().splitlines()[-1] == "没有所在党组织列、按标题或文件名编入党支部的工作表：“名册.csv”→城关镇东村党支部"
+
+
+def test_files_of_a_zip_named_after_their_branches(tree, tmp_path):
+    east = write_csv(tmp_path / "e.csv", [r[:-1] for r in [member_row("甲", seq=11)]], header=NO_ORG)
+    west = titled(tmp_path / "w.csv", "中共城关镇西村支部委员会 党员名册", [member_row("乙", seq=13)])
+    other = write_csv(tmp_path / "o.csv", [member_row("丙", seq=15)[:-1]], header=NO_ORG)
+    path = pack(tmp_path / "z.zip", {"城关镇东村党支部.csv": east, "西村.csv": west, "其他.csv": other})
+    result = import_members(path, default_org="CA1B1")
+    assert result.ok, result.errors
+    assert dict(Member.objects.values_list("name", "org__code")) == {"甲": "CA1B1", "乙": "CA1B2", "丙": "CA1B1"}
+    assert result.sheets["named_org"] == [["城关镇东村党支部.csv", "城关镇东村党支部"], ["西村.csv", "城关镇西村党支部"]]
+    assert result.sheets["default_org"] == ["其他.csv"]  # the default still applies to the file that names none
+
+
+def test_only_one_full_name_of_a_branch_the_user_sees_is_taken(tree, cast, tmp_path):
+    make_org("CB1", "东村党支部", "branch", parent=tree.district)  # inside 城关镇东村党支部: the longer name wins
+    assert branches_named({"a": ["城关镇东村党支部党员名册"]}, None) == {"a": ("CA1B1", "城关镇东村党支部")}
+    assert branches_named({"a": ["城关镇东村党支部、城关镇西村党支部党员名册"]}, None) == {}  # two branches: neither
+    assert branches_named({"a": ["东村党员名册"], "b": ["城关镇东村支部"]}, None) == {}  # not a full name
+    make_org("CB2", "城关镇西村党支部", "branch", parent=tree.district)  # a name two branches share
+    assert branches_named({"a": ["城关镇西村党支部"]}, None) == {}
+    # the user's scope: the 西区 branch is not secretary1's to see
+    assert branches_named({"a": ["西区花园社区党支部"]}, cast.secretary1) == {}
+    assert branches_named({"a": ["西区花园社区党支部"]}, cast.city_admin) == {"a": (tree.b3.code, tree.b3.name)}
+
+
+def test_a_title_that_names_no_branch_still_lacks_the_column(tree, tmp_path):
+    path = titled(tmp_path / "名册.csv", "党员花名册", [member_row("甲", seq=11)])
+    status, out = run("import_members", str(path))
+    assert status == 1 and out["errors"][0]["column"] == "所在党组织编码"
