@@ -57,3 +57,12 @@ def test_a_title_that_names_no_branch_still_lacks_the_column(tree, tmp_path):
     path = titled(tmp_path / "名册.csv", "党员花名册", [member_row("甲", seq=11)])
     status, out = run("import_members", str(path))
     assert status == 1 and out["errors"][0]["column"] == "所在党组织编码"
+
+
+def test_a_one_sheet_workbook_is_said_by_its_file_name(tree, tmp_path):
+    from tests.io.test_workbook_sheets import workbook
+
+    path = workbook(tmp_path / "城关镇西村党支部.xlsx", {"Sheet1": [NO_ORG, member_row("甲", seq=11, org="")[:-1]]})
+    result = import_members(path, dry_run=True)
+    assert result.ok, result.errors
+    assert result.sheets == {"named_org": [["城关镇西村党支部.xlsx", "城关镇西村党支部"]]}
