@@ -68,7 +68,7 @@ from dangjian.rules import membership
 from dangjian.rules.base import value as rule_value
 
 from . import columns as C
-from .readers import CSV_SUFFIXES, SPREADSHEET_SUFFIXES, ReadError, read_sheets
+from .readers import BUNDLE_SHEET_SEP, TABLE_SUFFIXES, ReadError, read_sheets
 from .result import CREATE, ERROR, UNCHANGED, UPDATE, ImportResult, RowOutcome, is_bundle, place
 
 CHUNK = 5000  # rows checked together (one lookup round) and written together (one COPY)
@@ -928,7 +928,6 @@ def _subset_sheets(sheets: list) -> tuple[list, list[str]]:
 
 
 _BRANCH_END = re.compile(r"支部")
-TABLE_SUFFIXES = SPREADSHEET_SUFFIXES | CSV_SUFFIXES
 _NAME_SPAN = 40  # the longest organization name looked for inside a title or a file name
 
 
@@ -965,7 +964,7 @@ def branches_named(texts: dict[str, list[str]], user) -> dict[str, tuple[str, st
 def _sheet_texts(name: str, header: C.HeaderMap, file_name: str) -> list[str]:
     """Where a roster without an organization column names its branch: its title rows, its sheet's name, its file's
     name (the .zip's file for a sheet of a bundle)."""
-    parts = [header.title, *name.split(" / ")]
+    parts = [header.title, *name.split(BUNDLE_SHEET_SEP)]
     if not is_bundle(file_name):
         parts.append(file_name)
     return [Path(p).stem if Path(p).suffix.lower() in TABLE_SUFFIXES else p for p in parts if p]

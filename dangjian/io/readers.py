@@ -27,8 +27,11 @@ logger = logging.getLogger(__name__)
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
+TABLE_SUFFIXES = SPREADSHEET_SUFFIXES | CSV_SUFFIXES  # the files a roster can be: what a .zip's files are read as
 ARCHIVE_SUFFIXES = {".zip"}
-SUPPORTED_SUFFIXES = SPREADSHEET_SUFFIXES | CSV_SUFFIXES | ARCHIVE_SUFFIXES
+SUPPORTED_SUFFIXES = TABLE_SUFFIXES | ARCHIVE_SUFFIXES
+# Between a .zip's file and a sheet of it in the sheet's name (“东村.xlsx / 党员”); never in an Excel sheet's name.
+BUNDLE_SHEET_SEP = " / "
 # A .zip of rosters: at most this many files, and this much unpacked (a bomb of a small upload is refused unread).
 BUNDLE_MAX_FILES = 5_000
 BUNDLE_MAX_BYTES = 2 << 30
@@ -124,7 +127,7 @@ def _bundle_files(path: Path) -> Iterator[tuple[str, Path | None, _Unpacked]]:
         for number, (info, name) in enumerate(infos):
             name = name[cut:]
             suffix = suffix_of(name)
-            if suffix not in SPREADSHEET_SUFFIXES | CSV_SUFFIXES:
+            if suffix not in TABLE_SUFFIXES:
                 yield name, None, unpacked
                 continue
             target = unpacked.dir / f"{number}{suffix}"
@@ -149,10 +152,10 @@ def _bundle_sheets(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, list]]
         try:
             sheets = list(read_sheets(target, name))  # their names; no row is read yet
             for sheet, rows in sheets:
-                label = f"{name} / {sheet}" if sheet and len(sheets) > 1 else name
+                label = f"{name}{BUNDLE_SHEET_SEP}{sheet}" if sheet and len(sheets) > 1 else name
                 yield label[:100], _kept(rows, name, unpacked)
         except ReadError as e:
-            raise ReadError(f"压缩文件中的“{name}”：{e}") from None
+            raise _in_bundle(name, e) from None
 
 
 def _kept(rows, name: str, unpacked: _Unpacked) -> Iterator[tuple[int, list]]:
@@ -160,7 +163,12 @@ def _kept(rows, name: str, unpacked: _Unpacked) -> Iterator[tuple[int, list]]:
     try:
         yield from rows
     except ReadError as e:
-        raise ReadError(f"压缩文件中的“{name}”：{e}") from None
+        raise _in_bundle(name, e) from None
+
+
+def _in_bundle(name: str, e: ReadError) -> ReadError:
+    """A file of a .zip that cannot be read (when its sheets are listed, or later, while its rows are), named."""
+    return ReadError(f"压缩文件中的“{name}”：{e}")
 
 
 def _unreadable(e: Exception) -> ReadError:

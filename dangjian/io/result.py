@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from .readers import BUNDLE_SHEET_SEP, TABLE_SUFFIXES
+
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
 KIND_LABELS = {CREATE: "新增", UPDATE: "变更", UNCHANGED: "无变化", ERROR: "错误"}
 OUTCOME_CHOICES = list(KIND_LABELS.items())  # a row's outcome in the API (rows/)
@@ -41,27 +43,29 @@ def note(error: dict) -> str:
     return f"{column}：{message}" if column else message
 
 
-# The lists of `ImportResult.sheets` other than "read", in the order they are said, with what they are.
-SHEET_LISTS = [("passed_over", "未读取的工作表（没有表头）"),
-               ("subsets", "未读取的工作表（其中的党员都已在更大的工作表中）"),
-               ("not_roster", "未读取的工作表（表头不是党员名册，缺少多个必填列）"),
-               ("not_members", "未读取的工作表（从名称看不是在册党员）"),
-               ("default_org", "没有所在党组织列、全部编入默认党组织的工作表")]
+# The lists of `ImportResult.sheets` other than "read", in the order they are said, with what they are ({unit}: 工作表,
+# or 文件 for a .zip's; {no_header}: why a sheet without a header was not read).
+SHEET_LISTS = [("passed_over", "未读取的{unit}（{no_header}）"),
+               ("subsets", "未读取的{unit}（其中的党员都已在更大的工作表中）"),
+               ("not_roster", "未读取的{unit}（表头不是党员名册，缺少多个必填列）"),
+               ("not_members", "未读取的{unit}（从名称看不是在册党员）"),
+               ("default_org", "没有所在党组织列、全部编入默认党组织的{unit}")]
 
 
 def sheets_text(sheets: dict, file_name: str = "") -> list[str]:
     """The lines saying which sheets of a workbook were read (and with how many rows) and which were not; of a .zip
-    (`file_name`), which of its files and sheets."""
+    (`file_name`), which of its files and sheets (a file of another kind, a .docx beside the rosters, is passed over
+    as a sheet without a header is)."""
+    bundle = is_bundle(file_name)
+    words = {"unit": "文件" if bundle else "工作表", "no_header": "不是表格或没有表头" if bundle else "没有表头"}
     lines = []
     if sheets.get("read"):
-        lines.append("读取的工作表：" + "、".join(f"“{name}”{rows}行" for name, rows in sheets["read"]))
-    lines += [f"{label}：" + "、".join(f"“{name}”" for name in sheets[key])
+        lines.append("读取的{unit}：".format(**words) + "、".join(f"“{name}”{rows}行" for name, rows in sheets["read"]))
+    lines += [label.format(**words) + "：" + "、".join(f"“{name}”" for name in sheets[key])
               for key, label in SHEET_LISTS if sheets.get(key)]
     if sheets.get("named_org"):
-        lines.append("没有所在党组织列、按标题或文件名编入党支部的工作表："
+        lines.append("没有所在党组织列、按标题或文件名编入党支部的{unit}：".format(**words)
                      + "、".join(f"“{name}”→{org}" for name, org in sheets["named_org"]))
-    if is_bundle(file_name):  # a file of another kind (a .docx beside the rosters) is passed over as headerless
-        lines = [line.replace("工作表", "文件", 1).replace("（没有表头）", "（不是表格或没有表头）", 1) for line in lines]
     return lines
 
 
@@ -72,7 +76,8 @@ def is_bundle(file_name: str) -> bool:
 
 # A sheet of a .zip of rosters: its file (“东村.xlsx”), or its file and sheet (“东村.xlsx / 党员”), as
 # `readers._bundle_sheets` names them.
-_BUNDLED = re.compile(r"^(?P<file>.+?\.(?:xlsx|xlsm|xlsb|xls|ods|csv|txt))(?: / (?P<sheet>.+))?$", re.IGNORECASE)
+_BUNDLED = re.compile(r"^(?P<file>.+?\.(?:" + "|".join(sorted(s[1:] for s in TABLE_SUFFIXES)) + "))(?:"
+                      + re.escape(BUNDLE_SHEET_SEP) + r"(?P<sheet>.+))?$", re.IGNORECASE)
 
 
 def place(row: int, sheet: str = "") -> str:

@@ -22,7 +22,8 @@ def write(job: ImportJob, path) -> None:
     # (Either every stored row has its sheet or none has: the first says.)
     sheets = any(e.get("sheet") for e in job.errors) or bool(
         job.outcomes.order_by("id").values_list("sheet", flat=True).first())
-    first = [("文件/工作表" if is_bundle(job.file_name) else "工作表", 24 if is_bundle(job.file_name) else 14)] if sheets else []
+    bundle = is_bundle(job.file_name)  # a .zip's rows say their file (and sheet): a longer name, a wider column
+    first = [("文件/工作表", 24) if bundle else ("工作表", 14)] if sheets else []
 
     def table(wb, title: str, columns: list[tuple[str, int]], rows) -> None:
         columns = first + columns
