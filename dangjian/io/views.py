@@ -26,7 +26,7 @@ from dangjian.api.pagination import CountedPaginator
 from dangjian.core.scope import scope_for
 from dangjian.members import queries
 from dangjian.orgs.models import BRANCH_TYPES, Org
-from dangjian.orgs.queries import scope_roots
+from dangjian.orgs.queries import sole_scope_root
 
 from . import actions, exports, ledgers, results, tasks
 from .download import XLSX, attachment, temp_file_response
@@ -132,8 +132,7 @@ def index(request):
                         .order_by("path").values_list("code", "name")[:2])
     # The export card: the whole of the user's scope (its one top organization when it has one, as the member
     # list's ?org= names it; its size from the kept counters, no count query).
-    roots = list(scope_roots(request.user)[:2])
-    export_root = roots[0] if len(roots) == 1 else None
+    export_root = sole_scope_root(request.user)
     return render(request, "io/index.html", {
         "can_members": can_members, "can_orgs": can_orgs, "jobs": jobs, "export_jobs": export_jobs,
         "export_root": export_root, "export_branch_only": export_root is not None and export_root.is_branch,

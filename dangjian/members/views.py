@@ -17,7 +17,7 @@ from dangjian.core.models import Event
 from dangjian.core.scope import scope_for
 from dangjian.orgs.forms import add_action_error
 from dangjian.orgs.models import BRANCH_TYPES, Org
-from dangjian.orgs.queries import scope_roots
+from dangjian.orgs.queries import sole_scope_root
 
 from . import actions, views_life
 from .choices import AGE_BANDS, ETHNICITIES, Category, Education, Gender, Status
@@ -112,10 +112,8 @@ def member_list_view(request):
 
 def _one_branch(user, org) -> bool:
     """Whether the list is of one branch: the one it is filtered to, or the user's whole scope."""
-    if org is not None:
-        return org.is_branch
-    roots = list(scope_roots(user)[:2])
-    return len(roots) == 1 and roots[0].is_branch
+    org = org if org is not None else sole_scope_root(user)
+    return org is not None and org.is_branch
 
 
 def _org_or_404(user, code):

@@ -40,6 +40,13 @@ def scope_roots(user, action: str = "view"):
     return Org.objects.none()
 
 
+def sole_scope_root(user, action: str = "view") -> Org | None:
+    """The one topmost organization of the user's scope (a county for its staff, a branch for its secretary), or
+    None when the scope has several (or none)."""
+    roots = list(scope_roots(user, action)[:2])
+    return roots[0] if len(roots) == 1 else None
+
+
 def branch_counts(orgs) -> dict[int, int]:
     """Number of branch-type organizations in each org's subtree (itself included), one query."""
     orgs = list(orgs)
