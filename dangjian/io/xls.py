@@ -5,7 +5,7 @@ date."""
 
 from __future__ import annotations
 
-from .xlsx_stream import NO_DAY, builtin_kind, format_kind
+from .xlsx_stream import NO_DAY, format_id_kind
 
 
 def no_day_cells(path, sheet_name: str | None = None) -> dict[int, list[int]]:
@@ -16,10 +16,8 @@ def no_day_cells(path, sheet_name: str | None = None) -> dict[int, list[int]]:
     out: dict[int, list[int]] = {}
     book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
     try:
-        formats = book.format_map
-        no_day = {i for i, xf in enumerate(book.xf_list)
-                  if (format_kind(formats[xf.format_key].format_str) if xf.format_key in formats
-                      else builtin_kind(xf.format_key)) == NO_DAY}
+        custom = {key: f.format_str for key, f in book.format_map.items()}
+        no_day = {i for i, xf in enumerate(book.xf_list) if format_id_kind(xf.format_key, custom) == NO_DAY}
         if not no_day:
             return out
         sheet = book.sheet_by_name(sheet_name) if sheet_name else book.sheet_by_index(0)

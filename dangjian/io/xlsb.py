@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Iterator
 from xml.etree.ElementTree import fromstring
 
-from .xlsx_stream import NO_DAY, PKG_REL_NS, builtin_kind, format_kind
+from .xlsx_stream import NO_DAY, PKG_REL_NS, format_id_kind
 
 _ROW, _CELL_RK, _CELL_REAL, _FORMULA_NUM, _END_SHEET_DATA = 0x00, 0x02, 0x05, 0x09, 0x92
 _FMT, _XF, _BEGIN_CELL_XFS, _END_CELL_XFS = 0x2C, 0x2F, 0x269, 0x26A
@@ -77,19 +77,19 @@ def _no_day_styles(z: zipfile.ZipFile) -> set[int]:
         f = z.open("xl/styles.bin")
     except KeyError:
         return set()
-    kinds: dict[int, int] = {}
+    custom: dict[int, str] = {}  # the workbook's number format codes by id
     out: set[int] = set()
     with f:
         index = None  # inside BrtBeginCellXFs: the next cell format's index
         for kind, body in records(f):
             if kind == _FMT:
                 (fmt,) = struct.unpack_from("<H", body)
-                kinds[fmt] = format_kind(_wide(body, 2)[0])
+                custom[fmt] = _wide(body, 2)[0]
             elif kind == _BEGIN_CELL_XFS:
                 index = 0
             elif kind == _XF and index is not None:
                 (fmt,) = struct.unpack_from("<H", body, 2)
-                if (kinds[fmt] if fmt in kinds else builtin_kind(fmt)) == NO_DAY:
+                if format_id_kind(fmt, custom) == NO_DAY:
                     out.add(index)
                 index += 1
             elif kind == _END_CELL_XFS:

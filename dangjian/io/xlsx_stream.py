@@ -77,6 +77,12 @@ def builtin_kind(format_id: int) -> int:
     return NO_DAY if format_id in _NO_DAY_FORMAT_IDS else DATE if format_id in _DATE_FORMAT_IDS else NOT_DATE
 
 
+def format_id_kind(format_id: int, custom: dict[int, str]) -> int:
+    """What the number format `format_id` of a cell format shows: the workbook's own code for that id (`custom`),
+    else the built-in format of that id. The rule of .xlsx, .xlsb and .xls alike."""
+    return format_kind(custom[format_id]) if format_id in custom else builtin_kind(format_id)
+
+
 def is_date_format(code: str) -> bool:
     """Whether a custom number format shows a date or a time."""
     return format_kind(code) != NOT_DATE
@@ -210,8 +216,7 @@ def _style_kinds(z: zipfile.ZipFile, tags: _Tags) -> list[int]:
             elif event == "end" and el.tag == ns + "numFmt":
                 custom[int(el.get("numFmtId", "0"))] = el.get("formatCode", "")
             elif event == "end" and el.tag == ns + "xf" and in_xfs:
-                fid = int(el.get("numFmtId", "0"))
-                out.append(format_kind(custom[fid]) if fid in custom else builtin_kind(fid))
+                out.append(format_id_kind(int(el.get("numFmtId", "0")), custom))
     return out
 
 
