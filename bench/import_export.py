@@ -185,30 +185,36 @@ def psql_copy_out(url: str, path: Path) -> float:
     return time.perf_counter() - t
 
 
-def psql_write_floor(url: str, workdir: Path) -> dict:
-    """What the database alone spends on the rows the import just wrote: the same members and their
-    creation history rows, as COPY text dumped from the tables, \\copy'd by psql back into the real
-    tables (every index, the foreign keys checked per statement, the partitioned history) in one
-    transaction that is rolled back. No Python runs; this is the floor of any import that keeps the
-    indexes, the foreign keys and the history the application needs."""
+def _members_schema(url: str, table: str) -> list[tuple[str, str]]:
+    """The members table's indexes and constraints other than its primary key, each as (name, the statement that
+    drops it): what the breakdown of `psql_write_floor` takes away one at a time."""
+    sql = (
+        "SELECT c.conname, 'ALTER TABLE ' || c.conrelid::regclass || ' DROP CONSTRAINT ' || quote_ident(c.conname) "
+        f"FROM pg_constraint c WHERE c.conrelid = '{table}'::regclass AND c.contype IN ('f', 'u') "
+        "UNION ALL "
+        "SELECT i.relname, 'DROP INDEX ' || quote_ident(i.relname) FROM pg_index x JOIN pg_class i ON i.oid = "
+        f"x.indexrelid WHERE x.indrelid = '{table}'::regclass AND NOT x.indisprimary AND NOT EXISTS "
+        "(SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) ORDER BY 1"
+    )
+    out = subprocess.run(["psql", url, "-qAtF", "\t", "-c", sql], check=True, capture_output=True, text=True)
+    return [tuple(line.split("\t")) for line in out.stdout.splitlines() if line]
+
+
+def _timed_copies(url: str, workdir: Path, name: str, body: str) -> list[float]:
+    """Run `body` (psql lines between \\timing on and off) after emptying the member tables, in one rolled-back
+    transaction; the milliseconds of each timed statement."""
     from dangjian.members.models import Member
 
     members, history = Member._meta.db_table, Member.history.model._meta.db_table
-    files = {t: workdir / f"{t}.copy" for t in (members, history)}
-    script = workdir / "write_floor.sql"
+    script = workdir / f"{name}.sql"
     script.write_text(
         "BEGIN;\n"
         f"TRUNCATE {members}, {history} CASCADE;\n"
         "SET CONSTRAINTS ALL IMMEDIATE;\n"
-        "\\timing on\n"
-        f"\\copy {members} FROM '{files[members]}'\n"
-        f"\\copy {history} FROM '{files[history]}'\n"
-        "\\timing off\n"
+        f"{body}"
         "ROLLBACK;\n"
     )
     try:
-        for table, path in files.items():
-            subprocess.run(["psql", url, "-qc", f"\\copy (SELECT * FROM {table}) TO '{path}'"], check=True)
         out = subprocess.run(
             ["psql", url, "-q", "-v", "ON_ERROR_STOP=1", "-f", str(script)],
             check=True,
@@ -216,14 +222,55 @@ def psql_write_floor(url: str, workdir: Path) -> dict:
             text=True,
         ).stdout
     finally:
-        for path in (script, *files.values()):
+        script.unlink(missing_ok=True)
+    return [float(line.split()[1]) for line in out.splitlines() if line.startswith("Time:")]
+
+
+def psql_write_floor(url: str, workdir: Path, breakdown: bool = True) -> dict:
+    """What the database alone spends on the rows the import just wrote: the same members and their
+    creation history rows, as COPY text dumped from the tables, \\copy'd by psql back into the real
+    tables (every index, the foreign keys checked per statement, the partitioned history) in one
+    transaction that is rolled back. No Python runs; this is the floor of any import that keeps the
+    indexes, the foreign keys and the history the application needs.
+
+    The breakdown says what each part of the members table costs: the members \\copy'd into the table with
+    every index and constraint but its primary key dropped (same columns, heap and key only), then with each one
+    of them alone on top (each in its own rolled-back transaction). Each part's figure is that run less the bare
+    one; with the history rows' time they add up to about the whole."""
+    from dangjian.members.models import Member
+
+    members, history = Member._meta.db_table, Member.history.model._meta.db_table
+    files = {t: workdir / f"{t}.copy" for t in (members, history)}
+    copy_members, copy_history = (f"\\copy {t} FROM '{files[t]}'\n" for t in (members, history))
+    try:
+        for table, path in files.items():
+            subprocess.run(["psql", url, "-qc", f"\\copy (SELECT * FROM {table}) TO '{path}'"], check=True)
+        ms = _timed_copies(url, workdir, "write_floor", f"\\timing on\n{copy_members}{copy_history}\\timing off\n")
+        result = {
+            "members_s": round(ms[0] / 1000, 3),
+            "history_s": round(ms[1] / 1000, 3),
+            "total_s": round(sum(ms) / 1000, 3),
+        }
+        if breakdown:
+            parts = _members_schema(url, members)
+
+            def members_with(kept: str | None) -> float:
+                """The median of three runs: one moves by a third with whatever else the machine does."""
+                drops = "".join(f"{drop};\n" for name, drop in parts if name != kept)
+                body = drops + "\\timing on\n" + copy_members + "\\timing off\n"
+                return statistics.median(_timed_copies(url, workdir, "part", body)[0] for _ in range(FLOOR_SAMPLES))
+
+            bare = members_with(None)
+            result["members_breakdown"] = {
+                "bare_s": round(bare / 1000, 3),
+                "each_s": {name: round((members_with(name) - bare) / 1000, 3) for name, _ in parts},
+                "what": "members \\copy'd into their table with only its primary key (bare_s), then each index or "
+                "constraint alone on top of that (each_s: that run less bare_s); medians of three runs",
+            }
+    finally:
+        for path in files.values():
             path.unlink(missing_ok=True)
-    ms = [float(line.split()[1]) for line in out.splitlines() if line.startswith("Time:")]
-    return {
-        "members_s": round(ms[0] / 1000, 3),
-        "history_s": round(ms[1] / 1000, 3),
-        "total_s": round(sum(ms) / 1000, 3),
-    }
+    return result
 
 
 def run_child(args, *extra) -> dict:
@@ -358,6 +405,13 @@ def main(argv=None) -> int:
             f"({write_floor['total_s'] / floor:.1f}× the bare floor)",
             flush=True,
         )
+        if "members_breakdown" in write_floor:
+            parts = write_floor["members_breakdown"]
+            print(
+                f"    members with their primary key only {parts['bare_s']:.2f} s; each other index or constraint "
+                "adds: " + ", ".join(f"{name} {s:.2f} s" for name, s in parts["each_s"].items()),
+                flush=True,
+            )
         result = {
             "name": "import_members_csv",
             "figure_s": round(run["seconds"], 2),
