@@ -65,9 +65,12 @@ class ImportJobDetailSerializer(ImportJobSerializer):
         "not_roster（如有）为表头缺少多个必填列、不是党员名册而未读取的工作表，"
         "subsets（如有）为其中党员都已在更大的工作表中（如党小组分表）而未读取的工作表，"
         "default_org（如有）为没有所在党组织列、全部编入默认党组织的工作表；否则为 {}"))
+    branches = serializers.JSONField(read_only=True, help_text=(
+        "党员导入中通过检查的行分属多个党支部时，每个党支部一项 [编码, 名称, 新增, 变更, 无变化]，按组织树顺序；"
+        "只有一个党支部或党组织导入时为 []"))
 
     class Meta(ImportJobSerializer.Meta):
-        fields = [*ImportJobSerializer.Meta.fields, "errors", "sheets"]
+        fields = [*ImportJobSerializer.Meta.fields, "errors", "sheets", "branches"]
         read_only_fields = fields
 
 
@@ -94,6 +97,8 @@ class RowSerializer(serializers.Serializer):
     label = serializers.CharField(help_text="党员姓名和隐去中间位的身份证号，或党组织编码和名称")
     changes = serializers.ListField(child=serializers.DictField(), help_text="变更的列：column、old、new")
     errors = serializers.ListField(child=serializers.CharField())
+    org = serializers.CharField(help_text="党员导入中通过检查的行所在的党支部：新增的编入的党支部，已有党员所在的党支部；"
+                                          "错误行和党组织导入为空")
 
 
 JOB_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="导入任务编号")
@@ -168,11 +173,11 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         if outcome:
             rows = rows.filter(kind=outcome)
         page = self.paginator.paginate_queryset(
-            rows.values_list("row", "kind", "label", "changes", "errors", "sheet"), request, view=self)
+            rows.values_list("row", "kind", "label", "changes", "errors", "sheet", "org"), request, view=self)
         return self.get_paginated_response([{
             "row": n, "sheet": sheet, "outcome": kind, "label": label,
             "changes": [{"column": c, "old": old, "new": new} for c, old, new in changes],
-            "errors": errors} for n, kind, label, changes, errors, sheet in page])
+            "errors": errors, "org": org} for n, kind, label, changes, errors, sheet, org in page])
 
     @extend_schema(summary="下载结果表", parameters=[JOB_ID],
                    responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"):

@@ -865,14 +865,14 @@ class _Checker:
                 creates.append((*values, org.id, org.path))
                 spool.count(org, merged["category"], +1)
             if keep:
-                result.add(RowOutcome(row=number, kind=CREATE, label=_label(values[0], values[3])))
+                result.add(RowOutcome(row=number, kind=CREATE, label=_label(values[0], values[3]), org=org))
             else:
                 result.tick(CREATE)
             return
         changed = [f for f, v in zip(VALUE_FIELDS, values) if v != current[f]]
         if not changed:
             if keep:
-                result.add(RowOutcome(row=number, kind=UNCHANGED, label=_label(values[0], values[3])))
+                result.add(RowOutcome(row=number, kind=UNCHANGED, label=_label(values[0], values[3]), org=org))
             else:
                 result.tick(UNCHANGED)
             return
@@ -883,7 +883,8 @@ class _Checker:
                 spool.count(org, merged["category"], +1)
             else:
                 spool.count(org, merged["category"], 0)
-        result.add(RowOutcome(row=number, kind=UPDATE, label=_label(values[0], values[3]) if keep else "", changes=[
+        result.add(RowOutcome(row=number, kind=UPDATE, label=_label(values[0], values[3]) if keep else "",
+                              org=org if keep else None, changes=[
             (COLUMN_OF_FIELD[f], _display(f, current[f]), _display(f, merged[f])) for f in changed]
             if result.keep_rows else []))
 

@@ -7,9 +7,12 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from .readers import BUNDLE_SHEET_SEP, TABLE_SUFFIXES
+
+if TYPE_CHECKING:
+    from dangjian.orgs.models import Org
 
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
 KIND_LABELS = {CREATE: "新增", UPDATE: "变更", UNCHANGED: "无变化", ERROR: "错误"}
@@ -24,6 +27,7 @@ class RowOutcome:
     changes: list = field(default_factory=list)  # [(column, old, new)] for an update
     errors: list = field(default_factory=list)  # the row's error dicts
     sheet: str = ""  # the row's worksheet, in a workbook whose sheets are imported together
+    org: Org | None = None  # a valid member row's branch: the one a new member goes to, or the member's own
 
     def notes(self) -> list[str]:
         """The row's errors as the preview says them (stored in ImportRow.errors)."""
@@ -112,6 +116,8 @@ class ImportResult:
     # Of a workbook with more than one sheet: {"read": [[name, rows], …], "passed_over": [name, …]} (sheets without
     # a header), so that the user sees which sheets were taken; {} for a CSV or a one-sheet workbook.
     sheets: dict = field(default_factory=dict)
+    # Kept rows per branch and outcome ({org id: (org, Counter)}): what the preview says per branch (`branch_counts`)
+    by_branch: dict = field(default_factory=dict)
 
 
     FLUSH: ClassVar[int] = 5000
@@ -120,6 +126,11 @@ class ImportResult:
         self.tally[outcome.kind] += 1
         if self.sheet:
             outcome.sheet = self.sheet
+        if outcome.org is not None:
+            counts = self.by_branch.get(outcome.org.pk)
+            if counts is None:
+                counts = self.by_branch[outcome.org.pk] = (outcome.org, Counter())
+            counts[1][outcome.kind] += 1
         if self.keep_rows:
             self.rows.append(outcome)
             if self.sink is not None and len(self.rows) >= self.FLUSH:
@@ -139,6 +150,14 @@ class ImportResult:
         if self.tally:
             return self.tally[kind]
         return sum(1 for r in self.rows if r.kind == kind)
+
+    def branch_counts(self) -> list[list]:
+        """[[code, name, created, updated, unchanged], …] in the tree's order (as the organization tree lists them),
+        when the kept rows go to more than one branch ([] otherwise: one branch needs no table)."""
+        if len(self.by_branch) < 2:
+            return []
+        return [[org.code, org.name, c[CREATE], c[UPDATE], c[UNCHANGED]]
+                for org, c in sorted(self.by_branch.values(), key=lambda item: item[0].path)]
 
     @property
     def ok(self) -> bool:

@@ -38,20 +38,24 @@ def write(job: ImportJob, path) -> None:
                 Number(e["row"]), e.get("column") or "", str(e.get("value") or ""), Styled(e["message"], ERROR)]
 
     def outcomes():
-        stored = job.outcomes.order_by("id").values_list("row", "kind", "label", "changes", "errors", "sheet")
-        for row, kind, label, changes, notes, sheet in stored.iterator(chunk_size=2000):
+        stored = job.outcomes.order_by("id").values_list("row", "kind", "label", "changes", "errors", "sheet", "org")
+        for row, kind, label, changes, notes, sheet, org in stored.iterator(chunk_size=2000):
             if notes:
                 note = Styled("；".join(notes), ERROR)
             elif changes:
                 note = Styled("；".join(f"{c}：{old or '（空）'} → {new or '（空）'}" for c, old, new in changes), WRAP)
             else:
                 note = ""
-            yield [sheet] * len(first) + [Number(row), KIND_LABELS.get(kind, kind), label, note]
+            yield [sheet] * len(first) + [Number(row), KIND_LABELS.get(kind, kind), label, *[org] * members, note]
 
+    members = job.kind == ImportJob.Kind.MEMBERS  # member rows say their branch (a new one's: where it goes)
     with Workbook(path) as wb:
         table(wb, "错误清单", [("行号", 8), ("列", 16), ("填写的值", 24), ("错误说明", 60)], errors())
-        table(wb, "逐行结果", [("行号", 8), ("结果", 8), ("党员" if job.kind == ImportJob.Kind.MEMBERS else "党组织", 30),
-                               ("说明", 70)], outcomes())
+        table(wb, "逐行结果", [("行号", 8), ("结果", 8), ("党员" if members else "党组织", 30),
+                               *[("所在党组织", 30)] * members, ("说明", 70)], outcomes())
+        if job.branches:
+            wb.table("按党支部", ["党组织编码", "党支部", "新增", "变更", "无变化"], [20, 36, 8, 8, 8],
+                     ([code, name, Number(c), Number(u), Number(n)] for code, name, c, u, n in job.branches))
 
 
 def response(job: ImportJob) -> FileResponse:

@@ -57,6 +57,7 @@ def store(job: ImportJob, result) -> None:
     job.error_count = len(result.errors)
     job.outcome_counts = dict(result.tally)
     job.sheets = result.sheets
+    job.branches = result.branch_counts()
     if result.sink is not None:
         result.flush()
         return
@@ -72,7 +73,7 @@ def save_rows(job: ImportJob, rows: list) -> None:
     for i in range(0, len(rows), STORE_BATCH):
         ImportRow.objects.bulk_create([
             ImportRow(job=job, row=r.row, kind=r.kind, label=r.label[:300], changes=r.changes, errors=r.notes(),
-                      sheet=r.sheet[:100])
+                      sheet=r.sheet[:100], org=r.org.name if r.org is not None else "")
             for r in rows[i:i + STORE_BATCH]])
 
 
@@ -84,10 +85,21 @@ def _copy_rows(job: ImportJob, rows) -> None:
 
     prefix = f"{job.pk}\t"
     with connection.cursor() as cur, cur.cursor.copy(
-            f"COPY {ImportRow._meta.db_table} (job_id, row, kind, label, changes, errors, sheet) FROM STDIN") as copy:
+            f"COPY {ImportRow._meta.db_table} (job_id, row, kind, label, changes, errors, sheet, org) FROM STDIN") as copy:
+        names = {}  # a branch's name as COPY text, once per branch (a 200,000-row preview has a few thousand)
+
+        def org_text(org) -> str:
+            if org is None:
+                return ""
+            text = names.get(org.pk)
+            if text is None:
+                text = names[org.pk] = copy_text(org.name)
+            return text
+
         for i in range(0, len(rows), STORE_BATCH):
             copy.write("".join([f"{prefix}{r.row}\t{r.kind}\t{copy_text(r.label[:300])}\t{json_text(r.changes)}\t"
-                                f"{json_text(r.notes())}\t{copy_text(r.sheet[:100])}\n" for r in rows[i:i + STORE_BATCH]]))
+                                f"{json_text(r.notes())}\t{copy_text(r.sheet[:100])}\t{org_text(r.org)}\n"
+                                for r in rows[i:i + STORE_BATCH]]))
 
 
 
@@ -146,7 +158,7 @@ def run_import_job(job_id: int, write: bool) -> str:
         job.save(update_fields=["status", "finished_at", "message", "outcome_counts"])
         return job.status
     finish(job, result, write=write)
-    job.save(update_fields=["counts", "errors", "error_count", "outcome_counts", "sheets", "status", "progress",
+    job.save(update_fields=["counts", "errors", "error_count", "outcome_counts", "sheets", "branches", "status", "progress",
                             "message", "finished_at"])
     return job.status
 

@@ -189,7 +189,7 @@ def job_detail(request, pk: int):
     if show in KIND_LABELS:
         rows = rows.filter(kind=show)
     total = sum(counts.values())
-    page = CountedPaginator(rows.values_list("row", "kind", "label", "changes", "errors", "sheet"), PAGE_SIZE,
+    page = CountedPaginator(rows.values_list("row", "kind", "label", "changes", "errors", "sheet", "org"), PAGE_SIZE,
                             count=counts[show] if show in KIND_LABELS else total).get_page(request.GET.get("page"))
     return render(request, "io/job.html", {
         "job": job, "page": page, "show": show, "counts": counts, "total": total,

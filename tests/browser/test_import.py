@@ -123,6 +123,12 @@ def test_each_branchs_file_chosen_together(page, phone, live_server, cast, login
     page.click("form[action*='members'] button:has-text('上传并预览')")
     page.wait_for_url(f"{live_server.url}/io/jobs/*/")
     assert "检查通过：新增 4" in page.inner_text("body")
+    # where each village's rows go, before they are written: a row per branch, and each new row's branch
+    table = page.locator("#branches")
+    assert table.locator("tbody tr").all_inner_texts() == ["城关镇东村党支部 CA1B1\t2\t0\t0",
+                                                           "城关镇西村党支部 CA1B2\t2\t0\t0"]
+    assert page.locator("tr:has-text('王三')").inner_text().count("编入城关镇西村党支部") == 1
+    shot(page, "io-preview-branches-desktop")
     page.click("button:has-text('确认导入')")
     page.wait_for_load_state()
     assert "导入：新增 4" in page.inner_text("body")

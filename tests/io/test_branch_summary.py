@@ -1,0 +1,102 @@
+"""The preview says where each valid member row goes: a new member's branch (编入…), a member's own, and, when the
+rows go to more than one branch, a table of each branch's new, changed and unchanged rows (a town's files of its
+villages: did each go to its village?). The same in the result .xlsx and the API's rows/."""
+
+import io
+
+import pytest
+from python_calamine import CalamineWorkbook
+from rest_framework.test import APIClient
+
+from dangjian.io.models import ImportJob
+from tests.io.helpers import existing_row, member_row, write_csv, write_xlsx
+
+pytestmark = pytest.mark.django_db
+
+EAST, WEST = "城关镇东村党支部", "城关镇西村党支部"
+
+
+def upload(client, path) -> ImportJob:
+    with open(path, "rb") as fh:
+        assert client.post("/io/members/upload/", {"file": fh}).status_code == 302
+    return ImportJob.objects.latest("pk")
+
+
+def result_sheets(client, job) -> dict:
+    r = client.get(f"/io/jobs/{job.pk}/result.xlsx")
+    book = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(r.streaming_content)))
+    return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+
+
+def test_rows_of_two_branches_say_their_branch_and_the_preview_counts_each(cast, client, tmp_path):
+    client.force_login(cast.town_admin)
+    path = write_csv(tmp_path / "城关镇.csv", [
+        member_row("甲", seq=51), member_row("乙", seq=53, org="CA1B2"), member_row("丙", seq=55, org="CA1B2"),
+        existing_row(cast.m1, job=cast.m1.job),  # 张伟 of 东村, unchanged
+        existing_row(cast.m3, job="农民", org="CA1B2")])  # 王强 of 西村, his job changed
+    job = upload(client, path)
+    assert job.status == "previewed"
+    assert job.branches == [["CA1B1", EAST, 1, 0, 1], ["CA1B2", WEST, 2, 1, 0]]
+    page = client.get(f"/io/jobs/{job.pk}/").content.decode()
+    assert "按党支部：2 个党支部" in page and "<details" in page and " open>" in page
+    assert f"编入{EAST}" in page and f"编入{WEST}" in page  # 甲, 乙, 丙
+    assert page.count(f'<div class="small text-muted">{WEST}</div>') == 1  # 王强: his own branch, not 编入
+
+    sheets = result_sheets(client, job)
+    rows = sheets["逐行结果"]
+    assert rows[0] == ["行号", "结果", "党员", "所在党组织", "说明"]
+    assert [(r[1], r[3]) for r in rows[1:]] == [("新增", EAST), ("新增", WEST), ("新增", WEST), ("无变化", EAST),
+                                                ("变更", WEST)]
+    assert sheets["按党支部"] == [["党组织编码", "党支部", "新增", "变更", "无变化"], ["CA1B1", EAST, 1, 0, 1],
+                                  ["CA1B2", WEST, 2, 1, 0]]
+
+    api = APIClient()
+    api.force_authenticate(cast.town_admin)
+    out = api.get(f"/api/v1/imports/{job.pk}/rows/").json()["results"]
+    assert [(r["outcome"], r["org"]) for r in out] == [("create", EAST), ("create", WEST), ("create", WEST),
+                                                       ("unchanged", EAST), ("update", WEST)]
+
+    client.post(f"/io/jobs/{job.pk}/confirm/")  # written: the same, counted again by the import itself
+    job.refresh_from_db()
+    assert job.status == "done" and job.branches == [["CA1B1", EAST, 1, 0, 1], ["CA1B2", WEST, 2, 1, 0]]
+    assert "按党支部：2 个党支部" in client.get(f"/io/jobs/{job.pk}/").content.decode()
+
+
+def test_one_branchs_file_has_no_table_and_its_rows_no_branch_line(cast, client, tmp_path):
+    client.force_login(cast.secretary1)
+    job = upload(client, write_xlsx(tmp_path / "东村.xlsx", [member_row("甲", seq=51), member_row("乙", seq=53)]))
+    assert job.status == "previewed" and job.branches == []
+    page = client.get(f"/io/jobs/{job.pk}/").content.decode()
+    assert "按党支部" not in page and "编入" not in page  # every row goes to the one branch the file is
+    sheets = result_sheets(client, job)
+    assert "按党支部" not in sheets and [r[3] for r in sheets["逐行结果"][1:]] == [EAST, EAST]  # the download says it
+
+
+def test_a_row_in_error_has_no_branch_and_the_table_counts_the_valid_rows(cast, client, tmp_path):
+    client.force_login(cast.town_admin)
+    job = upload(client, write_csv(tmp_path / "z.csv", [
+        member_row("甲", seq=51), member_row("乙", seq=53, org="CA1B2"), member_row("丙", seq=55, org="NOPE")]))
+    assert job.status == "invalid"
+    assert job.branches == [["CA1B1", EAST, 1, 0, 0], ["CA1B2", WEST, 1, 0, 0]]
+    assert list(job.outcomes.order_by("id").values_list("kind", "org")) == [
+        ("create", EAST), ("create", WEST), ("error", "")]
+
+
+def test_many_branches_fold_their_table(cast, client, tmp_path, monkeypatch):
+    client.force_login(cast.town_admin)
+    job = upload(client, write_csv(tmp_path / "z.csv", [member_row("甲", seq=51), member_row("乙", seq=53, org="CA1B2")]))
+    job.branches = [[f"C{i}", f"第{i}党支部", 1, 0, 0] for i in range(9)]  # as nine branches' rows leave it
+    job.save(update_fields=["branches"])
+    page = client.get(f"/io/jobs/{job.pk}/").content.decode()
+    assert "按党支部：9 个党支部（点击展开）" in page and " open>" not in page
+
+
+def test_the_api_detail_lists_the_branches(cast, tmp_path):
+    api = APIClient()
+    api.force_authenticate(cast.town_admin)
+    path = write_csv(tmp_path / "z.csv", [member_row("甲", seq=51), member_row("乙", seq=53, org="CA1B2")])
+    with open(path, "rb") as fh:
+        r = api.post("/api/v1/imports/", {"kind": "members", "file": fh}, format="multipart")
+    assert r.status_code == 201, r.content
+    detail = api.get(f"/api/v1/imports/{r.json()['id']}/").json()
+    assert detail["branches"] == [["CA1B1", EAST, 1, 0, 0], ["CA1B2", WEST, 1, 0, 0]]
