@@ -35,6 +35,7 @@ BUNDLE_SHEET_SEP = " / "
 # A .zip of rosters: at most this many files, and this much unpacked (a bomb of a small upload is refused unread).
 BUNDLE_MAX_FILES = 5_000
 BUNDLE_MAX_BYTES = 2 << 30
+BUNDLE_MAX_DEPTH = 3  # a .zip in a .zip in the upload (a county's towns' villages); deeper is refused
 
 
 class ReadError(ValueError):
@@ -107,30 +108,53 @@ class _Unpacked:
 def _bundle_files(path: Path) -> Iterator[tuple[str, Path | None, _Unpacked]]:
     """(the file's name in the .zip, the unpacked file or None for a file that is not a roster's kind, the
     directory holding it) for every file of the .zip, in its order; a folder all files share is left out of the
-    names."""
+    names. A .zip inside it (a county's bundle of its towns' bundles) is opened in its place, its files named as in a
+    folder of the .zip's name (“城关镇/东村.xlsx”), up to BUNDLE_MAX_DEPTH levels; the limits count every level's
+    files together."""
+    unpacked = _Unpacked()
+    yield from _zip_files(path, "", unpacked, _Budget(), 1)
+
+
+class _Budget:
+    """Files and unpacked bytes seen so far, over a .zip and the ones inside it (so that nesting cannot multiply
+    the limits)."""
+
+    def __init__(self):
+        self.files = self.bytes = self.number = 0
+
+
+def _zip_files(path: Path, prefix: str, unpacked: _Unpacked, budget: _Budget,
+               depth: int) -> Iterator[tuple[str, Path | None, _Unpacked]]:
     try:
         z = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as e:
+        if prefix:
+            raise ReadError(f"压缩文件中的“{prefix.rstrip('/')}.zip”无法读取（{type(e).__name__}）") from None
         raise ReadError(f"无法读取该压缩文件（{type(e).__name__}），请确认是有效的 .zip 文件") from None
     with z:
         infos = [(i, _member_name(i)) for i in z.infolist() if not i.is_dir()]
         infos = [(i, n) for i, n in infos if not _JUNK.search(n)]
-        if not infos:
+        if not infos and not prefix:
             raise ReadError("压缩文件中没有文件")
-        if len(infos) > BUNDLE_MAX_FILES:
-            raise ReadError(f"压缩文件中有{len(infos)}个文件，一次最多导入{BUNDLE_MAX_FILES}个，请分批上传")
-        if sum(i.file_size for i, _ in infos) > BUNDLE_MAX_BYTES:
+        budget.files += len(infos)
+        budget.bytes += sum(i.file_size for i, _ in infos)
+        if budget.files > BUNDLE_MAX_FILES:
+            raise ReadError(f"压缩文件中有{budget.files}个文件，一次最多导入{BUNDLE_MAX_FILES}个，请分批上传")
+        if budget.bytes > BUNDLE_MAX_BYTES:
             raise ReadError(f"压缩文件解压后超过{BUNDLE_MAX_BYTES >> 30} GB，请分批上传")
         folders = {n.split("/", 1)[0] for _, n in infos}
         cut = len(folders.pop()) + 1 if len(folders) == 1 and all("/" in n for _, n in infos) else 0
-        unpacked = _Unpacked()
-        for number, (info, name) in enumerate(infos):
-            name = name[cut:]
+        for info, name in infos:
+            name = prefix + name[cut:]
             suffix = suffix_of(name)
-            if suffix not in TABLE_SUFFIXES:
+            if suffix not in TABLE_SUFFIXES and suffix not in ARCHIVE_SUFFIXES:
                 yield name, None, unpacked
                 continue
-            target = unpacked.dir / f"{number}{suffix}"
+            if suffix in ARCHIVE_SUFFIXES and depth >= BUNDLE_MAX_DEPTH:
+                raise ReadError(f"压缩文件中的“{name}”是第{depth + 1}层压缩包，最多{BUNDLE_MAX_DEPTH}层，"
+                                "请解压后重新打包")
+            budget.number += 1
+            target = unpacked.dir / f"{budget.number}{suffix}"
             try:
                 with z.open(info) as src, open(target, "wb") as dst:
                     shutil.copyfileobj(src, dst, _BLOCK)
@@ -138,6 +162,10 @@ def _bundle_files(path: Path) -> Iterator[tuple[str, Path | None, _Unpacked]]:
                 raise ReadError(f"压缩文件中的“{name}”有密码，请去掉密码后重新打包") from None
             except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
                 raise ReadError(f"压缩文件中的“{name}”无法解压（{type(e).__name__}）") from None
+            if suffix in ARCHIVE_SUFFIXES:
+                yield from _zip_files(target, name[:-len(suffix)] + "/", unpacked, budget, depth + 1)
+                target.unlink()  # its files are unpacked beside it
+                continue
             yield name, target, unpacked
 
 

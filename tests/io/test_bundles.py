@@ -138,6 +138,42 @@ def test_the_unpacked_files_are_removed_once_read(tree, tmp_path, monkeypatch):
     assert len(made) == 2 and not any(d.exists() for d in made)
 
 
+def test_a_countys_zip_of_its_towns_zips_is_opened_in_place(tree, tmp_path, monkeypatch):
+    """A county office sends on what its towns sent it: a .zip of .zips. Each inner .zip is read as a folder of its
+    name; the limits count the files of every level together; a third level inside is the deepest opened."""
+    east = write_xlsx(tmp_path / "e.xlsx", [member_row("甲", seq=11)])
+    west = write_csv(tmp_path / "w.csv", [member_row("乙", seq=13, org="CA1B2"), member_row("丙", seq=17, org="NOPE")])
+    town = pack(tmp_path / "town.zip", {"东村.xlsx": east, "西村.csv": west})
+    path = pack(tmp_path / "县.zip", {"城关镇.zip": town, "直属/机关.xlsx": write_xlsx(
+        tmp_path / "j.xlsx", [member_row("丁", seq=15, org="CA1B2")])})
+    assert [name for name, _ in read_sheets(path)] == ["城关镇/东村.xlsx", "城关镇/西村.csv", "直属/机关.xlsx"]
+    assert count_rows(path) == 4
+    status, out = run("import_members", str(path))
+    assert status == 1 and [(e["sheet"], e["row"]) for e in out["errors"]] == [("城关镇/西村.csv", 3)]
+    assert "党组织编码“NOPE”不存在" in out["errors"][0]["message"]
+    assert not Member.objects.filter(name__in=["甲", "乙", "丁"]).exists()
+    fixed = write_csv(tmp_path / "w.csv", [member_row("乙", seq=13, org="CA1B2"), member_row("丙", seq=17, org="CA1B2")])
+    path = pack(tmp_path / "县.zip", {"城关镇.zip": pack(tmp_path / "town.zip", {"东村.xlsx": east, "西村.csv": fixed}),
+                                      "直属/机关.xlsx": tmp_path / "j.xlsx"})
+    assert run("import_members", str(path)) == (0, {"created": 4, "updated": 0, "unchanged": 0})
+    assert import_members(path, dry_run=True).as_text().splitlines()[1] == (
+        "读取的文件：“城关镇/东村.xlsx”1行、“城关镇/西村.csv”2行、“直属/机关.xlsx”1行")
+
+    deep = pack(tmp_path / "3.zip", {"城关镇.zip": pack(tmp_path / "2.zip", {"东村.zip": pack(
+        tmp_path / "1.zip", {"东村.xlsx": east})})})  # three levels: the upload, the town's, the village's
+    assert [name for name, _ in read_sheets(deep)] == ["城关镇/东村/东村.xlsx"]
+    deeper = pack(tmp_path / "4.zip", {"县.zip": deep})
+    with pytest.raises(ReadError, match="压缩文件中的“县/城关镇/东村.zip”是第4层压缩包，最多3层"):
+        list(read_sheets(deeper))
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"PK but not")
+    with pytest.raises(ReadError, match="压缩文件中的“城关镇.zip”无法读取"):
+        list(read_sheets(pack(tmp_path / "5.zip", {"城关镇.zip": broken})))
+    monkeypatch.setattr(readers, "BUNDLE_MAX_FILES", 2)  # the upload holds 2 entries, the town's .zip 2 more
+    with pytest.raises(ReadError, match="压缩文件中有4个文件，一次最多导入2个"):
+        list(read_sheets(path))
+
+
 def test_organizations_from_a_zip(tmp_path):
     county = workbook(tmp_path / "c.xlsx", {"县乡": [ORG_HEADER, ["X", "某县委", "", "党委", "机关"],
                                                       ["X1", "一镇党委", "X", "党委", "农村"]]})
