@@ -73,8 +73,11 @@ class Member(models.Model):
     objects = MemberQuerySet.as_manager()
     # No index on the versions' org and user columns: nothing looks versions up by them ("as of" lists
     # filter on org_path and history_date, a member's history on id), and each index costs every import.
+    # No database constraint on who made a version (history_user): PostgreSQL checks one per row, ~0.6-1 s of a
+    # 200,000-row web import's history rows (bench/README). Accounts are deactivated, not deleted; when one is,
+    # Django's SET_NULL still clears its versions' user (tests/members/test_history_user.py), by the index kept.
     history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials", "updated_at"],
-                                no_db_index=["org", "user"])
+                                no_db_index=["org", "user"], user_db_constraint=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "党员"
