@@ -128,6 +128,7 @@ def test_each_branchs_file_chosen_together(page, phone, live_server, cast, login
     assert table.locator("tbody tr").all_inner_texts() == ["城关镇东村党支部 CA1B1\t2\t0\t0",
                                                            "城关镇西村党支部 CA1B2\t2\t0\t0"]
     assert page.locator("tr:has-text('王三')").inner_text().count("编入城关镇西村党支部") == 1
+    assert "东县城关镇党委下的党支部在本次文件中都有党员" in page.inner_text("#without-rows")
     shot(page, "io-preview-branches-desktop")
     page.click("button:has-text('确认导入')")
     page.wait_for_load_state()

@@ -100,3 +100,28 @@ def test_the_api_detail_lists_the_branches(cast, tmp_path):
     assert r.status_code == 201, r.content
     detail = api.get(f"/api/v1/imports/{r.json()['id']}/").json()
     assert detail["branches"] == [["CA1B1", EAST, 1, 0, 0], ["CA1B2", WEST, 1, 0, 0]]
+
+
+def test_the_preview_names_the_branches_the_file_has_no_member_of(tree, cast, client, tmp_path, monkeypatch):
+    """A town's villages' files come in: the preview says which of the town's branches sent nothing (under the
+    organization all the file's branches are under, in the user's scope)."""
+    from dangjian.io import views
+    from tests.factories import make_org
+
+    client.force_login(cast.county_admin)
+    job = upload(client, write_csv(tmp_path / "z.csv", [member_row("甲", seq=51), member_row("乙", seq=53, org="CA1B2")]))
+    page = client.get(f"/io/jobs/{job.pk}/").content.decode()
+    assert "东县城关镇党委下的党支部在本次文件中都有党员。" in page
+    make_org("CA1B3", "城关镇南村党支部", "branch", parent=tree.town)
+    make_org("CA1B4", "城关镇北村党支部", "branch", parent=tree.town)
+    make_org("CA2", "东县白沙镇党委", "committee", parent=tree.county)  # not under the town: not named
+    page = client.get(f"/io/jobs/{job.pk}/").content.decode()
+    assert "东县城关镇党委下还有 2 个党支部在本次文件中没有党员：城关镇南村党支部、城关镇北村党支部。" in page
+    monkeypatch.setattr(views, "MISSING_SHOWN", 1)
+    page = client.get(f"/io/jobs/{job.pk}/").content.decode()
+    assert "还有 2 个党支部在本次文件中没有党员：城关镇南村党支部等。" in page
+    monkeypatch.setattr(views, "MISSING_COUNTED", 1)
+    assert "还有 1多 个党支部" in client.get(f"/io/jobs/{job.pk}/").content.decode()
+
+    job = upload(client, write_csv(tmp_path / "one.csv", [member_row("丙", seq=55)]))
+    assert "本次文件中" not in client.get(f"/io/jobs/{job.pk}/").content.decode()  # one branch's file: nothing said
