@@ -152,14 +152,15 @@ def run_import_job(job_id: int, write: bool) -> str:
         job.refresh_from_db(fields=["counts", "errors", "error_count"])
         # the rows streamed before the failure, whatever an earlier preview counted
         job.outcome_counts = dict(job.outcomes.order_by().values_list("kind").annotate(n=Count("id")))
+        job.branches = []  # an earlier preview's, which the rows now shown no longer are
         job.status = ImportJob.Status.FAILED
         job.finished_at = timezone.now()
         job.message = f"导入出错（{type(e).__name__}），未写入任何数据，请重试或联系管理员"[:200]
-        job.save(update_fields=["status", "finished_at", "message", "outcome_counts"])
+        job.save(update_fields=["status", "finished_at", "message", "outcome_counts", "branches"])
         return job.status
     finish(job, result, write=write)
-    job.save(update_fields=["counts", "errors", "error_count", "outcome_counts", "sheets", "branches", "status", "progress",
-                            "message", "finished_at"])
+    job.save(update_fields=["counts", "errors", "error_count", "outcome_counts", "sheets", "branches", "status",
+                            "progress", "message", "finished_at"])
     return job.status
 
 

@@ -125,3 +125,26 @@ def test_the_preview_names_the_branches_the_file_has_no_member_of(tree, cast, cl
 
     job = upload(client, write_csv(tmp_path / "one.csv", [member_row("丙", seq=55)]))
     assert "本次文件中" not in client.get(f"/io/jobs/{job.pk}/").content.decode()  # one branch's file: nothing said
+
+
+def test_a_failed_import_drops_the_previews_table(cast, client, tmp_path, settings, monkeypatch,
+                                                  django_capture_on_commit_callbacks):
+    from django.db import OperationalError
+
+    settings.DANGJIAN_IMPORT_SYNC_MAX_ROWS = 1  # in the background
+    client.force_login(cast.town_admin)
+    path = write_csv(tmp_path / "z.csv", [member_row("甲", seq=51), member_row("乙", seq=53, org="CA1B2")])
+    with django_capture_on_commit_callbacks(execute=True):
+        job = upload(client, path)
+    job.refresh_from_db()
+    assert job.status == "previewed" and len(job.branches) == 2
+
+    def lost_connection(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("dangjian.io.members_import.write_members", lost_connection)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/io/jobs/{job.pk}/confirm/")
+    job.refresh_from_db()
+    assert job.status == "failed" and job.branches == []
+    assert "按党支部" not in client.get(f"/io/jobs/{job.pk}/").content.decode()
