@@ -66,8 +66,8 @@ class ImportJobDetailSerializer(ImportJobSerializer):
         "subsets（如有）为其中党员都已在更大的工作表中（如党小组分表）而未读取的工作表，"
         "default_org（如有）为没有所在党组织列、全部编入默认党组织的工作表；否则为 {}"))
     branches = serializers.JSONField(read_only=True, help_text=(
-        "党员导入中通过检查的行分属多个党支部时，每个党支部一项 [编码, 名称, 新增, 变更, 无变化]，按组织树顺序；"
-        "只有一个党支部或党组织导入时为 []"))
+        "党员导入中通过检查的行所编入或所在的党支部，每个一项 [编码, 名称, 新增, 变更, 无变化]，按组织树顺序；"
+        "党组织导入或没有通过检查的行时为 []"))
 
     class Meta(ImportJobSerializer.Meta):
         fields = [*ImportJobSerializer.Meta.fields, "errors", "sheets", "branches"]
@@ -97,8 +97,9 @@ class RowSerializer(serializers.Serializer):
     label = serializers.CharField(help_text="党员姓名和隐去中间位的身份证号，或党组织编码和名称")
     changes = serializers.ListField(child=serializers.DictField(), help_text="变更的列：column、old、new")
     errors = serializers.ListField(child=serializers.CharField())
-    org = serializers.CharField(help_text="党员导入中通过检查的行所在的党支部：新增的编入的党支部，已有党员所在的党支部；"
+    org = serializers.CharField(help_text="党员导入中通过检查的行所在的党支部名称：新增的编入的党支部，已有党员所在的党支部；"
                                           "错误行和党组织导入为空")
+    org_code = serializers.CharField(help_text="该党支部的编码（同上，可作 ?org= 筛选）")
 
 
 JOB_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="导入任务编号")
@@ -160,24 +161,32 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(ImportJobDetailSerializer(job).data)
 
     @extend_schema(summary="逐行结果", parameters=[
-        JOB_ID, OpenApiParameter("outcome", str, enum=list(KIND_LABELS), description="只看某一种结果")],
+        JOB_ID, OpenApiParameter("outcome", str, enum=list(KIND_LABELS), description="只看某一种结果"),
+        OpenApiParameter("org", str, description="只看编入或属于该党支部（编码）的行")],
         responses=RowSerializer(many=True),
         description="预检或导入后每一行的结果：新增、变更（列出改了哪些列）、无变化、错误。")
     @action(detail=True, methods=["get"])
     def rows(self, request, pk=None):
-        job = get_object_or_404(ImportJob.objects.only("pk", "user_id"), pk=pk, user=request.user)
+        job = get_object_or_404(ImportJob.objects.only("pk", "user_id", "branches"), pk=pk, user=request.user)
         outcome = request.query_params.get("outcome", "")
         if outcome and outcome not in KIND_LABELS:
             raise ValidationError({"outcome": ["结果应为 " + "、".join(KIND_LABELS)]})
         rows = job.outcomes.order_by("id")  # file order, a page at a time (ImportRow's (job, kind, id) index)
         if outcome:
             rows = rows.filter(kind=outcome)
+        names = {code: name for code, name, *_ in job.branches}
+        org = request.query_params.get("org", "")
+        if org:
+            if org not in names:
+                raise ValidationError({"org": [f"本次导入中没有编入党组织“{org}”的行"]})
+            rows = rows.filter(org_code=org)
         page = self.paginator.paginate_queryset(
-            rows.values_list("row", "kind", "label", "changes", "errors", "sheet", "org"), request, view=self)
+            rows.values_list("row", "kind", "label", "changes", "errors", "sheet", "org_code"), request, view=self)
         return self.get_paginated_response([{
             "row": n, "sheet": sheet, "outcome": kind, "label": label,
             "changes": [{"column": c, "old": old, "new": new} for c, old, new in changes],
-            "errors": errors, "org": org} for n, kind, label, changes, errors, sheet, org in page])
+            "errors": errors, "org": names.get(code, ""), "org_code": code}
+            for n, kind, label, changes, errors, sheet, code in page])
 
     @extend_schema(summary="下载结果表", parameters=[JOB_ID],
                    responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"):

@@ -38,8 +38,8 @@ class ImportJob(models.Model):
     outcome_counts = models.JSONField("逐行结果计数", default=dict, blank=True)
     # Of a workbook of several sheets: which were read, with how many rows, and which had no header (result.sheets)
     sheets = models.JSONField("工作表", default=dict, blank=True)
-    # Of a member import whose valid rows go to more than one branch: [[code, name, created, updated, unchanged], …]
-    # in tree order, what the preview says per branch (a town's files of 300 villages: did each go to its village?)
+    # Of a member import: [[code, name, created, updated, unchanged], …] of the branches its valid rows go to, in tree
+    # order; the preview's table when there are several (a town's files of 300 villages: did each go to its village?)
     branches = models.JSONField("按党支部统计", default=list, blank=True)
     total_rows = models.PositiveIntegerField("行数", default=0)  # data rows counted at upload (progress base)
     progress = models.PositiveSmallIntegerField("进度", default=0)  # 0–100 while queued/running
@@ -77,8 +77,9 @@ class ImportRow(models.Model):
     errors = models.JSONField("错误", default=list, blank=True)  # the row's errors as the preview words them
     # The row's worksheet when a workbook's sheets were imported together ("" otherwise): `row` is that sheet's.
     sheet = models.CharField("工作表", max_length=100, blank=True, default="")
-    # A valid member row's branch: the one a new member goes to, or the one the member is in ("" otherwise)
-    org = models.CharField("所在党组织", max_length=200, blank=True, default="")
+    # A valid member row's branch, by its code: the one a new member goes to, or the one the member is in ("" otherwise);
+    # its name is the job's (`ImportJob.branches`)
+    org_code = models.CharField("所在党组织编码", max_length=40, blank=True, default="")
 
     class Meta:
         verbose_name = verbose_name_plural = "导入逐行结果"

@@ -152,10 +152,8 @@ class ImportResult:
         return sum(1 for r in self.rows if r.kind == kind)
 
     def branch_counts(self) -> list[list]:
-        """[[code, name, created, updated, unchanged], …] in the tree's order (as the organization tree lists them),
-        when the kept rows go to more than one branch ([] otherwise: one branch needs no table)."""
-        if len(self.by_branch) < 2:
-            return []
+        """[[code, name, created, updated, unchanged], …] of the kept rows' branches in the tree's order (as the
+        organization tree lists them)."""
         return [[org.code, org.name, c[CREATE], c[UPDATE], c[UNCHANGED]]
                 for org, c in sorted(self.by_branch.values(), key=lambda item: item[0].path)]
 

@@ -73,7 +73,7 @@ def save_rows(job: ImportJob, rows: list) -> None:
     for i in range(0, len(rows), STORE_BATCH):
         ImportRow.objects.bulk_create([
             ImportRow(job=job, row=r.row, kind=r.kind, label=r.label[:300], changes=r.changes, errors=r.notes(),
-                      sheet=r.sheet[:100], org=r.org.name if r.org is not None else "")
+                      sheet=r.sheet[:100], org_code=r.org.code if r.org is not None else "")
             for r in rows[i:i + STORE_BATCH]])
 
 
@@ -85,15 +85,15 @@ def _copy_rows(job: ImportJob, rows) -> None:
 
     prefix = f"{job.pk}\t"
     with connection.cursor() as cur, cur.cursor.copy(
-            f"COPY {ImportRow._meta.db_table} (job_id, row, kind, label, changes, errors, sheet, org) FROM STDIN") as copy:
-        names = {}  # a branch's name as COPY text, once per branch (a 200,000-row preview has a few thousand)
+            f"COPY {ImportRow._meta.db_table} (job_id, row, kind, label, changes, errors, sheet, org_code) FROM STDIN") as copy:
+        codes = {}  # a branch's code as COPY text, once per branch (a 200,000-row preview has a few thousand)
 
         def org_text(org) -> str:
             if org is None:
                 return ""
-            text = names.get(org.pk)
+            text = codes.get(org.pk)
             if text is None:
-                text = names[org.pk] = copy_text(org.name)
+                text = codes[org.pk] = copy_text(org.code)
             return text
 
         for i in range(0, len(rows), STORE_BATCH):

@@ -11,6 +11,7 @@ import os
 import tempfile
 import zipfile
 from pathlib import Path
+from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
@@ -34,7 +35,7 @@ from .download import XLSX, attachment, temp_file_response
 from .exports import ExportError
 from .models import ExportJob, ImportJob
 from .readers import ARCHIVE_SUFFIXES, SUPPORTED_SUFFIXES, suffix_of
-from .result import KIND_LABELS, is_bundle, sheets_text, where
+from .result import CREATE, ERROR, KIND_LABELS, UNCHANGED, UPDATE, is_bundle, sheets_text, where
 from .template import KINDS, build_template
 
 MAX_UPLOAD = 100 * 1024 * 1024
@@ -209,19 +210,34 @@ def branches_without_rows(job: ImportJob, user) -> dict | None:
 def job_detail(request, pk: int):
     # The error list is read only when it is shown whole (errors of the file itself, no row outcomes).
     job = _own_job(request, pk, ImportJob.objects.select_related("default_org").defer("errors"))
+    names = {code: name for code, name, *_ in job.branches}  # the rows' branches, by code
+    # One branch's rows (?org=<code>, from the per-branch table), counted by that table's row.
+    org = request.GET.get("org", "")
+    branch = next((b for b in job.branches if b[0] == org), None) if len(job.branches) > 1 else None
     # The per-outcome counts kept with the job, then one page of rows: never the whole preview.
-    counts = {k: job.outcome_counts.get(k, 0) for k in KIND_LABELS}
+    if branch is None:
+        org = ""
+        counts = {k: job.outcome_counts.get(k, 0) for k in KIND_LABELS}
+    else:
+        counts = {CREATE: branch[2], UPDATE: branch[3], UNCHANGED: branch[4], ERROR: 0}
     # A file with errors opens on its rows in error (what must be fixed, not buried under the unchanged ones);
     # "all" is every row.
     show = request.GET.get("show", "error" if counts.get("error") else "")
     rows = job.outcomes.order_by("id")
+    if org:
+        rows = rows.filter(org_code=org)
     if show in KIND_LABELS:
         rows = rows.filter(kind=show)
     total = sum(counts.values())
-    page = CountedPaginator(rows.values_list("row", "kind", "label", "changes", "errors", "sheet", "org"), PAGE_SIZE,
-                            count=counts[show] if show in KIND_LABELS else total).get_page(request.GET.get("page"))
+    page = CountedPaginator(rows.values_list("row", "kind", "label", "changes", "errors", "sheet", "org_code"),
+                            PAGE_SIZE, count=counts[show] if show in KIND_LABELS else total
+                            ).get_page(request.GET.get("page"))
     return render(request, "io/job.html", {
         "job": job, "page": page, "show": show, "counts": counts, "total": total,
+        # each row with its branch's name in place of the code (said only when the rows go to several branches)
+        "rows": [(*r[:6], names.get(r[6], "") if len(names) > 1 else "") for r in page],
+        "several_branches": len(job.branches) > 1, "branch": branch,
+        "org_qs": f"&org={quote(org)}" if org else "",
         "tabs": [(k, label, counts[k]) for k, label in KIND_LABELS.items()],
         "can_confirm": job.status == ImportJob.Status.PREVIEWED,
         "bundle": is_bundle(job.file_name),  # the rows of several files: a file's name may need to wrap

@@ -53,8 +53,19 @@ def test_rows_of_two_branches_say_their_branch_and_the_preview_counts_each(cast,
     api = APIClient()
     api.force_authenticate(cast.town_admin)
     out = api.get(f"/api/v1/imports/{job.pk}/rows/").json()["results"]
-    assert [(r["outcome"], r["org"]) for r in out] == [("create", EAST), ("create", WEST), ("create", WEST),
-                                                       ("unchanged", EAST), ("update", WEST)]
+    assert [(r["outcome"], r["org"], r["org_code"]) for r in out] == [
+        ("create", EAST, "CA1B1"), ("create", WEST, "CA1B2"), ("create", WEST, "CA1B2"), ("unchanged", EAST, "CA1B1"),
+        ("update", WEST, "CA1B2")]
+    out = api.get(f"/api/v1/imports/{job.pk}/rows/?org=CA1B2&outcome=create").json()["results"]
+    assert [r["label"][0] for r in out] == ["乙", "丙"]
+    r = api.get(f"/api/v1/imports/{job.pk}/rows/?org=CB01")
+    assert r.status_code == 400 and r.json()["org"] == ["本次导入中没有编入党组织“CB01”的行"]
+
+    # one branch's rows, from its line of the table: its counts on the tabs, the tabs and pages keeping it
+    page = client.get(f"/io/jobs/{job.pk}/?org=CA1B2&show=all").content.decode()
+    assert f"只看 {WEST} 的行" in page and "全部 3" in page and "新增 2" in page and "变更 1" in page
+    assert "丙" in page and "甲（" not in page and 'href="?show=create&amp;org=CA1B2"' in page
+    assert "全部 5" in client.get(f"/io/jobs/{job.pk}/?org=NOPE").content.decode()  # an unknown code: every row
 
     client.post(f"/io/jobs/{job.pk}/confirm/")  # written: the same, counted again by the import itself
     job.refresh_from_db()
@@ -65,7 +76,7 @@ def test_rows_of_two_branches_say_their_branch_and_the_preview_counts_each(cast,
 def test_one_branchs_file_has_no_table_and_its_rows_no_branch_line(cast, client, tmp_path):
     client.force_login(cast.secretary1)
     job = upload(client, write_xlsx(tmp_path / "东村.xlsx", [member_row("甲", seq=51), member_row("乙", seq=53)]))
-    assert job.status == "previewed" and job.branches == []
+    assert job.status == "previewed" and job.branches == [["CA1B1", EAST, 2, 0, 0]]
     page = client.get(f"/io/jobs/{job.pk}/").content.decode()
     assert "按党支部" not in page and "编入" not in page  # every row goes to the one branch the file is
     sheets = result_sheets(client, job)
@@ -78,8 +89,8 @@ def test_a_row_in_error_has_no_branch_and_the_table_counts_the_valid_rows(cast, 
         member_row("甲", seq=51), member_row("乙", seq=53, org="CA1B2"), member_row("丙", seq=55, org="NOPE")]))
     assert job.status == "invalid"
     assert job.branches == [["CA1B1", EAST, 1, 0, 0], ["CA1B2", WEST, 1, 0, 0]]
-    assert list(job.outcomes.order_by("id").values_list("kind", "org")) == [
-        ("create", EAST), ("create", WEST), ("error", "")]
+    assert list(job.outcomes.order_by("id").values_list("kind", "org_code")) == [
+        ("create", "CA1B1"), ("create", "CA1B2"), ("error", "")]
 
 
 def test_many_branches_fold_their_table(cast, client, tmp_path, monkeypatch):

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='importrow',
-            name='org',
-            field=models.CharField(blank=True, default='', max_length=200, verbose_name='所在党组织'),
+            name='org_code',
+            field=models.CharField(blank=True, default='', max_length=40, verbose_name='所在党组织编码'),
         ),
     ]
