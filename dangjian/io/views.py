@@ -215,9 +215,9 @@ def job_detail(request, pk: int):
     org = request.GET.get("org", "")
     branch = next((b for b in job.branches if b[0] == org), None) if len(job.branches) > 1 else None
     # The per-outcome counts kept with the job, then one page of rows: never the whole preview.
+    job_counts = counts = {k: job.outcome_counts.get(k, 0) for k in KIND_LABELS}  # the alerts say the whole file's
     if branch is None:
         org = ""
-        counts = {k: job.outcome_counts.get(k, 0) for k in KIND_LABELS}
     else:
         counts = {CREATE: branch[2], UPDATE: branch[3], UNCHANGED: branch[4], ERROR: 0}
     # A file with errors opens on its rows in error (what must be fixed, not buried under the unchanged ones);
@@ -233,7 +233,7 @@ def job_detail(request, pk: int):
                             PAGE_SIZE, count=counts[show] if show in KIND_LABELS else total
                             ).get_page(request.GET.get("page"))
     return render(request, "io/job.html", {
-        "job": job, "page": page, "show": show, "counts": counts, "total": total,
+        "job": job, "page": page, "show": show, "counts": counts, "job_counts": job_counts, "total": total,
         # each row with its branch's name in place of the code (said only when the rows go to several branches)
         "rows": [(*r[:6], names.get(r[6], "") if len(names) > 1 else "") for r in page],
         "several_branches": len(job.branches) > 1, "branch": branch,

@@ -64,6 +64,7 @@ def test_rows_of_two_branches_say_their_branch_and_the_preview_counts_each(cast,
     # one branch's rows, from its line of the table: its counts on the tabs, the tabs and pages keeping it
     page = client.get(f"/io/jobs/{job.pk}/?org=CA1B2&show=all").content.decode()
     assert f"只看 {WEST} 的行" in page and "全部 3" in page and "新增 2" in page and "变更 1" in page
+    assert "检查通过：新增 3，变更 1，无变化 1" in page  # what confirming writes: the whole file, not the branch's
     assert "丙" in page and "甲（" not in page and 'href="?show=create&amp;org=CA1B2"' in page
     assert "全部 5" in client.get(f"/io/jobs/{job.pk}/?org=NOPE").content.decode()  # an unknown code: every row
 
