@@ -187,8 +187,11 @@ def test_migrations_keep_every_row_of_populated_tables_both_ways(cast):
     fresh = {t: _keys(t) for t in TABLES}
     before = {t: _rows(t) for t in TABLES}
     assert all(n > 0 for n, _ in before.values())
-    targets = [("dues", "0008_partition_by_year"), ("core", "0002_event_partition_by_year"),
-               ("members", "0007_history_user_no_constraint"), ("orglife", "0009_attendance_partition_by_year")]
+    # forward to each app's latest migration: the schema a new database has (a later migration of these apps
+    # changes the keys compared below)
+    executor = MigrationExecutor(connection)
+    targets = [key for key in executor.loader.graph.leaf_nodes() if key[0] in {"dues", "core", "members", "orglife"}]
+    assert len(targets) == 4
     back = [("dues", "0007_arrears_snapshot"), ("core", "0001_initial"),
             ("members", "0004_mobile_lostcontact_cases"), ("orglife", "0008_attendance_held_on")]
     MigrationExecutor(connection).migrate(back)
