@@ -174,7 +174,7 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         rows = job.outcomes.order_by("id")  # file order, a page at a time (ImportRow's (job, kind, id) index)
         if outcome:
             rows = rows.filter(kind=outcome)
-        names = {code: name for code, name, *_ in job.branches}
+        names = job.branch_names
         org = request.query_params.get("org", "")
         if org:
             if org not in names:

@@ -60,6 +60,17 @@ class ImportJob(models.Model):
     def in_progress(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
+    @property
+    def branch_names(self) -> dict[str, str]:
+        """{code: name} of the branches the valid rows go to (what a stored row's `org_code` names)."""
+        return {code: name for code, name, *_ in self.branches}
+
+    @property
+    def several_branches(self) -> bool:
+        """Whether the valid rows go to more than one branch: then the preview, the result file and the rows say
+        each row's branch, and count them per branch."""
+        return len(self.branches) > 1
+
     def __str__(self):
         return f"{self.get_kind_display()}导入 {self.file_name}"
 

@@ -38,7 +38,7 @@ def write(job: ImportJob, path) -> None:
                 Number(e["row"]), e.get("column") or "", str(e.get("value") or ""), Styled(e["message"], ERROR)]
 
     def outcomes():
-        names = {code: name for code, name, *_ in job.branches}
+        names = job.branch_names
         stored = job.outcomes.order_by("id").values_list("row", "kind", "label", "changes", "errors", "sheet", "org_code")
         for row, kind, label, changes, notes, sheet, org in stored.iterator(chunk_size=2000):
             org = names.get(org, "")
@@ -55,7 +55,7 @@ def write(job: ImportJob, path) -> None:
         table(wb, "错误清单", [("行号", 8), ("列", 16), ("填写的值", 24), ("错误说明", 60)], errors())
         table(wb, "逐行结果", [("行号", 8), ("结果", 8), ("党员" if members else "党组织", 30),
                                *[("所在党组织", 30)] * members, ("说明", 70)], outcomes())
-        if len(job.branches) > 1:
+        if job.several_branches:
             wb.table("按党支部", ["党组织编码", "党支部", "新增", "变更", "无变化"], [20, 36, 8, 8, 8],
                      ([code, name, Number(c), Number(u), Number(n)] for code, name, c, u, n in job.branches))
 

@@ -86,19 +86,9 @@ def _copy_rows(job: ImportJob, rows) -> None:
     prefix = f"{job.pk}\t"
     with connection.cursor() as cur, cur.cursor.copy(
             f"COPY {ImportRow._meta.db_table} (job_id, row, kind, label, changes, errors, sheet, org_code) FROM STDIN") as copy:
-        codes = {}  # a branch's code as COPY text, once per branch (a 200,000-row preview has a few thousand)
-
-        def org_text(org) -> str:
-            if org is None:
-                return ""
-            text = codes.get(org.pk)
-            if text is None:
-                text = codes[org.pk] = copy_text(org.code)
-            return text
-
         for i in range(0, len(rows), STORE_BATCH):
             copy.write("".join([f"{prefix}{r.row}\t{r.kind}\t{copy_text(r.label[:300])}\t{json_text(r.changes)}\t"
-                                f"{json_text(r.notes())}\t{copy_text(r.sheet[:100])}\t{org_text(r.org)}\n"
+                                f"{json_text(r.notes())}\t{copy_text(r.sheet[:100])}\t{copy_text(r.org.code) if r.org is not None else ''}\n"
                                 for r in rows[i:i + STORE_BATCH]]))
 
 

@@ -187,9 +187,9 @@ def branches_without_rows(job: ImportJob, user) -> dict | None:
     when its villages' files come in: has every village sent its roster? None when the rows go to one branch.
     Three queries: the file's branches' paths, their ancestor, the others (by the path prefix, the first
     MISSING_SHOWN in tree order, and their count up to MISSING_COUNTED)."""
-    codes = [code for code, *_ in job.branches]
-    if len(codes) < 2:
+    if not job.several_branches:
         return None
+    codes = list(job.branch_names)
     paths = list(Org.objects.filter(code__in=codes).values_list("path", flat=True))
     common = os.path.commonprefix(paths)
     common = common[:len(common) // Org.steplen * Org.steplen]
@@ -210,10 +210,10 @@ def branches_without_rows(job: ImportJob, user) -> dict | None:
 def job_detail(request, pk: int):
     # The error list is read only when it is shown whole (errors of the file itself, no row outcomes).
     job = _own_job(request, pk, ImportJob.objects.select_related("default_org").defer("errors"))
-    names = {code: name for code, name, *_ in job.branches}  # the rows' branches, by code
+    names = job.branch_names if job.several_branches else {}  # said only when the rows go to several branches
     # One branch's rows (?org=<code>, from the per-branch table), counted by that table's row.
     org = request.GET.get("org", "")
-    branch = next((b for b in job.branches if b[0] == org), None) if len(job.branches) > 1 else None
+    branch = next((b for b in job.branches if b[0] == org), None) if names else None
     # The per-outcome counts kept with the job, then one page of rows: never the whole preview.
     job_counts = counts = {k: job.outcome_counts.get(k, 0) for k in KIND_LABELS}  # the alerts say the whole file's
     if branch is None:
@@ -235,8 +235,8 @@ def job_detail(request, pk: int):
     return render(request, "io/job.html", {
         "job": job, "page": page, "show": show, "counts": counts, "job_counts": job_counts, "total": total,
         # each row with its branch's name in place of the code (said only when the rows go to several branches)
-        "rows": [(*r[:6], names.get(r[6], "") if len(names) > 1 else "") for r in page],
-        "several_branches": len(job.branches) > 1, "branch": branch,
+        "rows": [(*r[:6], names.get(r[6], "")) for r in page],
+        "branch": branch,
         "org_qs": f"&org={quote(org)}" if org else "",
         "tabs": [(k, label, counts[k]) for k, label in KIND_LABELS.items()],
         "can_confirm": job.status == ImportJob.Status.PREVIEWED,
