@@ -123,18 +123,20 @@ class _Budget:
         self.files = self.bytes = self.number = 0
 
 
-def _zip_files(path: Path, prefix: str, unpacked: _Unpacked, budget: _Budget,
+def _zip_files(path: Path, name: str, unpacked: _Unpacked, budget: _Budget,
                depth: int) -> Iterator[tuple[str, Path | None, _Unpacked]]:
+    """`_bundle_files` of the .zip at `path`: the upload (`name` "") or one inside it, by its name there."""
+    prefix = name[:-len(suffix_of(name))] + "/" if name else ""  # its files' names: as in a folder of its name
     try:
         z = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as e:
-        if prefix:
-            raise ReadError(f"压缩文件中的“{prefix.rstrip('/')}.zip”无法读取（{type(e).__name__}）") from None
+        if name:
+            raise ReadError(f"压缩文件中的“{name}”无法读取（{type(e).__name__}）") from None
         raise ReadError(f"无法读取该压缩文件（{type(e).__name__}），请确认是有效的 .zip 文件") from None
     with z:
         infos = [(i, _member_name(i)) for i in z.infolist() if not i.is_dir()]
         infos = [(i, n) for i, n in infos if not _JUNK.search(n)]
-        if not infos and not prefix:
+        if not infos and not name:
             raise ReadError("压缩文件中没有文件")
         budget.files += len(infos)
         budget.bytes += sum(i.file_size for i, _ in infos)
@@ -144,14 +146,14 @@ def _zip_files(path: Path, prefix: str, unpacked: _Unpacked, budget: _Budget,
             raise ReadError(f"压缩文件解压后超过{BUNDLE_MAX_BYTES >> 30} GB，请分批上传")
         folders = {n.split("/", 1)[0] for _, n in infos}
         cut = len(folders.pop()) + 1 if len(folders) == 1 and all("/" in n for _, n in infos) else 0
-        for info, name in infos:
-            name = prefix + name[cut:]
-            suffix = suffix_of(name)
+        for info, member in infos:
+            member = prefix + member[cut:]
+            suffix = suffix_of(member)
             if suffix not in TABLE_SUFFIXES and suffix not in ARCHIVE_SUFFIXES:
-                yield name, None, unpacked
+                yield member, None, unpacked
                 continue
             if suffix in ARCHIVE_SUFFIXES and depth >= BUNDLE_MAX_DEPTH:
-                raise ReadError(f"压缩文件中的“{name}”是第{depth + 1}层压缩包，最多{BUNDLE_MAX_DEPTH}层，"
+                raise ReadError(f"压缩文件中的“{member}”是第{depth + 1}层压缩包，最多{BUNDLE_MAX_DEPTH}层，"
                                 "请解压后重新打包")
             budget.number += 1
             target = unpacked.dir / f"{budget.number}{suffix}"
@@ -159,14 +161,14 @@ def _zip_files(path: Path, prefix: str, unpacked: _Unpacked, budget: _Budget,
                 with z.open(info) as src, open(target, "wb") as dst:
                     shutil.copyfileobj(src, dst, _BLOCK)
             except RuntimeError:  # zipfile: "File … is encrypted, password required"
-                raise ReadError(f"压缩文件中的“{name}”有密码，请去掉密码后重新打包") from None
+                raise ReadError(f"压缩文件中的“{member}”有密码，请去掉密码后重新打包") from None
             except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
-                raise ReadError(f"压缩文件中的“{name}”无法解压（{type(e).__name__}）") from None
+                raise ReadError(f"压缩文件中的“{member}”无法解压（{type(e).__name__}）") from None
             if suffix in ARCHIVE_SUFFIXES:
-                yield from _zip_files(target, name[:-len(suffix)] + "/", unpacked, budget, depth + 1)
+                yield from _zip_files(target, member, unpacked, budget, depth + 1)
                 target.unlink()  # its files are unpacked beside it
                 continue
-            yield name, target, unpacked
+            yield member, target, unpacked
 
 
 def _bundle_sheets(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, list]]]]:
