@@ -51,7 +51,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -63,7 +63,7 @@ from dangjian.members.choices import Category, Education, Gender, Status, educat
 from dangjian.members.models import Member
 from dangjian.members.search import pinyin_keys
 from dangjian.members.validation import validate_member
-from dangjian.orgs.models import Org
+from dangjian.orgs.models import BRANCH_TYPES, Org
 from dangjian.rules import membership
 from dangjian.rules.base import value as rule_value
 
@@ -930,12 +930,24 @@ def _subset_sheets(sheets: list) -> tuple[list, list[str]]:
 
 _BRANCH_END = re.compile(r"支部")
 _NAME_SPAN = 40  # the longest organization name looked for inside a title or a file name
+# What a file, sheet or title says around a branch's short name (2026年东村党支部党员花名册 → 东村党支部), and what a
+# folder says after its committee's place (城关镇党委 → 城关镇), so that the folder and the file join up into the
+# branch's name as it is usually formed (城关镇 + 东村党支部).
+_YEAR = re.compile(r"[（(\[【]?\d{4}(年度?|年)?[）)\]】]?")
+_PARTY = re.compile(r"^(中共|中国共产党)")
+_ROSTER_WORDS = re.compile(r"(党员)?(花名册|名册|名单|信息采集表|信息表|基本信息|信息|台账|统计表)$")
+_COMMITTEE_END = re.compile(r"(党工委|党委|党总支|总支部|总支|工作委员会|委员会)$")
+_SHORT_MIN = 2  # characters before 党支部 in a short name: 东村党支部, not 村党支部
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("支部委员会", "党支部")
 
 
 def _branch_candidates(text: str) -> set[str]:
     """Every piece of `text` that ends as a branch's name does (…支部): the names it may hold. 支部委员会 is read as
     党支部 (中共东村支部委员会 is the 东村党支部)."""
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("支部委员会", "党支部")
+    text = _plain(text)
     out = set()
     for m in _BRANCH_END.finditer(text):
         end = m.end()
@@ -943,32 +955,110 @@ def _branch_candidates(text: str) -> set[str]:
     return out
 
 
-def branches_named(texts: dict[str, list[str]], user) -> dict[str, tuple[str, str]]:
+def _short_name(text: str) -> str | None:
+    """The branch's name a whole file name, sheet name or title is, without its year, 中共 and roster words
+    (“2026年东村党支部党员花名册” → 东村党支部); None when what is left is not a name ending in 党支部 with at least
+    two characters before it."""
+    text = _ROSTER_WORDS.sub("", _PARTY.sub("", _YEAR.sub("", _plain(text))))
+    return text if text.endswith("党支部") and len(text) >= len("党支部") + _SHORT_MIN else None
+
+
+def _place_of(folder: str) -> str | None:
+    """A folder's name as the start of its branches' names: 中共东县城关镇委员会, 城关镇党委 → 东县城关镇, 城关镇; None
+    for a name that is no place (it names a branch, or a file: the web's “东村.xlsx等3个文件”)."""
+    place = _COMMITTEE_END.sub("", _PARTY.sub("", _ROSTER_WORDS.sub("", _YEAR.sub("", _plain(folder)))))
+    return None if "支部" in place or "." in place else place
+
+
+def _places(folders) -> list[str]:
+    """The places of the innermost folders up to the first that is none, outermost first."""
+    out: list[str] = []
+    for folder in reversed(folders):
+        place = _place_of(folder)
+        if place is None:
+            break
+        if place:
+            out.insert(0, place)
+    return out
+
+
+def _group(text) -> list[str]:
+    return [text] if isinstance(text, str) else list(text)
+
+
+def branches_named(texts: dict[str, list], user) -> dict[str, tuple[str, str]]:
     """{sheet: (code, name)} of the sheets whose title rows, sheet name or file name (`texts[sheet]`) name one
-    branch the user can see, in full: “城关镇东村党支部党员花名册”, a file “城关镇东村党支部.xlsx”. A name inside a longer
-    matched one (东村党支部 in 城关镇东村党支部) gives way to it; a sheet naming two branches, or a name two branches
-    share, names none. One query for all the sheets."""
-    candidates = {sheet: set().union(*map(_branch_candidates, parts)) for sheet, parts in texts.items()}
+    branch the user can see. Each text is a string or a list of the same text's readings, the fullest first (a
+    file in folders: 城关镇东村党支部, then 东村党支部).
+
+    A branch's name in full, anywhere in a text, comes first: “城关镇东村党支部党员花名册”, a file
+    “城关镇东村党支部.xlsx”. A name inside a longer matched one (东村党支部 in 城关镇东村党支部) gives way to it; a
+    sheet naming two branches, or a name two branches share, names none.
+
+    Without one, a text that is a short name as a whole (“东村党支部.xlsx”, “2026年东村党支部党员名册”) names the one
+    branch the user can see whose name ends with it (城关镇东村党支部): each text's fullest reading that any branch
+    ends with decides, and two such branches, or two texts naming different ones, name none. A village's file
+    sent to its town is named so; at the county the town's folder joins it (城关镇/东村党支部.xlsx). Two queries for
+    all the sheets."""
+    groups = {sheet: [_group(t) for t in parts] for sheet, parts in texts.items()}
+    candidates = {sheet: set().union(*(_branch_candidates(v) for g in gs for v in g)) for sheet, gs in groups.items()}
     wanted = set().union(*candidates.values())
-    if not wanted:
-        return {}
-    found = C.org_codes_by_name(wanted, scope_for(user) if user is not None else None)
-    out = {}
+    scope = scope_for(user) if user is not None else None
+    found = C.org_codes_by_name(wanted, scope) if wanted else {}
+    out, unnamed = {}, []
     for sheet, names in candidates.items():
         matched = [n for n in names if n in found]
         matched = [n for n in matched if not any(n != other and n in other for other in matched)]
         if len(matched) == 1 and len(found[matched[0]]) == 1:
             out[sheet] = (found[matched[0]][0], matched[0])
+        elif not matched:
+            unnamed.append(sheet)
+    shorts = {sheet: [[s for s in map(_short_name, g) if s] for g in groups[sheet]] for sheet in unnamed}
+    ending = _branches_ending({s for gs in shorts.values() for g in gs for s in g}, scope)
+    for sheet, gs in shorts.items():
+        picks = set()
+        for g in gs:
+            hits = next((ending[s] for s in g if ending.get(s)), [])
+            picks.update(hits if len(hits) == 1 else [None] if hits else [])
+        if len(picks) == 1 and None not in picks:
+            out[sheet] = picks.pop()
     return out
 
 
-def _sheet_texts(name: str, header: C.HeaderMap, file_name: str) -> list[str]:
+def _branches_ending(shorts: set[str], scope, *, batch: int = 100) -> dict[str, list[tuple[str, str]]]:
+    """{short name: [(code, name)]} of the branches `scope` sees (None: all) whose names end with it."""
+    shorts = sorted(shorts)
+    found: dict[str, list[tuple[str, str]]] = {}
+    for i in range(0, len(shorts), batch):
+        part = shorts[i:i + batch]
+        qs = Org.objects.filter(org_type__in=BRANCH_TYPES).filter(
+            functools.reduce(operator.or_, (Q(name__endswith=s) for s in part)))
+        if scope is not None:
+            qs = qs.filter(scope.path_q("path", "view"))
+        for code, name in qs.values_list("code", "name"):
+            for s in part:
+                if name.endswith(s):
+                    found.setdefault(s, []).append((code, name))
+    return found
+
+
+def _sheet_texts(name: str, header: C.HeaderMap, file_name: str) -> list:
     """Where a roster without an organization column names its branch: its title rows, its sheet's name, its file's
-    name (the .zip's file for a sheet of a bundle)."""
+    name (the .zip's file for a sheet of a bundle, read with its folders and the .zip's own name: 城关镇/东村党支部.xlsx
+    is 城关镇东村党支部, then 东村党支部)."""
     parts = [header.title, *name.split(BUNDLE_SHEET_SEP)]
     if not is_bundle(file_name):
         parts.append(file_name)
-    return [Path(p).stem if Path(p).suffix.lower() in TABLE_SUFFIXES else p for p in parts if p]
+    outer = [Path(file_name).stem] if is_bundle(file_name) else []  # a town's 城关镇.zip: the outermost folder
+    texts: list = []
+    for p in filter(None, parts):
+        path = Path(p.replace("\\", "/"))
+        if path.suffix.lower() not in TABLE_SUFFIXES:
+            texts.append(p)
+            continue
+        places = _places([*outer, *path.parts[:-1]])
+        texts.append(["".join(places[k:]) + path.stem for k in range(len(places) + 1)] if places else path.stem)
+    return texts
 
 
 def check_members(path, result: ImportResult, spool: Spool | None, *, default_org=None, user=None,

@@ -66,3 +66,81 @@ def test_a_one_sheet_workbook_is_said_by_its_file_name(tree, tmp_path):
     result = import_members(path, dry_run=True)
     assert result.ok, result.errors
     assert result.sheets == {"named_org": [["城关镇西村党支部.xlsx", "城关镇西村党支部"]]}
+
+
+# --- short names: a village's file as its town receives it ----------------------------------------------------
+def rows_only(path, rows):
+    return write_csv(path, [r[:-1] for r in rows], header=NO_ORG)
+
+
+def test_a_short_name_as_a_whole_reads_as_the_one_branch_ending_with_it():
+    from dangjian.io.members_import import _place_of, _short_name
+
+    assert _short_name("东村党支部") == "东村党支部"
+    assert _short_name("2026年东村党支部党员花名册") == "东村党支部"
+    assert _short_name("中共东村支部委员会（2026年度）") == "东村党支部"
+    assert _short_name("东村 党支部 名单") == "东村党支部"
+    assert _short_name("村党支部") is None  # too short to tell one branch from another
+    assert _short_name("东村支部") is None  # not a name ending in 党支部
+    assert _short_name("东村党员名册") is None
+    assert _place_of("城关镇党委") == "城关镇"
+    assert _place_of("中共东县城关镇委员会") == "东县城关镇"
+    assert _place_of("2026年党员名册") == ""
+    assert _place_of("东村党支部") is None and _place_of("东村.xlsx等3个文件") is None  # not a place
+
+
+def test_a_towns_zip_of_its_villages_files_by_their_short_names(tree, cast, tmp_path):
+    """The town's office zips what its villages sent: 东村党支部.csv, 2026年西村党支部党员花名册.csv. Each goes to the
+    one branch of the town whose name ends with it."""
+    east = rows_only(tmp_path / "e.csv", [member_row("甲", seq=11)])
+    west = rows_only(tmp_path / "w.csv", [member_row("乙", seq=13)])
+    path = pack(tmp_path / "z.zip", {"东村党支部.csv": east, "2026年西村党支部党员花名册.csv": west})
+    result = import_members(path, user=cast.town_admin)
+    assert result.ok, result.errors
+    assert dict(Member.objects.filter(name__in="甲乙").values_list("name", "org__code")) == {"甲": "CA1B1", "乙": "CA1B2"}
+    assert result.sheets["named_org"] == [["东村党支部.csv", "城关镇东村党支部"],
+                                          ["2026年西村党支部党员花名册.csv", "城关镇西村党支部"]]
+
+
+def test_a_short_name_two_branches_end_with_needs_the_towns_folder(tree, cast, tmp_path):
+    """At the county two towns may each have a 东村党支部: the file alone names neither; inside its town's folder
+    (城关镇党委/东村党支部.csv, or a town's .zip inside the county's) the two join up into 城关镇东村党支部."""
+    other_town = make_org("CA2", "东县河口镇党委", "committee", parent=tree.county)
+    make_org("CA2B1", "河口镇东村党支部", "branch", parent=other_town)
+    east = rows_only(tmp_path / "e.csv", [member_row("甲", seq=11)])
+    alone = pack(tmp_path / "alone.zip", {"东村党支部.csv": east})
+    result = import_members(alone, user=cast.county_admin, dry_run=True)
+    assert not result.ok and result.errors[0]["column"] == "所在党组织编码"
+    assert "named_org" not in result.sheets
+    # the town admin sees only their own 东村: the file alone names it
+    assert import_members(alone, user=cast.town_admin, dry_run=True).ok
+
+    hekou = rows_only(tmp_path / "h.csv", [member_row("丁", seq=15)])
+    in_folder = pack(tmp_path / "county.zip", {"城关镇党委/东村党支部.csv": east, "河口镇党委/东村党支部.csv": hekou})
+    result = import_members(in_folder, user=cast.county_admin, dry_run=True)
+    assert result.ok, result.errors
+    assert result.sheets["named_org"] == [["城关镇党委/东村党支部.csv", "城关镇东村党支部"],
+                                          ["河口镇党委/东村党支部.csv", "河口镇东村党支部"]]
+    # one folder zipped (its name cut from the files' names) is named by the .zip, as Windows names it
+    town = pack(tmp_path / "城关镇党委.zip", {"城关镇党委/东村党支部.csv": east})
+    result = import_members(town, user=cast.county_admin)
+    assert result.ok, result.errors
+    assert Member.objects.get(name="甲").org == tree.b1
+    assert result.sheets["named_org"] == [["城关镇党委.zip", "城关镇东村党支部"]]
+
+    town_zip = pack(tmp_path / "城关镇.zip", {"东村党支部.csv": east})
+    nested = pack(tmp_path / "nested.zip", {"城关镇.zip": town_zip})
+    result = import_members(nested, user=cast.county_admin, dry_run=True)
+    assert result.ok, result.errors
+    assert result.sheets["named_org"] == [["nested.zip", "城关镇东村党支部"]]
+
+
+def test_a_short_name_names_no_branch_outside_the_users_scope(tree, cast, tmp_path):
+    """The 东村 secretary's file of 西村 is not read as 东村's (村党支部 is too short to be a name), nor as 西村's,
+    which they do not see."""
+    assert branches_named({"a": ["西村党支部.xlsx"]}, cast.secretary1) == {}
+    assert branches_named({"a": ["东村党支部"]}, cast.secretary1) == {"a": ("CA1B1", "城关镇东村党支部")}
+    # two texts naming different branches: neither
+    assert branches_named({"a": ["东村党支部", "西村党支部"]}, cast.town_admin) == {}
+    # the fullest reading any branch ends with decides: 西区东村党支部 ends none, 东村党支部 one
+    assert branches_named({"a": [["西区东村党支部", "东村党支部"]]}, cast.town_admin) == {"a": ("CA1B1", "城关镇东村党支部")}

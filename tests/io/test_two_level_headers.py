@@ -130,7 +130,8 @@ def test_a_group_heading_whose_columns_cannot_be_told_apart_is_reported(tree, tm
 
 def test_a_missing_column_names_both_header_rows(tree, tmp_path):
     top, sub = TOP[:13], SUB[:13]  # no 所在支部编码
-    path = _roster(tmp_path / "m.xlsx", top, [(8, 9), (10, 11)], sub, [_cells(1, member_row())[:13]])
+    # a title that names no branch (东村党支部党员花名册 would place the rows in the one branch ending with 东村党支部)
+    path = _roster(tmp_path / "m.xlsx", top, [(8, 9), (10, 11)], sub, [_cells(1, member_row())[:13]], title="党员花名册")
     status, out = run("import_members", str(path))
     assert status == 1 and out["errors"][0]["message"].startswith("缺少“所在党组织编码”列（第2–3行表头中")
 
