@@ -30,6 +30,7 @@ from . import actions, exports, results, tasks, views
 from .models import ExportJob, ImportJob
 from .readers import SUPPORTED_SUFFIXES, suffix_of
 from .result import KIND_LABELS, OUTCOME_CHOICES
+from .without_rows import branches_without_rows
 
 ACTION_OF_KIND = {ImportJob.Kind.MEMBERS: "change_member", ImportJob.Kind.ORGS: "change_org"}
 NO_IMPORT = {ImportJob.Kind.MEMBERS: "您没有导入党员的权限", ImportJob.Kind.ORGS: "您没有导入党组织的权限"}
@@ -69,9 +70,22 @@ class ImportJobDetailSerializer(ImportJobSerializer):
         "党员导入中通过检查的行所编入或所在的党支部，每个一项 [编码, 名称, 新增, 变更, 无变化]，按组织树顺序；"
         "党组织导入或没有通过检查的行时为 []"))
 
+    without_rows = serializers.SerializerMethodField(help_text=(
+        "党员导入的行编入多个党支部时：它们共同的上级党组织下（在您的管理范围内）本次文件中没有党员的党支部，"
+        "{parent: {code, name}, count（最多数到 1000）, more（超过 1000 时为 true）, shown: [[编码, 名称], …]（按组织树顺序，"
+        "前 20 个）, text（页面上的提示句）}；count 为 0 表示都有党员。只有一个党支部或党组织导入时为 null"))
+
     class Meta(ImportJobSerializer.Meta):
-        fields = [*ImportJobSerializer.Meta.fields, "errors", "sheets", "branches"]
+        fields = [*ImportJobSerializer.Meta.fields, "errors", "sheets", "branches", "without_rows"]
         read_only_fields = fields
+
+    def get_without_rows(self, job) -> dict | None:
+        request = self.context.get("request")
+        missing = branches_without_rows(job, request.user if request else job.user)  # a job is its uploader's
+        if missing is None:
+            return None
+        return {**missing, "parent": {"code": missing["parent"].code, "name": missing["parent"].name},
+                "shown": [list(b) for b in missing["shown"]]}
 
 
 class ImportUploadSerializer(serializers.Serializer):

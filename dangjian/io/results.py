@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.http import FileResponse
 
+from . import without_rows
 from .download import XLSX, temp_file_response
 from .models import ImportJob
 from .result import KIND_LABELS, is_bundle
@@ -58,6 +59,20 @@ def write(job: ImportJob, path) -> None:
         if job.several_branches:
             wb.table("按党支部", ["党组织编码", "党支部", "新增", "变更", "无变化"], [20, 36, 8, 8, 8],
                      ([code, name, Number(c), Number(u), Number(n)] for code, name, c, u, n in job.branches))
+        missing = without_rows.branches_without_rows(job, job.user, shown=without_rows.MISSING_LISTED)  # the uploader's scope
+        if missing is not None:
+            wb.table("没有党员的党支部", ["党组织编码", "党支部"], [20, 60], _missing_rows(missing))
+
+
+def _missing_rows(missing: dict):
+    """The branches of the file's common parent it has no member of, then one line that counts them."""
+    yield from ([code, name] for code, name in missing["shown"])
+    if not missing["count"]:
+        yield ["", missing["text"]]
+    else:
+        more = "多" if missing["more"] else ""
+        listed = f"，此处列出前 {len(missing['shown'])} 个" if missing["count"] > len(missing["shown"]) else ""
+        yield ["", f"{missing['parent'].name}下共 {missing['count']}{more} 个党支部在本次文件中没有党员{listed}"]
 
 
 def response(job: ImportJob) -> FileResponse:

@@ -7,7 +7,6 @@ larger ones are queued (django-tasks, `dangjian db_worker`) and the job page pol
 
 from __future__ import annotations
 
-import os
 import tempfile
 import zipfile
 from pathlib import Path
@@ -37,6 +36,7 @@ from .models import ExportJob, ImportJob
 from .readers import ARCHIVE_SUFFIXES, SUPPORTED_SUFFIXES, suffix_of
 from .result import CREATE, ERROR, KIND_LABELS, UNCHANGED, UPDATE, is_bundle, sheets_text, where
 from .template import KINDS, build_template
+from .without_rows import branches_without_rows
 
 MAX_UPLOAD = 100 * 1024 * 1024
 PAGE_SIZE = 100
@@ -177,34 +177,6 @@ def _own_job(request, pk, qs=None) -> ImportJob:
                              user=request.user)
 
 
-MISSING_SHOWN = 20  # branches without rows named on the preview (the rest counted)
-MISSING_COUNTED = 1000  # and counted up to (a province's file of two branches: not a count of every branch)
-
-
-def branches_without_rows(job: ImportJob, user) -> dict | None:
-    """Of a member file whose rows go to several branches: the organization they all are under (their lowest common
-    ancestor), and the branches under it, in the user's scope, that the file has no row of — what a town checks
-    when its villages' files come in: has every village sent its roster? None when the rows go to one branch.
-    Three queries: the file's branches' paths, their ancestor, the others (by the path prefix, the first
-    MISSING_SHOWN in tree order, and their count up to MISSING_COUNTED)."""
-    if not job.several_branches:
-        return None
-    codes = list(job.branch_names)
-    paths = list(Org.objects.filter(code__in=codes).values_list("path", flat=True))
-    common = os.path.commonprefix(paths)
-    common = common[:len(common) // Org.steplen * Org.steplen]
-    # (one the user can see: under two towns of two grants, their county is not said)
-    parent = Org.objects.restrict(user, "view").filter(path=common).only("code", "name").first() if common else None
-    if parent is None:
-        return None
-    others = (Org.objects.restrict(user, "view").filter(path__startswith=common, org_type__in=BRANCH_TYPES)
-              .exclude(code__in=codes).order_by("path"))
-    shown = list(others.values_list("code", "name")[:MISSING_SHOWN + 1])
-    count = len(shown) if len(shown) <= MISSING_SHOWN else others[:MISSING_COUNTED + 1].count()
-    return {"parent": parent, "shown": shown[:MISSING_SHOWN], "count": min(count, MISSING_COUNTED),
-            "more": count > MISSING_COUNTED}
-
-
 @login_required
 @require_GET
 def job_detail(request, pk: int):
@@ -246,7 +218,7 @@ def job_detail(request, pk: int):
         "sheet_lines": sheets_text({k: v for k, v in job.sheets.items() if k != "default_org"}, job.file_name),
         # errors of the file itself (no row outcomes to show them in): read only then
         "file_errors": [{**e, "where": where(e)} for e in job.errors] if job.error_count and not total else [],
-        "without_rows": branches_without_rows(job, request.user) if job.kind == ImportJob.Kind.MEMBERS else None,
+        "without_rows": branches_without_rows(job, request.user),
     })
 
 

@@ -112,12 +112,18 @@ def test_the_api_detail_lists_the_branches(cast, tmp_path):
     assert r.status_code == 201, r.content
     detail = api.get(f"/api/v1/imports/{r.json()['id']}/").json()
     assert detail["branches"] == [["CA1B1", EAST, 1, 0, 0], ["CA1B2", WEST, 1, 0, 0]]
+    assert detail["without_rows"] == {"parent": {"code": "CA1", "name": "东县城关镇党委"}, "count": 0, "more": False,
+                                      "shown": [], "text": "东县城关镇党委下的党支部在本次文件中都有党员。"}
+    assert r.json()["without_rows"] == detail["without_rows"]  # the upload's answer says it too
+    with open(write_csv(tmp_path / "one.csv", [member_row("丙", seq=55)]), "rb") as fh:
+        r = api.post("/api/v1/imports/", {"kind": "members", "file": fh}, format="multipart")
+    assert r.json()["branches"] == [["CA1B1", EAST, 1, 0, 0]] and r.json()["without_rows"] is None
 
 
 def test_the_preview_names_the_branches_the_file_has_no_member_of(tree, cast, client, tmp_path, monkeypatch):
     """A town's villages' files come in: the preview says which of the town's branches sent nothing (under the
     organization all the file's branches are under, in the user's scope)."""
-    from dangjian.io import views
+    from dangjian.io import without_rows
     from tests.factories import make_org
 
     client.force_login(cast.county_admin)
@@ -129,10 +135,22 @@ def test_the_preview_names_the_branches_the_file_has_no_member_of(tree, cast, cl
     make_org("CA2", "东县白沙镇党委", "committee", parent=tree.county)  # not under the town: not named
     page = client.get(f"/io/jobs/{job.pk}/").content.decode()
     assert "东县城关镇党委下还有 2 个党支部在本次文件中没有党员：城关镇南村党支部、城关镇北村党支部。" in page
-    monkeypatch.setattr(views, "MISSING_SHOWN", 1)
+    api = APIClient()
+    api.force_authenticate(cast.county_admin)
+    missing = api.get(f"/api/v1/imports/{job.pk}/").json()["without_rows"]
+    assert missing["parent"] == {"code": "CA1", "name": "东县城关镇党委"} and missing["count"] == 2
+    assert missing["shown"] == [["CA1B3", "城关镇南村党支部"], ["CA1B4", "城关镇北村党支部"]]
+    monkeypatch.setattr(without_rows, "MISSING_SHOWN", 1)
     page = client.get(f"/io/jobs/{job.pk}/").content.decode()
     assert "还有 2 个党支部在本次文件中没有党员：城关镇南村党支部等。" in page
-    monkeypatch.setattr(views, "MISSING_COUNTED", 1)
+    # the result file lists them all (up to MISSING_LISTED), then counts them
+    assert result_sheets(client, job)["没有党员的党支部"] == [
+        ["党组织编码", "党支部"], ["CA1B3", "城关镇南村党支部"], ["CA1B4", "城关镇北村党支部"],
+        ["", "东县城关镇党委下共 2 个党支部在本次文件中没有党员"]]
+    monkeypatch.setattr(without_rows, "MISSING_LISTED", 1)
+    assert result_sheets(client, job)["没有党员的党支部"][-1] == [
+        "", "东县城关镇党委下共 2 个党支部在本次文件中没有党员，此处列出前 1 个"]
+    monkeypatch.setattr(without_rows, "MISSING_COUNTED", 1)
     assert "还有 1多 个党支部" in client.get(f"/io/jobs/{job.pk}/").content.decode()
 
     job = upload(client, write_csv(tmp_path / "one.csv", [member_row("丙", seq=55)]))
