@@ -986,7 +986,7 @@ def _group(text) -> list[str]:
     return [text] if isinstance(text, str) else list(text)
 
 
-def branches_named(texts: dict[str, list], user) -> dict[str, tuple[str, str]]:
+def branches_named(texts: dict[str, list], user, ambiguous: dict | None = None) -> dict[str, tuple[str, str]]:
     """{sheet: (code, name)} of the sheets whose title rows, sheet name or file name (`texts[sheet]`) name one
     branch the user can see. Each text is a string or a list of the same text's readings, the fullest first (a
     file in folders: 城关镇东村党支部, then 东村党支部).
@@ -999,7 +999,8 @@ def branches_named(texts: dict[str, list], user) -> dict[str, tuple[str, str]]:
     branch the user can see whose name ends with it (城关镇东村党支部): each text's fullest reading that any branch
     ends with decides, and two such branches, or two texts naming different ones, name none. A village's file
     sent to its town is named so; at the county the town's folder joins it (城关镇/东村党支部.xlsx). Two queries for
-    all the sheets."""
+    all the sheets. `ambiguous` (when given) gets {sheet: (short name, [branch names])} of the sheets left unnamed
+    because several branches end with their short name, for the error to say so."""
     groups = {sheet: [_group(t) for t in parts] for sheet, parts in texts.items()}
     candidates = {sheet: set().union(*(_branch_candidates(v) for g in gs for v in g)) for sheet, gs in groups.items()}
     wanted = set().union(*candidates.values())
@@ -1018,10 +1019,14 @@ def branches_named(texts: dict[str, list], user) -> dict[str, tuple[str, str]]:
     for sheet, gs in shorts.items():
         picks = set()
         for g in gs:
-            hits = next((ending[s] for s in g if ending.get(s)), [])
+            short, hits = next(((s, ending[s]) for s in g if ending.get(s)), ("", []))
             picks.update(hits if len(hits) == 1 else [None] if hits else [])
+            if len(hits) > 1 and ambiguous is not None:
+                ambiguous.setdefault(sheet, (short, [name for _code, name in hits]))
         if len(picks) == 1 and None not in picks:
             out[sheet] = picks.pop()
+            if ambiguous is not None:
+                ambiguous.pop(sheet, None)
     return out
 
 
@@ -1035,11 +1040,21 @@ def _branches_ending(shorts: set[str], scope, *, batch: int = 100) -> dict[str, 
             functools.reduce(operator.or_, (Q(name__endswith=s) for s in part)))
         if scope is not None:
             qs = qs.filter(scope.path_q("path", "view"))
-        for code, name in qs.values_list("code", "name"):
+        for code, name in qs.order_by("path").values_list("code", "name"):
             for s in part:
                 if name.endswith(s):
                     found.setdefault(s, []).append((code, name))
     return found
+
+
+def _said_ambiguous(error: dict, ambiguous: tuple[str, list[str]] | None) -> dict:
+    """The missing organization column's error of a roster whose short name several branches end with: which."""
+    if ambiguous:
+        short, names = ambiguous
+        shown = "、".join(names[:5]) + ("等" if len(names) > 5 else "")
+        error["message"] += (f"。标题或文件名中的“{short}”对应{len(names)}个党支部（{shown}），无法确定编入哪一个："
+                             "请写全称（如“城关镇东村党支部.xlsx”），或把文件放进以乡镇命名的文件夹后打包")
+    return error
 
 
 def _sheet_texts(name: str, header: C.HeaderMap, file_name: str) -> list:
@@ -1106,15 +1121,17 @@ def check_members(path, result: ImportResult, spool: Spool | None, *, default_or
             result.sheets["not_roster"] = not_roster
     # A branch's own roster often has no organization column: its title (城关镇东村党支部党员花名册) or its file's name
     # says whose it is.
+    ambiguous: dict[str, tuple[str, list[str]]] = {}  # sheets whose short name several branches end with
     named.update(branches_named({name: _sheet_texts(name, header, file_name) for name, header, _ in sheets
                                  if COLUMN_OF_FIELD["org"] not in header.index and C.ORG_NAME.name not in header.index},
-                                user))
+                                user, ambiguous))
     if named:
         result.sheets["named_org"] = [[name if names else file_name, org_name] for name, (_code, org_name) in named.items()]
     for name, header, _ in sheets:  # every sheet's header first: a wrong one stops the import before any row
         mark = len(result.errors)
         result.errors += header.errors
-        result.errors += [C.missing(header, col) for col in lacking(header, name)]
+        result.errors += [_said_ambiguous(C.missing(header, col), ambiguous.get(name)) if col.key == "org"
+                          else C.missing(header, col) for col in lacking(header, name)]
         C.stamp(result.errors, mark, name if names else "")
     if result.errors:
         return
