@@ -1048,12 +1048,14 @@ def _branches_ending(shorts: set[str], scope, *, batch: int = 100) -> dict[str, 
 
 
 def _said_ambiguous(error: dict, ambiguous: tuple[str, list[str]] | None) -> dict:
-    """The missing organization column's error of a roster whose short name several branches end with: which."""
+    """The missing organization column's error of a roster whose short name several branches end with: which, and
+    the three ways out, instead of the column's general message."""
     if ambiguous:
         short, names = ambiguous
         shown = "、".join(names[:5]) + ("等" if len(names) > 5 else "")
-        error["message"] += (f"。标题或文件名中的“{short}”对应{len(names)}个党支部（{shown}），无法确定编入哪一个："
-                             "请写全称（如“城关镇东村党支部.xlsx”），或把文件放进以乡镇命名的文件夹后打包")
+        error["message"] = (f"标题或文件名中的“{short}”对应{len(names)}个党支部（{shown}），无法确定编入哪一个：请在"
+                            f"文件名或标题中写党支部全称（如“{names[0]}”），或把文件放进以乡镇命名的文件夹后打包，"
+                            f"或在名册中加“{error['column']}”列")
     return error
 
 

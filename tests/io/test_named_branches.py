@@ -111,9 +111,10 @@ def test_a_short_name_two_branches_end_with_needs_the_towns_folder(tree, cast, t
     alone = pack(tmp_path / "alone.zip", {"东村党支部.csv": east})
     result = import_members(alone, user=cast.county_admin, dry_run=True)
     assert not result.ok and result.errors[0]["column"] == "所在党组织编码"
-    assert result.errors[0]["message"].endswith(
-        "。标题或文件名中的“东村党支部”对应2个党支部（城关镇东村党支部、河口镇东村党支部），无法确定编入哪一个："
-        "请写全称（如“城关镇东村党支部.xlsx”），或把文件放进以乡镇命名的文件夹后打包")
+    assert result.errors[0]["message"] == (
+        "标题或文件名中的“东村党支部”对应2个党支部（城关镇东村党支部、河口镇东村党支部），无法确定编入哪一个："
+        "请在文件名或标题中写党支部全称（如“城关镇东村党支部”），或把文件放进以乡镇命名的文件夹后打包，"
+        "或在名册中加“所在党组织编码”列")
     assert "named_org" not in result.sheets
     # the town admin sees only their own 东村: the file alone names it
     assert import_members(alone, user=cast.town_admin, dry_run=True).ok
