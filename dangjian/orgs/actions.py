@@ -43,11 +43,14 @@ def _check(data: dict, *, parent: Org | None, instance: Org | None = None) -> No
 def create_org(data: dict, *, parent: Org | None, by=None, source: str = "form") -> Org:
     data = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items() if k in ORG_FIELDS}
     _check(data, parent=parent)
+    org = Org(**data)
+    if by is not None:  # the version's user, without a request too (an import in the background, the CLI)
+        org._history_user = by
     if parent is None:
-        org = Org.objects.add_root(data)
+        org = Org.objects.add_root(instance=org)
     else:
         parent = Org.objects.get(pk=parent.pk)  # fresh numchild/path
-        org = Org.objects.add_child(parent, data)
+        org = Org.objects.add_child(parent, instance=org)
     audit.record("org.create", actor=by, obj=org, detail={"source": source, "parent": parent.code if parent else None})
     return org
 
@@ -63,6 +66,8 @@ def update_org(org: Org, data: dict, *, by=None, source: str = "form") -> list[s
         for f in changed:
             setattr(org, f, merged[f])
         org._change_reason = source
+        if by is not None:
+            org._history_user = by
         # Only the edited fields: a caller's instance may hold stale tree fields (numchild, path)
         # or member counters, which a full save would write back over the current ones.
         org.save(update_fields=[*changed, "updated_at"])

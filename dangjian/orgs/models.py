@@ -87,8 +87,11 @@ class Org(MP_Node):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = OrgManager()
+    # No database constraint on the version's user (as members' versions): an org import writes a version per
+    # organization, and PostgreSQL would check the account once for each; Django's SET_NULL still clears it.
     history = HistoricalRecords(excluded_fields=["direct_full", "direct_probationary", "subtree_full",
-                                                 "subtree_probationary", "numchild", "updated_at"])
+                                                 "subtree_probationary", "numchild", "updated_at"],
+                                user_db_constraint=False)
 
     node_order_by = ["code"]
 
