@@ -52,6 +52,7 @@ from pathlib import Path
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Right
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -1030,20 +1031,27 @@ def branches_named(texts: dict[str, list], user, ambiguous: dict | None = None) 
     return out
 
 
-def _branches_ending(shorts: set[str], scope, *, batch: int = 100) -> dict[str, list[tuple[str, str]]]:
-    """{short name: [(code, name)]} of the branches `scope` sees (None: all) whose names end with it."""
+def _branches_ending(shorts: set[str], scope, *, batch: int = 1000) -> dict[str, list[tuple[str, str]]]:
+    """{short name: [(code, name)]} of the branches `scope` sees (None: all) whose names end with it, in tree order.
+    By the names' last characters, one length at a time (`RIGHT(name, 5) IN (…)`, which PostgreSQL hashes), not
+    by `LIKE '%…'` per short name: over a million branches, 1,900 short names take ~0.5 s that way and 100 take
+    ~17 s by LIKE."""
     shorts = sorted(shorts)
     found: dict[str, list[tuple[str, str]]] = {}
     for i in range(0, len(shorts), batch):
-        part = shorts[i:i + batch]
-        qs = Org.objects.filter(org_type__in=BRANCH_TYPES).filter(
-            functools.reduce(operator.or_, (Q(name__endswith=s) for s in part)))
+        by_length: dict[int, list[str]] = defaultdict(list)
+        for short in shorts[i:i + batch]:
+            by_length[len(short)].append(short)
+        qs = Org.objects.filter(org_type__in=BRANCH_TYPES).annotate(
+            **{f"tail{n}": Right("name", n) for n in by_length}).filter(
+            functools.reduce(operator.or_, (Q(**{f"tail{n}__in": part}) for n, part in by_length.items())))
         if scope is not None:
             qs = qs.filter(scope.path_q("path", "view"))
+        sets = {n: set(part) for n, part in by_length.items()}
         for code, name in qs.order_by("path").values_list("code", "name"):
-            for s in part:
-                if name.endswith(s):
-                    found.setdefault(s, []).append((code, name))
+            for n, part in sets.items():
+                if name[-n:] in part:
+                    found.setdefault(name[-n:], []).append((code, name))
     return found
 
 
