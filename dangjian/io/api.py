@@ -84,8 +84,7 @@ class ImportJobDetailSerializer(ImportJobSerializer):
         missing = branches_without_rows(job, request.user if request else job.user)  # a job is its uploader's
         if missing is None:
             return None
-        return {**missing, "parent": {"code": missing["parent"].code, "name": missing["parent"].name},
-                "shown": [list(b) for b in missing["shown"]]}
+        return {**missing, "parent": {"code": missing["parent"].code, "name": missing["parent"].name}}
 
 
 class ImportUploadSerializer(serializers.Serializer):

@@ -956,18 +956,23 @@ def _branch_candidates(text: str) -> set[str]:
     return out
 
 
+def _bare(text: str) -> str:
+    """`text` without its years, a leading 中共 and trailing roster words."""
+    return _ROSTER_WORDS.sub("", _PARTY.sub("", _YEAR.sub("", _plain(text))))
+
+
 def _short_name(text: str) -> str | None:
     """The branch's name a whole file name, sheet name or title is, without its year, 中共 and roster words
     (“2026年东村党支部党员花名册” → 东村党支部); None when what is left is not a name ending in 党支部 with at least
     two characters before it."""
-    text = _ROSTER_WORDS.sub("", _PARTY.sub("", _YEAR.sub("", _plain(text))))
+    text = _bare(text)
     return text if text.endswith("党支部") and len(text) >= len("党支部") + _SHORT_MIN else None
 
 
 def _place_of(folder: str) -> str | None:
     """A folder's name as the start of its branches' names: 中共东县城关镇委员会, 城关镇党委 → 东县城关镇, 城关镇; None
     for a name that is no place (it names a branch, or a file: the web's “东村.xlsx等3个文件”)."""
-    place = _COMMITTEE_END.sub("", _PARTY.sub("", _ROSTER_WORDS.sub("", _YEAR.sub("", _plain(folder)))))
+    place = _COMMITTEE_END.sub("", _bare(folder))
     return None if "支部" in place or "." in place else place
 
 
@@ -1039,17 +1044,16 @@ def _branches_ending(shorts: set[str], scope, *, batch: int = 1000) -> dict[str,
     shorts = sorted(shorts)
     found: dict[str, list[tuple[str, str]]] = {}
     for i in range(0, len(shorts), batch):
-        by_length: dict[int, list[str]] = defaultdict(list)
+        by_length: dict[int, set[str]] = defaultdict(set)
         for short in shorts[i:i + batch]:
-            by_length[len(short)].append(short)
+            by_length[len(short)].add(short)
         qs = Org.objects.filter(org_type__in=BRANCH_TYPES).annotate(
             **{f"tail{n}": Right("name", n) for n in by_length}).filter(
-            functools.reduce(operator.or_, (Q(**{f"tail{n}__in": part}) for n, part in by_length.items())))
+            functools.reduce(operator.or_, (Q(**{f"tail{n}__in": sorted(part)}) for n, part in by_length.items())))
         if scope is not None:
             qs = qs.filter(scope.path_q("path", "view"))
-        sets = {n: set(part) for n, part in by_length.items()}
         for code, name in qs.order_by("path").values_list("code", "name"):
-            for n, part in sets.items():
+            for n, part in by_length.items():
                 if name[-n:] in part:
                     found.setdefault(name[-n:], []).append((code, name))
     return found
