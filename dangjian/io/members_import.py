@@ -46,13 +46,11 @@ import queue
 import re
 import tempfile
 import threading
-import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
-from django.db.models.functions import Right
+from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -64,13 +62,14 @@ from dangjian.members.choices import Category, Education, Gender, Status, educat
 from dangjian.members.models import Member
 from dangjian.members.search import pinyin_keys
 from dangjian.members.validation import validate_member
-from dangjian.orgs.models import BRANCH_TYPES, Org
+from dangjian.orgs.models import Org
 from dangjian.rules import membership
 from dangjian.rules.base import value as rule_value
 
 from . import columns as C
-from .readers import BUNDLE_SHEET_SEP, TABLE_SUFFIXES, ReadError, read_sheets
-from .result import CREATE, ERROR, UNCHANGED, UPDATE, ImportResult, RowOutcome, is_bundle, place
+from .named_branches import Unnamed, branches_named, said_unnamed, sheet_texts
+from .readers import ReadError, read_sheets
+from .result import CREATE, ERROR, UNCHANGED, UPDATE, ImportResult, RowOutcome, place
 
 CHUNK = 5000  # rows checked together (one lookup round) and written together (one COPY)
 LOOKUP = 2000  # IN-list size of lookups and batch size of the ORM writes (well under SQLite's limits)
@@ -929,167 +928,6 @@ def _subset_sheets(sheets: list) -> tuple[list, list[str]]:
             [held[i][0] for i in sorted(parts)])
 
 
-_BRANCH_END = re.compile(r"支部")
-_NAME_SPAN = 40  # the longest organization name looked for inside a title or a file name
-# What a file, sheet or title says around a branch's short name (2026年东村党支部党员花名册 → 东村党支部), and what a
-# folder says after its committee's place (城关镇党委 → 城关镇), so that the folder and the file join up into the
-# branch's name as it is usually formed (城关镇 + 东村党支部).
-_YEAR = re.compile(r"[（(\[【]?\d{4}(年度?|年)?[）)\]】]?")
-_PARTY = re.compile(r"^(中共|中国共产党)")
-_ROSTER_WORDS = re.compile(r"(党员)?(花名册|名册|名单|信息采集表|信息表|基本信息|信息|台账|统计表)$")
-_COMMITTEE_END = re.compile(r"(党工委|党委|党总支|总支部|总支|工作委员会|委员会)$")
-_SHORT_MIN = 2  # characters before 党支部 in a short name: 东村党支部, not 村党支部
-
-
-def _plain(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("支部委员会", "党支部")
-
-
-def _branch_candidates(text: str) -> set[str]:
-    """Every piece of `text` that ends as a branch's name does (…支部): the names it may hold. 支部委员会 is read as
-    党支部 (中共东村支部委员会 is the 东村党支部)."""
-    text = _plain(text)
-    out = set()
-    for m in _BRANCH_END.finditer(text):
-        end = m.end()
-        out.update(text[start:end] for start in range(max(0, end - _NAME_SPAN), m.start()))
-    return out
-
-
-def _bare(text: str) -> str:
-    """`text` without its years, a leading 中共 and trailing roster words."""
-    return _ROSTER_WORDS.sub("", _PARTY.sub("", _YEAR.sub("", _plain(text))))
-
-
-def _short_name(text: str) -> str | None:
-    """The branch's name a whole file name, sheet name or title is, without its year, 中共 and roster words
-    (“2026年东村党支部党员花名册” → 东村党支部); None when what is left is not a name ending in 党支部 with at least
-    two characters before it."""
-    text = _bare(text)
-    return text if text.endswith("党支部") and len(text) >= len("党支部") + _SHORT_MIN else None
-
-
-def _place_of(folder: str) -> str | None:
-    """A folder's name as the start of its branches' names: 中共东县城关镇委员会, 城关镇党委 → 东县城关镇, 城关镇; None
-    for a name that is no place (it names a branch, or a file: the web's “东村.xlsx等3个文件”)."""
-    place = _COMMITTEE_END.sub("", _bare(folder))
-    return None if "支部" in place or "." in place else place
-
-
-def _places(folders) -> list[str]:
-    """The places of the innermost folders up to the first that is none, outermost first."""
-    out: list[str] = []
-    for folder in reversed(folders):
-        place = _place_of(folder)
-        if place is None:
-            break
-        if place:
-            out.insert(0, place)
-    return out
-
-
-def _group(text) -> list[str]:
-    return [text] if isinstance(text, str) else list(text)
-
-
-def branches_named(texts: dict[str, list], user, ambiguous: dict | None = None) -> dict[str, tuple[str, str]]:
-    """{sheet: (code, name)} of the sheets whose title rows, sheet name or file name (`texts[sheet]`) name one
-    branch the user can see. Each text is a string or a list of the same text's readings, the fullest first (a
-    file in folders: 城关镇东村党支部, then 东村党支部).
-
-    A branch's name in full, anywhere in a text, comes first: “城关镇东村党支部党员花名册”, a file
-    “城关镇东村党支部.xlsx”. A name inside a longer matched one (东村党支部 in 城关镇东村党支部) gives way to it; a
-    sheet naming two branches, or a name two branches share, names none.
-
-    Without one, a text that is a short name as a whole (“东村党支部.xlsx”, “2026年东村党支部党员名册”) names the one
-    branch the user can see whose name ends with it (城关镇东村党支部): each text's fullest reading that any branch
-    ends with decides, and two such branches, or two texts naming different ones, name none. A village's file
-    sent to its town is named so; at the county the town's folder joins it (城关镇/东村党支部.xlsx). Two queries for
-    all the sheets. `ambiguous` (when given) gets {sheet: (short name, [branch names])} of the sheets left unnamed
-    because several branches end with their short name, for the error to say so."""
-    groups = {sheet: [_group(t) for t in parts] for sheet, parts in texts.items()}
-    candidates = {sheet: set().union(*(_branch_candidates(v) for g in gs for v in g)) for sheet, gs in groups.items()}
-    wanted = set().union(*candidates.values())
-    scope = scope_for(user) if user is not None else None
-    found = C.org_codes_by_name(wanted, scope) if wanted else {}
-    out, unnamed = {}, []
-    for sheet, names in candidates.items():
-        matched = [n for n in names if n in found]
-        matched = [n for n in matched if not any(n != other and n in other for other in matched)]
-        if len(matched) == 1 and len(found[matched[0]]) == 1:
-            out[sheet] = (found[matched[0]][0], matched[0])
-        elif not matched:
-            unnamed.append(sheet)
-    shorts = {sheet: [[s for s in map(_short_name, g) if s] for g in groups[sheet]] for sheet in unnamed}
-    ending = _branches_ending({s for gs in shorts.values() for g in gs for s in g}, scope)
-    for sheet, gs in shorts.items():
-        picks = set()
-        for g in gs:
-            short, hits = next(((s, ending[s]) for s in g if ending.get(s)), ("", []))
-            picks.update(hits if len(hits) == 1 else [None] if hits else [])
-            if len(hits) > 1 and ambiguous is not None:
-                ambiguous.setdefault(sheet, (short, [name for _code, name in hits]))
-        if len(picks) == 1 and None not in picks:
-            out[sheet] = picks.pop()
-            if ambiguous is not None:
-                ambiguous.pop(sheet, None)
-    return out
-
-
-def _branches_ending(shorts: set[str], scope, *, batch: int = 1000) -> dict[str, list[tuple[str, str]]]:
-    """{short name: [(code, name)]} of the branches `scope` sees (None: all) whose names end with it, in tree order.
-    By the names' last characters, one length at a time (`RIGHT(name, 5) IN (…)`, which PostgreSQL hashes), not
-    by `LIKE '%…'` per short name: over a million branches, 1,900 short names take ~0.5 s that way and 100 take
-    ~17 s by LIKE."""
-    shorts = sorted(shorts)
-    found: dict[str, list[tuple[str, str]]] = {}
-    for i in range(0, len(shorts), batch):
-        by_length: dict[int, set[str]] = defaultdict(set)
-        for short in shorts[i:i + batch]:
-            by_length[len(short)].add(short)
-        qs = Org.objects.filter(org_type__in=BRANCH_TYPES).annotate(
-            **{f"tail{n}": Right("name", n) for n in by_length}).filter(
-            functools.reduce(operator.or_, (Q(**{f"tail{n}__in": sorted(part)}) for n, part in by_length.items())))
-        if scope is not None:
-            qs = qs.filter(scope.path_q("path", "view"))
-        for code, name in qs.order_by("path").values_list("code", "name"):
-            for n, part in by_length.items():
-                if name[-n:] in part:
-                    found.setdefault(name[-n:], []).append((code, name))
-    return found
-
-
-def _said_ambiguous(error: dict, ambiguous: tuple[str, list[str]] | None) -> dict:
-    """The missing organization column's error of a roster whose short name several branches end with: which, and
-    the three ways out, instead of the column's general message."""
-    if ambiguous:
-        short, names = ambiguous
-        shown = "、".join(names[:5]) + ("等" if len(names) > 5 else "")
-        error["message"] = (f"标题或文件名中的“{short}”对应{len(names)}个党支部（{shown}），无法确定编入哪一个：请在"
-                            f"文件名或标题中写党支部全称（如“{names[0]}”），或把文件放进以乡镇命名的文件夹后打包，"
-                            f"或在名册中加“{error['column']}”列")
-    return error
-
-
-def _sheet_texts(name: str, header: C.HeaderMap, file_name: str) -> list:
-    """Where a roster without an organization column names its branch: its title rows, its sheet's name, its file's
-    name (the .zip's file for a sheet of a bundle, read with its folders and the .zip's own name: 城关镇/东村党支部.xlsx
-    is 城关镇东村党支部, then 东村党支部)."""
-    parts = [header.title, *name.split(BUNDLE_SHEET_SEP)]
-    if not is_bundle(file_name):
-        parts.append(file_name)
-    outer = [Path(file_name).stem] if is_bundle(file_name) else []  # a town's 城关镇.zip: the outermost folder
-    texts: list = []
-    for p in filter(None, parts):
-        path = Path(p.replace("\\", "/"))
-        if path.suffix.lower() not in TABLE_SUFFIXES:
-            texts.append(p)
-            continue
-        places = _places([*outer, *path.parts[:-1]])
-        texts.append(["".join(places[k:]) + path.stem for k in range(len(places) + 1)] if places else path.stem)
-    return texts
-
-
 def check_members(path, result: ImportResult, spool: Spool | None, *, default_org=None, user=None,
                   progress=None) -> None:
     """Phase 1: every row's outcome into `result`, the valid rows into `spool` (None: a dry run keeps
@@ -1135,16 +973,16 @@ def check_members(path, result: ImportResult, spool: Spool | None, *, default_or
             result.sheets["not_roster"] = not_roster
     # A branch's own roster often has no organization column: its title (城关镇东村党支部党员花名册) or its file's name
     # says whose it is.
-    ambiguous: dict[str, tuple[str, list[str]]] = {}  # sheets whose short name several branches end with
-    named.update(branches_named({name: _sheet_texts(name, header, file_name) for name, header, _ in sheets
+    unnamed: dict[str, Unnamed] = {}  # sheets whose short name several branches, or none under its folder, end with
+    named.update(branches_named({name: sheet_texts(name, header.title, file_name) for name, header, _ in sheets
                                  if COLUMN_OF_FIELD["org"] not in header.index and C.ORG_NAME.name not in header.index},
-                                user, ambiguous))
+                                user, unnamed))
     if named:
         result.sheets["named_org"] = [[name if names else file_name, org_name] for name, (_code, org_name) in named.items()]
     for name, header, _ in sheets:  # every sheet's header first: a wrong one stops the import before any row
         mark = len(result.errors)
         result.errors += header.errors
-        result.errors += [_said_ambiguous(C.missing(header, col), ambiguous.get(name)) if col.key == "org"
+        result.errors += [said_unnamed(C.missing(header, col), unnamed.get(name)) if col.key == "org"
                           else C.missing(header, col) for col in lacking(header, name)]
         C.stamp(result.errors, mark, name if names else "")
     if result.errors:

@@ -4,7 +4,8 @@ to it, and the preview says so; otherwise the column is missing as before (or th
 
 import pytest
 
-from dangjian.io.members_import import branches_named, import_members
+from dangjian.io.members_import import import_members
+from dangjian.io.named_branches import InFolders, branches_named, place_of, short_name
 from dangjian.members.models import Member
 from tests.factories import make_org
 from tests.io.helpers import MEMBER_HEADER, member_row, run, write_csv
@@ -74,19 +75,17 @@ def rows_only(path, rows):
 
 
 def test_a_short_name_as_a_whole_reads_as_the_one_branch_ending_with_it():
-    from dangjian.io.members_import import _place_of, _short_name
-
-    assert _short_name("东村党支部") == "东村党支部"
-    assert _short_name("2026年东村党支部党员花名册") == "东村党支部"
-    assert _short_name("中共东村支部委员会（2026年度）") == "东村党支部"
-    assert _short_name("东村 党支部 名单") == "东村党支部"
-    assert _short_name("村党支部") is None  # too short to tell one branch from another
-    assert _short_name("东村支部") is None  # not a name ending in 党支部
-    assert _short_name("东村党员名册") is None
-    assert _place_of("城关镇党委") == "城关镇"
-    assert _place_of("中共东县城关镇委员会") == "东县城关镇"
-    assert _place_of("2026年党员名册") == ""
-    assert _place_of("东村党支部") is None and _place_of("东村.xlsx等3个文件") is None  # not a place
+    assert short_name("东村党支部") == "东村党支部"
+    assert short_name("2026年东村党支部党员花名册") == "东村党支部"
+    assert short_name("中共东村支部委员会（2026年度）") == "东村党支部"
+    assert short_name("东村 党支部 名单") == "东村党支部"
+    assert short_name("村党支部") is None  # too short to tell one branch from another
+    assert short_name("东村支部") is None  # not a name ending in 党支部
+    assert short_name("东村党员名册") is None
+    assert place_of("城关镇党委") == "城关镇"
+    assert place_of("中共东县城关镇委员会") == "东县城关镇"
+    assert place_of("2026年党员名册") == ""
+    assert place_of("东村党支部") is None and place_of("东村.xlsx等3个文件") is None  # not a place
 
 
 def test_a_towns_zip_of_its_villages_files_by_their_short_names(tree, cast, tmp_path):
@@ -146,5 +145,60 @@ def test_a_short_name_names_no_branch_outside_the_users_scope(tree, cast, tmp_pa
     assert branches_named({"a": ["东村党支部"]}, cast.secretary1) == {"a": ("CA1B1", "城关镇东村党支部")}
     # two texts naming different branches: neither
     assert branches_named({"a": ["东村党支部", "西村党支部"]}, cast.town_admin) == {}
-    # the fullest reading any branch ends with decides: 西区东村党支部 ends none, 东村党支部 one
-    assert branches_named({"a": [["西区东村党支部", "东村党支部"]]}, cast.town_admin) == {"a": ("CA1B1", "城关镇东村党支部")}
+    # the fullest reading any branch ends with decides: 城关镇东村党支部 names it in full, and a folder that names
+    # no committee says nothing
+    assert branches_named({"a": [InFolders(("城关镇",), "东村党支部")]}, cast.town_admin) == {"a": ("CA1B1", "城关镇东村党支部")}
+    assert branches_named({"a": [InFolders(("新建文件夹",), "东村党支部")]}, cast.town_admin) == {
+        "a": ("CA1B1", "城关镇东村党支部")}
+
+
+# --- folders that name places -----------------------------------------------------------------------------------
+def test_a_folder_that_names_another_committee_keeps_its_file_out_of_the_users_branch(tree, cast, tmp_path):
+    """西区/东村党支部.csv at 东县: the county sees one 东村党支部 (城关镇's), but 西区 is a committee of the tree and
+    城关镇东村党支部 is not under it. Putting 西区's roster there would move its members into the wrong village, so the
+    file is refused with the folder named, and so is a full name the folder contradicts."""
+    east = rows_only(tmp_path / "e.csv", [member_row("甲", seq=11)])
+    west = rows_only(tmp_path / "w.csv", [member_row("乙", seq=13)])
+    for inner in ("西区区委/东村党支部.csv", "西区区委/城关镇东村党支部.csv"):
+        path = pack(tmp_path / "county.zip", {inner: east, "城关镇党委/西村党支部.csv": west})
+        result = import_members(path, user=cast.county_admin, dry_run=True)
+        assert not result.ok and result.errors[0]["column"] == "所在党组织编码"
+        short = inner.split("/")[1].removesuffix(".csv")
+        assert result.errors[0]["message"] == (
+            f"文件夹“西区区委”中的“{short}”：您可见的以它结尾的党支部（城关镇东村党支部）都不在“西区区委”下，"
+            "无法确定编入哪一个：请核对文件所在的文件夹，或在文件名或标题中写党支部全称，或在名册中加“所在党组织编码”列")
+    # a folder that is no committee's name (新建文件夹, 11月收到) is passed over
+    path = pack(tmp_path / "county.zip", {"11月收到/东村党支部.csv": east, "城关镇党委/西村党支部.csv": west})
+    result = import_members(path, user=cast.county_admin, dry_run=True)
+    assert result.ok, result.errors
+    assert sorted(result.sheets["named_org"]) == [["11月收到/东村党支部.csv", "城关镇东村党支部"],
+                                                  ["城关镇党委/西村党支部.csv", "城关镇西村党支部"]]
+
+
+def test_where_towns_name_their_branches_alike_the_folder_picks_the_one_under_it(tree, cast, tmp_path):
+    """Many trees call a village's branch just 东村党支部 under its town. The county's .zip of the towns' folders
+    places each file under its town's branch of that name, by the town's name in the branch's superiors."""
+    for code, town in (("CA2", "东县河口镇党委"), ("CA3", "中共东县石桥镇委员会")):
+        make_org(f"{code}B1", "东村党支部", "branch", parent=make_org(code, town, "committee", parent=tree.county))
+    hekou = rows_only(tmp_path / "h.csv", [member_row("甲", seq=11)])
+    shiqiao = rows_only(tmp_path / "s.csv", [member_row("乙", seq=13)])
+    path = pack(tmp_path / "county.zip", {"河口镇党委/2026年东村党支部党员名册.csv": hekou,
+                                          "石桥镇/东村党支部.csv": shiqiao})
+    result = import_members(path, user=cast.county_admin)
+    assert result.ok, result.errors
+    assert dict(Member.objects.filter(name__in="甲乙").values_list("name", "org__code")) == {"甲": "CA2B1", "乙": "CA3B1"}
+    # the town's own .zip is its folder; without one the name is the county's three 东村s
+    town = pack(tmp_path / "石桥镇.zip", {"东村党支部.csv": shiqiao})
+    assert import_members(town, user=cast.county_admin, dry_run=True).ok
+    alone = import_members(pack(tmp_path / "a.zip", {"东村党支部.csv": shiqiao}), user=cast.county_admin, dry_run=True)
+    assert not alone.ok and "对应3个党支部（城关镇东村党支部、东县河口镇党委下的东村党支部、中共东县石桥镇委员会下的东村党支部）" in alone.errors[0]["message"]
+
+
+def test_a_branch_called_by_its_formal_name_is_found_by_its_short_name(tree, cast, tmp_path):
+    """The tree may hold a branch's formal name (中共城关镇南村支部委员会); its village sends 南村党支部.xlsx."""
+    make_org("CA1B3", "中共城关镇南村支部委员会", "branch", parent=tree.town)
+    south = rows_only(tmp_path / "s.csv", [member_row("甲", seq=11)])
+    path = pack(tmp_path / "z.zip", {"南村党支部.csv": south})
+    result = import_members(path, user=cast.town_admin)
+    assert result.ok, result.errors
+    assert Member.objects.get(name="甲").org.code == "CA1B3"
