@@ -5,8 +5,8 @@ A branch's own roster often has no 所在党组织编码 column. Its title (城�
 (城关镇党委/东村党支部.xlsx) says whose it is. `branches_named` reads those texts against the organizations the
 user sees; `sheet_texts` gives a sheet's texts, `said_unnamed` the error of a sheet that could not be placed.
 
-A folder's place must agree with the branch found: a file in 西区/ is not put in 城关镇's 东村党支部 because the user
-sees only that one, when 西区 names a committee of the tree. A folder that names no committee (新建文件夹, 收到的名册)
+A folder's place must agree with the branch found: a file in 河口镇党委/ is not put in 城关镇's 东村党支部 because the
+user sees only that one, when 河口镇 names a committee the user sees. A folder that names none (新建文件夹, 收到的名册)
 is passed over."""
 
 from __future__ import annotations
@@ -170,8 +170,9 @@ def branches_named(texts: dict[str, list], user, unnamed: dict | None = None) ->
     (城关镇/东村党支部.xlsx), and where two towns each have a branch named just 东村党支部, the folder picks the one
     under it.
 
-    A file's folders must agree with the branch: each folder's place that names a committee of the tree is in the
-    branch's name or in one of its superiors' names. `unnamed` (when given) gets {sheet: Unnamed} of the sheets
+    A file's folders must agree with the branch: each folder's place that names a committee the user sees is in the
+    branch's name or in one of its superiors' names (those that are are preferred to those that pass because a
+    place names nothing). `unnamed` (when given) gets {sheet: Unnamed} of the sheets
     left unplaced because several branches end with their short name or none of those is under the folder.
     A handful of queries for all the sheets."""
     readings = {sheet: [t.readings() if isinstance(t, InFolders) else [t] for t in parts]
@@ -196,7 +197,8 @@ def branches_named(texts: dict[str, list], user, unnamed: dict | None = None) ->
     ending = _branches_ending({s for sheet, gs in shorts.items() if sheet in shortened or places[sheet]
                                for g in gs for s in g}, scope)
     fits = _Fits([b for sheet, b in out.items() if places[sheet]]
-                 + [b for sheet, gs in shorts.items() if places[sheet] for g in gs for s in g for b in ending.get(s, ())])
+                 + [b for sheet, gs in shorts.items() if places[sheet] for g in gs for s in g for b in ending.get(s, ())],
+                 scope)
     for sheet, branch in list(out.items()):
         if not all(fits(branch, p) for p in places[sheet]):
             del out[sheet]  # a full name, but of a branch not under the file's folder
@@ -208,7 +210,8 @@ def branches_named(texts: dict[str, list], user, unnamed: dict | None = None) ->
                 hits = ending.get(short)
                 if not hits:
                     continue
-                held = [h for h in hits if all(fits(h, p) for p in places[sheet])]
+                held = ([h for h in hits if all(fits.under(h, p) for p in places[sheet])]
+                        or [h for h in hits if all(fits(h, p) for p in places[sheet])])
                 if not held:  # none under the folder: a shorter reading may be
                     outside = next(p for p in places[sheet] if not all(fits(h, p) for h in hits))
                     folder = next(t.folder_of(outside) for t in texts[sheet]
@@ -271,20 +274,16 @@ def _branches_ending(shorts: set[str], scope, *, batch: int = 1000) -> dict[str,
 
 
 class _Fits:
-    """Whether a folder's place agrees with a branch: it is in the branch's name or a superior's (its lineage), or
-    it names no committee at all (a folder such as 新建文件夹 says nothing). The lineages of the branches given are
-    read in one query; whether a place names a committee, once per place and only when a lineage lacks it (the
-    whole tree: a place outside the user's scope still says the file is not theirs)."""
+    """Whether a folder's place agrees with a branch: it is in the branch's name or a superior's (`under`), or it
+    names no committee the user sees (a folder such as 新建文件夹 says nothing). The lineages of the branches given
+    are read in one query; whether a place names a committee, once per place and only when no branch's lineage
+    has it (a LIKE '%…%' over the user's scope)."""
 
-    def __init__(self, branches: list[Branch]):
+    def __init__(self, branches: list[Branch], scope):
+        self.scope = scope
         self.lineage: dict[str, str] = {}
         self.known: dict[str, bool] = {}
-        self.add(branches)
-
-    def add(self, branches: list[Branch]) -> None:
-        paths = {b[2] for b in branches} - self.lineage.keys()
-        if not paths:
-            return
+        paths = {b[2] for b in branches}
         prefixes = {p[:i] for p in paths for i in range(Org.steplen, len(p) + 1, Org.steplen)}
         names = {}
         for part in _batches(sorted(prefixes), 2000):
@@ -293,11 +292,17 @@ class _Fits:
             self.lineage[p] = "|".join(_plain(names.get(p[:i], ""))
                                        for i in range(Org.steplen, len(p) + 1, Org.steplen))
 
+    def under(self, branch: Branch, place: str) -> bool:
+        return place in self.lineage.get(branch[2], "")
+
     def __call__(self, branch: Branch, place: str) -> bool:
-        if place in self.lineage.get(branch[2], ""):
+        if self.under(branch, place):
             return True
         if place not in self.known:
-            self.known[place] = Org.objects.exclude(org_type__in=BRANCH_TYPES).filter(name__contains=place).exists()
+            qs = Org.objects.exclude(org_type__in=BRANCH_TYPES).filter(name__contains=place)
+            if self.scope is not None:
+                qs = qs.filter(self.scope.path_q("path", "view"))
+            self.known[place] = qs.exists()
         return not self.known[place]
 
 

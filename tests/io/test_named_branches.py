@@ -154,25 +154,28 @@ def test_a_short_name_names_no_branch_outside_the_users_scope(tree, cast, tmp_pa
 
 # --- folders that name places -----------------------------------------------------------------------------------
 def test_a_folder_that_names_another_committee_keeps_its_file_out_of_the_users_branch(tree, cast, tmp_path):
-    """西区/东村党支部.csv at 东县: the county sees one 东村党支部 (城关镇's), but 西区 is a committee of the tree and
-    城关镇东村党支部 is not under it. Putting 西区's roster there would move its members into the wrong village, so the
-    file is refused with the folder named, and so is a full name the folder contradicts."""
+    """河口镇党委/东村党支部.csv at 东县: the county sees one 东村党支部 (城关镇's), but 河口镇 is one of its towns and
+    城关镇东村党支部 is not under it (河口镇's village is not in the tree yet, or the file is in the wrong folder).
+    Putting it there would move 河口镇's members into 城关镇's village, so the file is refused with the folder named,
+    and so is a full name the folder contradicts."""
+    make_org("CA2", "东县河口镇党委", "committee", parent=tree.county)
     east = rows_only(tmp_path / "e.csv", [member_row("甲", seq=11)])
     west = rows_only(tmp_path / "w.csv", [member_row("乙", seq=13)])
-    for inner in ("西区区委/东村党支部.csv", "西区区委/城关镇东村党支部.csv"):
+    for inner in ("河口镇党委/东村党支部.csv", "河口镇党委/城关镇东村党支部.csv"):
         path = pack(tmp_path / "county.zip", {inner: east, "城关镇党委/西村党支部.csv": west})
         result = import_members(path, user=cast.county_admin, dry_run=True)
         assert not result.ok and result.errors[0]["column"] == "所在党组织编码"
         short = inner.split("/")[1].removesuffix(".csv")
         assert result.errors[0]["message"] == (
-            f"文件夹“西区区委”中的“{short}”：您可见的以它结尾的党支部（城关镇东村党支部）都不在“西区区委”下，"
+            f"文件夹“河口镇党委”中的“{short}”：您可见的以它结尾的党支部（城关镇东村党支部）都不在“河口镇党委”下，"
             "无法确定编入哪一个：请核对文件所在的文件夹，或在文件名或标题中写党支部全称，或在名册中加“所在党组织编码”列")
-    # a folder that is no committee's name (新建文件夹, 11月收到) is passed over
-    path = pack(tmp_path / "county.zip", {"11月收到/东村党支部.csv": east, "城关镇党委/西村党支部.csv": west})
-    result = import_members(path, user=cast.county_admin, dry_run=True)
-    assert result.ok, result.errors
-    assert sorted(result.sheets["named_org"]) == [["11月收到/东村党支部.csv", "城关镇东村党支部"],
-                                                  ["城关镇党委/西村党支部.csv", "城关镇西村党支部"]]
+    # a folder that is no committee's name (新建文件夹, 11月收到), or one the user does not see, is passed over
+    for folder in ("11月收到", "西区区委"):
+        path = pack(tmp_path / "county.zip", {f"{folder}/东村党支部.csv": east, "城关镇党委/西村党支部.csv": west})
+        result = import_members(path, user=cast.county_admin, dry_run=True)
+        assert result.ok, result.errors
+        assert sorted(result.sheets["named_org"]) == sorted([[f"{folder}/东村党支部.csv", "城关镇东村党支部"],
+                                                             ["城关镇党委/西村党支部.csv", "城关镇西村党支部"]])
 
 
 def test_where_towns_name_their_branches_alike_the_folder_picks_the_one_under_it(tree, cast, tmp_path):
