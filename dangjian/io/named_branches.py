@@ -36,7 +36,8 @@ _NAME_SPAN = 40  # the longest organization name looked for inside a title or a 
 _YEAR = re.compile(r"[（(\[【]?\d{4}(年度?|年)?[）)\]】]?")
 _PARTY = re.compile(r"^(中共|中国共产党)")
 _ROSTER_WORDS = re.compile(r"(党员)?(花名册|名册|名单|信息采集表|信息表|基本信息|信息|台账|统计表)$")
-_COMMITTEE_END = re.compile(r"(党工委|党委|党总支|总支部|总支|工作委员会|委员会)$")
+_COMMITTEE_ENDS = ("党工委", "党委", "党总支", "总支部", "总支", "工作委员会", "委员会")
+_COMMITTEE_END = re.compile(f"({'|'.join(_COMMITTEE_ENDS)})$")
 _SHORT_MIN = 2  # characters before 党支部 in a short name: 东村党支部, not 村党支部
 _FORMAL = "支部委员会"  # a branch's formal name ends so (中共城关镇东村支部委员会); its short name in 党支部
 
@@ -275,9 +276,10 @@ def _branches_ending(shorts: set[str], scope, *, batch: int = 1000) -> dict[str,
 
 class _Fits:
     """Whether a folder's place agrees with a branch: it is in the branch's name or a superior's (`under`), or it
-    names no committee the user sees (a folder such as 新建文件夹 says nothing). The lineages of the branches given
-    are read in one query; whether a place names a committee, once per place and only when no branch's lineage
-    has it (a LIKE '%…%' over the user's scope)."""
+    names no committee the user sees (a folder such as 新建文件夹 or 农村 says nothing): no committee's name ends
+    with it or with it and a committee's ending (河口镇 → …河口镇党委, …河口镇委员会). The lineages of the branches
+    given are read in one query; whether a place names a committee, once per place and only when no branch's
+    lineage has it (LIKE '%…' over the user's scope)."""
 
     def __init__(self, branches: list[Branch], scope):
         self.scope = scope
@@ -299,7 +301,8 @@ class _Fits:
         if self.under(branch, place):
             return True
         if place not in self.known:
-            qs = Org.objects.exclude(org_type__in=BRANCH_TYPES).filter(name__contains=place)
+            qs = Org.objects.exclude(org_type__in=BRANCH_TYPES).filter(functools.reduce(
+                operator.or_, (Q(name__endswith=place + end) for end in ("", *_COMMITTEE_ENDS))))
             if self.scope is not None:
                 qs = qs.filter(self.scope.path_q("path", "view"))
             self.known[place] = qs.exists()
