@@ -33,6 +33,7 @@ from . import actions, exports, ledgers, results, tasks
 from .download import XLSX, attachment, temp_file_response
 from .exports import ExportError
 from .models import ExportJob, ImportJob
+from .named_branches import told_apart
 from .readers import ARCHIVE_SUFFIXES, SUPPORTED_SUFFIXES, suffix_of
 from .result import CREATE, ERROR, KIND_LABELS, UNCHANGED, UPDATE, is_bundle, sheets_text, where
 from .template import KINDS, build_template
@@ -183,6 +184,7 @@ def job_detail(request, pk: int):
     # The error list is read only when it is shown whole (errors of the file itself, no row outcomes).
     job = _own_job(request, pk, ImportJob.objects.select_related("default_org").defer("errors"))
     names = job.branch_names if job.several_branches else {}  # said only when the rows go to several branches
+    names.update(told_apart(list(names.items())))  # three towns' 东村党支部 each with its town
     # One branch's rows (?org=<code>, from the per-branch table), counted by that table's row.
     org = request.GET.get("org", "")
     branch = next((b for b in job.branches if b[0] == org), None) if names else None
@@ -208,7 +210,8 @@ def job_detail(request, pk: int):
         "job": job, "page": page, "show": show, "counts": counts, "job_counts": job_counts, "total": total,
         # each row with its branch's name in place of the code (said only when the rows go to several branches)
         "rows": [(*r[:6], names.get(r[6], "")) for r in page],
-        "branch": branch,
+        "branch": branch and [branch[0], names[branch[0]], *branch[2:]],
+        "branches": [[code, names[code], *rest] for code, _name, *rest in job.branches] if names else [],
         "org_qs": f"&org={quote(org)}" if org else "",
         "tabs": [(k, label, counts[k]) for k, label in KIND_LABELS.items()],
         "can_confirm": job.status == ImportJob.Status.PREVIEWED,

@@ -8,6 +8,7 @@ import os
 from dangjian.orgs.models import BRANCH_TYPES, Org
 
 from .models import ImportJob
+from .named_branches import told_apart
 
 MISSING_SHOWN = 20  # branches without rows named on the preview and in the API (the rest counted)
 MISSING_LISTED = 1000  # listed in the result file
@@ -37,15 +38,16 @@ def branches_without_rows(job: ImportJob, user, *, shown: int | None = None) -> 
     count = len(named) if len(named) <= shown else others[:MISSING_COUNTED + 1].count()
     missing = {"parent": parent, "shown": named[:shown], "count": min(count, MISSING_COUNTED),
                "more": count > MISSING_COUNTED}
-    return {**missing, "text": as_text(missing)}
+    return {**missing, "text": as_text(missing, told_apart(missing["shown"]))}
 
 
-def as_text(missing: dict) -> str:
-    """What the preview page, the API and the result file say of them."""
+def as_text(missing: dict, labels: dict[str, str] | None = None) -> str:
+    """What the preview page, the API and the result file say of them; `labels` tell apart branches called alike
+    (`named_branches.told_apart`)."""
     parent = missing["parent"].name
     if not missing["count"]:
         return f"{parent}下的党支部在本次文件中都有党员。"
-    names = "、".join(name for _code, name in missing["shown"])
+    names = "、".join((labels or {}).get(code, name) for code, name in missing["shown"])
     etc = "等" if missing["count"] > len(missing["shown"]) else ""
     return (f"{parent}下还有 {missing['count']}{'多' if missing['more'] else ''} 个党支部在本次文件中没有党员："
             f"{names}{etc}。")

@@ -178,3 +178,31 @@ def test_a_failed_import_drops_the_previews_table(cast, client, tmp_path, settin
     job.refresh_from_db()
     assert job.status == "failed" and job.branches == []
     assert "按党支部" not in client.get(f"/io/jobs/{job.pk}/").content.decode()
+
+
+def test_branches_called_alike_are_told_apart_by_their_superior(tree, cast, client, tmp_path):
+    """A county whose towns each call a village's branch 东村党支部: the preview names each with its town, in the
+    table, the one-branch filter and each row's 编入 line (the API keeps the names: the codes tell them apart)."""
+    from tests.factories import make_org
+
+    hekou = make_org("CA2", "东县河口镇党委", "committee", parent=tree.county)
+    make_org("CA2B1", "东村党支部", "branch", parent=hekou)
+    shiqiao = make_org("CA3", "东县石桥镇党委", "committee", parent=tree.county)
+    make_org("CA3B1", "东村党支部", "branch", parent=shiqiao)
+    client.force_login(cast.county_admin)
+    job = upload(client, write_csv(tmp_path / "z.csv", [
+        member_row("甲", seq=51, org="CA2B1"), member_row("乙", seq=53, org="CA3B1"), member_row("丙", seq=55)]))
+    assert [b[:2] for b in job.branches] == [["CA1B1", EAST], ["CA2B1", "东村党支部"], ["CA3B1", "东村党支部"]]
+    page = client.get(f"/io/jobs/{job.pk}/").content.decode()
+    for label in ("东县河口镇党委下的东村党支部", "东县石桥镇党委下的东村党支部"):
+        assert f">{label}</a>" in page and f"编入{label}" in page
+    assert f">{EAST}</a>" in page and f"编入{EAST}" in page  # a name no other has stays as it is
+    page = client.get(f"/io/jobs/{job.pk}/?org=CA3B1&show=all").content.decode()
+    assert "只看 东县石桥镇党委下的东村党支部 的行" in page
+    # the branches without rows, likewise: a fourth town's 东村 and 城关镇's 西村
+    fourth = make_org("CA4", "东县河东镇党委", "committee", parent=tree.county)
+    make_org("CA4B1", "东村党支部", "branch", parent=fourth)
+    make_org("CA3B2", "东村党支部", "branch", parent=make_org("CA3Z", "石桥镇大村党总支", "general_branch",
+                                                            parent=shiqiao))
+    page = client.get(f"/io/jobs/{job.pk}/").content.decode()
+    assert ("没有党员：城关镇西村党支部、石桥镇大村党总支下的东村党支部、东县河东镇党委下的东村党支部。" in page)
