@@ -54,7 +54,7 @@ def run(bench, runs: int) -> list[dict]:
         "note": f"{county.name}: {len(villages)} village rosters in {len(towns)} towns' folders "
                 f"({alike} names another village of the county has too), placed by branches_named as the city "
                 f"admin: full names, the short names' branches, their superiors, the folders' places; "
-                f"{len(got)} placed, {len(villages) - len(got)} not (each name shared within one town)",
+                f"{len(got)} placed in their own branch, {len(villages) - len(got)} not placed",
         "files": len(villages),
         "placed": len(got),
     }]
