@@ -332,8 +332,8 @@ def said_unnamed(error: dict, why: Unnamed | None, file_label: str = "") -> dict
     shown = "、".join(why.names[:5]) + ("等" if len(why.names) > 5 else "")
     if why.folder:
         error["message"] = (f"文件夹“{why.folder}”中的“{why.short}”：您可见的以它结尾的党支部（{shown}）都不在"
-                            f"“{why.folder}”下，无法确定编入哪一个：请核对文件所在的文件夹，或在文件名或标题中写党支部"
-                            f"全称，或在名册中加“{error['column']}”列")
+                            f"“{why.folder}”下，无法按文件名编入：请核对文件所在的文件夹，或在文件名或标题中写党支部全称，"
+                            f"或在名册中加“{error['column']}”列")
     else:
         error["message"] = (f"标题或文件名中的“{why.short}”对应{len(why.names)}个党支部（{shown}），无法确定编入哪一个："
                             f"请在文件名或标题中写党支部全称（如“{why.names[0]}”），或把文件放进以乡镇命名的文件夹后"

@@ -168,7 +168,7 @@ def test_a_folder_that_names_another_committee_keeps_its_file_out_of_the_users_b
         short = inner.split("/")[1].removesuffix(".csv")
         assert result.errors[0]["message"] == (
             f"文件夹“河口镇党委”中的“{short}”：您可见的以它结尾的党支部（城关镇东村党支部）都不在“河口镇党委”下，"
-            "无法确定编入哪一个：请核对文件所在的文件夹，或在文件名或标题中写党支部全称，或在名册中加“所在党组织编码”列")
+            "无法按文件名编入：请核对文件所在的文件夹，或在文件名或标题中写党支部全称，或在名册中加“所在党组织编码”列")
     # a folder that is no committee's name (11月收到; 农村, which is in a committee's name but not as its place), or
     # one the user does not see (西区区委), is passed over
     make_org("CA3", "东县农村干部学院党委", "committee", parent=tree.county)
