@@ -39,6 +39,9 @@ _ROSTER_WORDS = re.compile(r"(党员)?(花名册|名册|名单|信息采集表|�
 _COMMITTEE_ENDS = ("党工委", "党委", "党总支", "总支部", "总支", "工作委员会", "委员会")
 _COMMITTEE_END = re.compile(f"({'|'.join(_COMMITTEE_ENDS)})$")
 _SHORT_MIN = 2  # characters before 党支部 in a short name: 东村党支部, not 村党支部
+# A number before a file's name (01.东村党支部, （三）东村党支部, 复件 东村党支部): with a separator, then digits alone
+_NUMBERING = (re.compile(r"^((复件|副本)|[（(\[【]?(\d+|[一二三四五六七八九十]+)[）)\]】.．、,，\-_—]+)+"),
+              re.compile(r"^\d+"))
 _FORMAL = "支部委员会"  # a branch's formal name ends so (中共城关镇东村支部委员会); its short name in 党支部
 
 
@@ -80,12 +83,30 @@ def _bare(text: str) -> str:
     return _ROSTER_WORDS.sub("", _PARTY.sub("", _YEAR.sub("", _plain(text))))
 
 
-def short_name(text: str) -> str | None:
-    """The branch's name a whole file name, sheet name or title is, without its year, 中共 and roster words
-    (“2026年东村党支部党员花名册” → 东村党支部); None when what is left is not a name ending in 党支部 with at least
-    two characters before it."""
+def short_names(text: str) -> list[str]:
+    """The branch's names a whole file name, sheet name or title may be, the fullest first: without its year,
+    中共 and roster words (“2026年东村党支部党员花名册” → 东村党支部), without what follows the last 党支部 (a copy's
+    “东村党支部 - 副本”, a second download's “东村党支部(1)”, “东村党支部（11月更新）”), then also without a leading
+    number (“01.东村党支部”, “（三）东村党支部”, “03东村党支部”, “复件 东村党支部”: a branch called 8号楼党支部 is
+    still tried as it is first). Each must end in 党支部 with at least two characters before it; [] when none
+    does."""
     text = _bare(text)
-    return text if text.endswith("党支部") and len(text) >= len("党支部") + _SHORT_MIN else None
+    end = text.rfind("党支部")
+    if end < 0:
+        return []
+    text = text[:end + len("党支部")]
+    out = [text]
+    for numbering in _NUMBERING:  # with a separator, else digits alone
+        bare = numbering.sub("", text)
+        if bare != text:
+            out.append(bare)
+            break
+    return [t for t in out if len(t) >= len("党支部") + _SHORT_MIN]
+
+
+def short_name(text: str) -> str | None:
+    """The fullest of `short_names`, or None."""
+    return next(iter(short_names(text)), None)
 
 
 def place_of(folder: str) -> str | None:
@@ -204,7 +225,7 @@ def branches_named(texts: dict[str, list], user, unnamed: dict | None = None) ->
             shortened.append(sheet)  # no full name, or one that several branches have: their short names decide
     # a sheet in folders may go from its full name's branch to its short name's (the folder's), so its short names
     # are looked for too: one query for all, and one for the lineages of every branch a folder is held against
-    shorts = {sheet: [[s for s in map(short_name, g) if s] for g in readings[sheet]] for sheet in texts}
+    shorts = {sheet: [[s for r in g for s in short_names(r)] for g in readings[sheet]] for sheet in texts}
     ending = _branches_ending({s for sheet, gs in shorts.items() if sheet in shortened or places[sheet]
                                for g in gs for s in g}, scope)
     fits = _Fits([b for sheet, b in out.items() if places[sheet]]

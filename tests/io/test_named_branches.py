@@ -5,7 +5,7 @@ to it, and the preview says so; otherwise the column is missing as before (or th
 import pytest
 
 from dangjian.io.members_import import import_members
-from dangjian.io.named_branches import InFolders, branches_named, place_of, short_name
+from dangjian.io.named_branches import InFolders, branches_named, place_of, short_name, short_names
 from dangjian.members.models import Member
 from tests.factories import make_org
 from tests.io.helpers import MEMBER_HEADER, member_row, run, write_csv
@@ -82,6 +82,13 @@ def test_a_short_name_as_a_whole_reads_as_the_one_branch_ending_with_it():
     assert short_name("村党支部") is None  # too short to tell one branch from another
     assert short_name("东村支部") is None  # not a name ending in 党支部
     assert short_name("东村党员名册") is None
+    # what Windows, a browser or an office adds around a file's name
+    assert short_name("东村党支部 - 副本") == short_name("东村党支部(1)") == short_name("东村党支部（11月更新）") == "东村党支部"
+    for numbered in ("01.东村党支部", "1、东村党支部", "（三）东村党支部", "03东村党支部", "复件 东村党支部", "03-东村党支部(2)"):
+        assert short_names(numbered)[-1] == "东村党支部", numbered
+    assert short_names("十里村党支部") == ["十里村党支部"]  # a numeral that is the name's own
+    assert short_names("8号楼党支部") == ["8号楼党支部", "号楼党支部"]  # as it is first
+    assert short_names("01.村党支部") == ["01.村党支部"]  # without its number too short
     assert place_of("城关镇党委") == "城关镇"
     assert place_of("中共东县城关镇委员会") == "东县城关镇"
     assert place_of("2026年党员名册") == ""
@@ -94,6 +101,10 @@ def test_a_towns_zip_of_its_villages_files_by_their_short_names(tree, cast, tmp_
     east = rows_only(tmp_path / "e.csv", [member_row("甲", seq=11)])
     west = rows_only(tmp_path / "w.csv", [member_row("乙", seq=13)])
     path = pack(tmp_path / "z.zip", {"东村党支部.csv": east, "2026年西村党支部党员花名册.csv": west})
+    numbered = pack(tmp_path / "n.zip", {"01.东村党支部 - 副本.csv": east, "02.西村党支部(1).csv": west})
+    result = import_members(numbered, user=cast.town_admin, dry_run=True)
+    assert result.ok, result.errors
+    assert [org for _file, org in result.sheets["named_org"]] == ["城关镇东村党支部", "城关镇西村党支部"]
     result = import_members(path, user=cast.town_admin)
     assert result.ok, result.errors
     assert dict(Member.objects.filter(name__in="甲乙").values_list("name", "org__code")) == {"甲": "CA1B1", "乙": "CA1B2"}
