@@ -110,9 +110,12 @@ def short_name(text: str) -> str | None:
 
 
 def place_of(folder: str) -> str | None:
-    """A folder's name as the start of its branches' names: 中共东县城关镇委员会, 城关镇党委 → 东县城关镇, 城关镇; None
+    """A folder's name as the start of its branches' names: 中共东县城关镇委员会, 城关镇党委, 1.城关镇党委 → 东县城关镇,
+    城关镇, 城关镇; None
     for a name that is no place (it names a branch, or a file: the web's “东村.xlsx等3个文件”)."""
     place = _COMMITTEE_END.sub("", _bare(folder))
+    for numbering in _NUMBERING:  # 1.城关镇党委, 01城关镇
+        place = numbering.sub("", place)
     return None if "支部" in place or "." in place else place
 
 

@@ -89,7 +89,7 @@ def test_a_short_name_as_a_whole_reads_as_the_one_branch_ending_with_it():
     assert short_names("十里村党支部") == ["十里村党支部"]  # a numeral that is the name's own
     assert short_names("8号楼党支部") == ["8号楼党支部", "号楼党支部"]  # as it is first
     assert short_names("01.村党支部") == ["01.村党支部"]  # without its number too short
-    assert place_of("城关镇党委") == "城关镇"
+    assert place_of("城关镇党委") == place_of("1.城关镇党委") == place_of("01城关镇") == "城关镇"
     assert place_of("中共东县城关镇委员会") == "东县城关镇"
     assert place_of("2026年党员名册") == ""
     assert place_of("东村党支部") is None and place_of("东村.xlsx等3个文件") is None  # not a place
