@@ -66,7 +66,8 @@ EXAMPLE_NAME, EXAMPLE_ID = MEMBER_COLUMNS[0].example, MEMBER_COLUMNS[3].example
 # than giving its code. Used when the file has no 所在党组织编码 column; the name must be one organization's, exactly.
 ORG_NAME = Column("所在党组织", "org_name", max_length=200,
                   synonyms=("所在党支部", "所在支部", "所在党组织名称", "党支部名称", "支部名称"),
-                  note="党组织全称，与系统中的名称完全一致；有“所在党组织编码”列时以编码为准")
+                  note="党组织全称，与系统中的名称完全一致；也可写党支部简称（如“东村党支部”），"
+                       "您管理范围内只有一个党支部的名称以它结尾时编入该支部；有“所在党组织编码”列时以编码为准")
 MEMBER_INPUT_COLUMNS: list[Column] = [*MEMBER_COLUMNS, ORG_NAME]
 
 ORG_COLUMNS: list[Column] = [

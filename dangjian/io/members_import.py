@@ -67,7 +67,15 @@ from dangjian.rules import membership
 from dangjian.rules.base import value as rule_value
 
 from . import columns as C
-from .named_branches import Unnamed, branches_named, said_unnamed, sheet_texts
+from .named_branches import (
+    Unnamed,
+    branches_ending,
+    branches_named,
+    said_unnamed,
+    sheet_texts,
+    short_names,
+    told_apart,
+)
 from .readers import ReadError, read_sheets
 from .result import CREATE, ERROR, UNCHANGED, UPDATE, ImportResult, RowOutcome, place
 
@@ -475,6 +483,7 @@ class _Checker:
     def __init__(self, header: C.HeaderMap, result: ImportResult, spool: Spool | None, *, default_org, user):
         self.result, self.spool, self.default_org = result, spool, default_org
         self.codes_of_name: dict[str, list[str]] = {}
+        self.alike_of_name: dict[str, tuple[str, list[str]]] = {}  # short names several branches end with
         self.use_header(header)
         self.scope = scope_for(user) if user is not None else None
         self.today = timezone.localdate()
@@ -741,6 +750,7 @@ class _Checker:
             found = C.org_codes_by_name(wanted, self.scope, batch=LOOKUP)
             for name in wanted:
                 self.codes_of_name[name] = found.get(name, [])
+            self._orgs_ending([name for name in wanted if not found.get(name)])
         for i, data in enumerate(datas):
             name = data.pop("org_name", None)
             if not name:
@@ -753,8 +763,35 @@ class _Checker:
                 data["org"] = codes[0]
                 continue
             data["org"] = None
-            message = C.org_name_error(name, len(codes), COLUMN_OF_FIELD["org"], self.scope is not None)
+            if name in self.alike_of_name:
+                short, names = self.alike_of_name[name]
+                shown = "、".join(names[:5]) + ("等" if len(names) > 5 else "")
+                message = (f"有{len(names)}个党支部的名称以“{short}”结尾（{shown}），请写党支部全称"
+                           f"或改用“{COLUMN_OF_FIELD['org']}”列")
+            else:
+                message = C.org_name_error(name, len(codes), COLUMN_OF_FIELD["org"], self.scope is not None)
             errors_of.setdefault(i, []).append(C.error(kept[i][0], C.ORG_NAME.name, name, message))
+
+    def _orgs_ending(self, names: list[str]) -> None:
+        """The 所在党组织 cells that are no organization's full name read as a branch's short name, as a town's
+        roster says its villages' (东村党支部, 东村支部, 01.东村党支部): the one branch the user sees whose name ends
+        with it gives the code; several are kept in `alike_of_name` for the row's error to name them. One query
+        for the chunk's names (`named_branches.branches_ending`)."""
+        shorts = {}
+        for name in names:
+            text = name[:-2] + "党支部" if name.endswith("支部") and not name.endswith(("党支部", "总支部")) else name
+            if found := short_names(text):
+                shorts[name] = found
+        if not shorts:
+            return
+        ending = branches_ending({s for found in shorts.values() for s in found}, self.scope)
+        for name, found in shorts.items():
+            short, hits = next(((s, ending[s]) for s in found if ending.get(s)), ("", []))
+            if len(hits) == 1:
+                self.codes_of_name[name] = [hits[0][0]]
+            elif hits:
+                labels = told_apart([(code, branch) for code, branch, _path in hits])
+                self.alike_of_name[name] = (short, [labels.get(code, branch) for code, branch, _path in hits])
 
     def quick(self, number: int, data: dict, existing: dict, creates: list, updates: list) -> bool:
         """The common row, taken without `row`: all its cells parsed, an organization the user may import

@@ -229,7 +229,7 @@ def branches_named(texts: dict[str, list], user, unnamed: dict | None = None) ->
     # a sheet in folders may go from its full name's branch to its short name's (the folder's), so its short names
     # are looked for too: one query for all, and one for the lineages of every branch a folder is held against
     shorts = {sheet: [[s for r in g for s in short_names(r)] for g in readings[sheet]] for sheet in texts}
-    ending = _branches_ending({s for sheet, gs in shorts.items() if sheet in shortened or places[sheet]
+    ending = branches_ending({s for sheet, gs in shorts.items() if sheet in shortened or places[sheet]
                                for g in gs for s in g}, scope)
     fits = _Fits([b for sheet, b in out.items() if places[sheet]]
                  + [b for sheet, gs in shorts.items() if places[sheet] for g in gs for s in g for b in ending.get(s, ())],
@@ -279,7 +279,7 @@ def _branches_called(names: set[str], scope, *, batch: int = 2000) -> dict[str, 
     return found
 
 
-def _branches_ending(shorts: set[str], scope, *, batch: int = 1000) -> dict[str, list[Branch]]:
+def branches_ending(shorts: set[str], scope, *, batch: int = 1000) -> dict[str, list[Branch]]:
     """{short name: [(code, name, path)]} of the branches `scope` sees (None: all) whose names end with it, or with
     its formal form (东村党支部: …东村支部委员会), in tree order. By the names' last characters, one length at a time
     (`RIGHT(name, 5) IN (…)`, which PostgreSQL hashes), not by `LIKE '%…'` per short name: over a million branches,

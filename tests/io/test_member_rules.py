@@ -382,11 +382,11 @@ def test_a_sheet_may_name_each_branch_instead_of_giving_its_code(tree, tmp_path)
     from tests.factories import make_org
 
     make_org("CB02", "城关镇西村党支部", "branch", parent=tree.district)  # the same name as CA1B2, elsewhere
-    rows = [member_row("甲", seq=11, org="城关镇东村党支部"), member_row("乙", seq=13, org="东村党支部"),
+    rows = [member_row("甲", seq=11, org="城关镇东村党支部"), member_row("乙", seq=13, org="南村党支部"),
             member_row("丙", seq=15, org="城关镇西村党支部"), member_row("丁", seq=17, org="")]
     status, out = run("import_members", str(write_csv(tmp_path / "n.csv", rows, header=ORG_NAME_HEADER)))
     assert status == 1 and [(e["row"], e["column"], e["value"], e["message"]) for e in out["errors"]] == [
-        (3, "所在党组织", "东村党支部", "没有名为“东村党支部”的党组织，请核对全称或改用“所在党组织编码”列"),
+        (3, "所在党组织", "南村党支部", "没有名为“南村党支部”的党组织，请核对全称或改用“所在党组织编码”列"),
         (4, "所在党组织", "城关镇西村党支部", "有2个党组织名为“城关镇西村党支部”，请改用“所在党组织编码”列"),
         (5, "所在党组织", "", "请填写所在党组织（党组织全称），或改用“所在党组织编码”列")]
     rows = [rows[0], member_row("乙", seq=13, org="西区花园社区党支部"), member_row("丙", seq=15, org="东县城关镇党委")]
@@ -492,3 +492,30 @@ def test_an_org_code_that_lost_its_leading_zeros_is_named(tree, tmp_path):
         (3, "党组织编码“99”不存在")]  # 0099 is outside the town's scope: not named
     status, out = run("import_members", str(path))  # the command line sees every organization
     assert status == 1 and out["errors"][1]["message"] == f"党组织编码“99”不存在，是否应为“0099”？{zeros}"
+
+
+def test_a_towns_sheet_may_name_its_villages_branches_by_their_short_names(cast, tmp_path):
+    """A town's roster says 东村党支部, 东村支部 or 01.西村党支部 where the tree says 城关镇东村党支部: the one branch
+    the user sees ending with it (a branch called just 东村党支部 is its full name, and wins). At the county a short
+    name two towns' branches end with is the row's error, naming them."""
+    from dangjian.io.members_import import import_members
+    from tests.factories import make_org
+
+    rows = [member_row("甲", seq=11, org="东村党支部"), member_row("乙", seq=13, org="东村支部"),
+            member_row("丙", seq=15, org="01.西村党支部")]
+    path = write_csv(tmp_path / "n.csv", rows, header=ORG_NAME_HEADER)
+    result = import_members(path, user=cast.town_admin)
+    assert result.ok, result.errors
+    assert dict(Member.objects.filter(name__in="甲乙丙").values_list("name", "org__code")) == {
+        "甲": "CA1B1", "乙": "CA1B1", "丙": "CA1B2"}
+    hekou = make_org("CA2", "东县河口镇党委", "committee", parent=cast.tree.county)
+    make_org("CA2B1", "河口镇东村党支部", "branch", parent=hekou)
+    rows = [member_row("丁", seq=17, org="东村党支部"), member_row("戊", seq=19, org="西村党支部")]
+    result = import_members(write_csv(tmp_path / "n.csv", rows, header=ORG_NAME_HEADER), user=cast.county_admin,
+                            dry_run=True)
+    assert [(e["row"], e["value"], e["message"]) for e in result.errors] == [
+        (2, "东村党支部", "有2个党支部的名称以“东村党支部”结尾（城关镇东村党支部、河口镇东村党支部），请写党支部全称"
+                          "或改用“所在党组织编码”列")]
+    # the town's admin sees only its own 东村
+    assert import_members(write_csv(tmp_path / "n.csv", rows, header=ORG_NAME_HEADER), user=cast.town_admin,
+                          dry_run=True).ok
