@@ -68,9 +68,11 @@ from dangjian.rules.base import value as rule_value
 
 from . import columns as C
 from .named_branches import (
+    Fits,
     Unnamed,
     branches_ending,
     branches_named,
+    folder_places,
     said_unnamed,
     sheet_texts,
     short_names,
@@ -483,7 +485,9 @@ class _Checker:
     def __init__(self, header: C.HeaderMap, result: ImportResult, spool: Spool | None, *, default_org, user):
         self.result, self.spool, self.default_org = result, spool, default_org
         self.codes_of_name: dict[str, list[str]] = {}
-        self.alike_of_name: dict[str, tuple[str, list[str]]] = {}  # short names several branches end with
+        self.alike_of_name: dict[str, tuple[str, list]] = {}  # short names several branches end with, and those
+        self.places: tuple[str, ...] = ()  # the places of the sheet's folders (set per sheet)
+        self.code_under_folders: dict[tuple, str | None] = {}
         self.use_header(header)
         self.scope = scope_for(user) if user is not None else None
         self.today = timezone.localdate()
@@ -764,7 +768,12 @@ class _Checker:
                 continue
             data["org"] = None
             if name in self.alike_of_name:
-                short, names = self.alike_of_name[name]
+                if code := self._under_folders(name):
+                    data["org"] = code
+                    continue
+                short, hits = self.alike_of_name[name]
+                labels = told_apart([(code, branch) for code, branch, _path in hits])
+                names = [labels.get(code, branch) for code, branch, _path in hits]
                 shown = "、".join(names[:5]) + ("等" if len(names) > 5 else "")
                 message = (f"有{len(names)}个党支部的名称以“{short}”结尾（{shown}），请写党支部全称"
                            f"或改用“{COLUMN_OF_FIELD['org']}”列")
@@ -790,8 +799,21 @@ class _Checker:
             if len(hits) == 1:
                 self.codes_of_name[name] = [hits[0][0]]
             elif hits:
-                labels = told_apart([(code, branch) for code, branch, _path in hits])
-                self.alike_of_name[name] = (short, [labels.get(code, branch) for code, branch, _path in hits])
+                self.alike_of_name[name] = (short, hits)
+
+    def _under_folders(self, name: str) -> str | None:
+        """The code of the one branch among those ending with the short name `name` that the sheet's folders'
+        places (`places`: a county's 城关镇党委/名册.xlsx) agree with (`named_branches.Fits`); None when not one."""
+        if not self.places:
+            return None
+        key = (name, self.places)
+        if key not in self.code_under_folders:
+            hits = self.alike_of_name[name][1]
+            fits = Fits(hits, self.scope)
+            held = ([h for h in hits if all(fits.under(h, p) for p in self.places)]
+                    or [h for h in hits if all(fits(h, p) for p in self.places)])  # a place naming no committee
+            self.code_under_folders[key] = held[0][0] if len(held) == 1 else None
+        return self.code_under_folders[key]
 
     def quick(self, number: int, data: dict, existing: dict, creates: list, updates: list) -> bool:
         """The common row, taken without `row`: all its cells parsed, an organization the user may import
@@ -1027,7 +1049,10 @@ def check_members(path, result: ImportResult, spool: Spool | None, *, default_or
     checker = _Checker(sheets[0][1], result, spool, default_org=default_org, user=user)
     checker.start_lookahead()
     try:
-        if not _check_sheets(checker, sheets, names, result, progress, default_org, named):
+        # a sheet naming each row's branch by a short name several branches end with: its folders may pick one
+        places = {name: folder_places(sheet_texts(name, header.title, file_name)) for name, header, _ in sheets
+                  if C.ORG_NAME.name in header.index}
+        if not _check_sheets(checker, sheets, names, result, progress, default_org, named, places):
             return  # the file could not be read to its end
     finally:
         checker.close()
@@ -1037,7 +1062,7 @@ def check_members(path, result: ImportResult, spool: Spool | None, *, default_or
 
 
 def _check_sheets(checker: _Checker, sheets: list, names: list[str], result: ImportResult, progress,
-                  default_org, named: dict[str, tuple[str, str]]) -> bool:
+                  default_org, named: dict[str, tuple[str, str]], places: dict[str, tuple]) -> bool:
     """Every sheet's rows through `checker`, a sheet whose title names its branch (`named`) with that branch for the
     rows that name none; False when a sheet could not be read to its end (said in `result`)."""
     file_name = result.file_name
@@ -1045,6 +1070,7 @@ def _check_sheets(checker: _Checker, sheets: list, names: list[str], result: Imp
         if index:
             checker.use_header(header)
         checker.default_org = named[name][0] if name in named else default_org
+        checker.places = places.get(name, ())
         checker.use_sheet(index, names)
         result.sheet = name if names else ""
         mark, before = len(result.errors), checker.seen_rows

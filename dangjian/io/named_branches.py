@@ -154,6 +154,11 @@ def sheet_texts(name: str, title: str, file_name: str) -> list:
     return texts
 
 
+def folder_places(texts: list) -> tuple[str, ...]:
+    """The places of the folders a sheet's file is in (`sheet_texts`), outermost first."""
+    return tuple(dict.fromkeys(p for t in texts if isinstance(t, InFolders) for p in t.places))
+
+
 @dataclass
 class Unnamed:
     """Why a sheet that says a short name was placed nowhere: several branches the user sees end with `short`
@@ -231,7 +236,7 @@ def branches_named(texts: dict[str, list], user, unnamed: dict | None = None) ->
     shorts = {sheet: [[s for r in g for s in short_names(r)] for g in readings[sheet]] for sheet in texts}
     ending = branches_ending({s for sheet, gs in shorts.items() if sheet in shortened or places[sheet]
                                for g in gs for s in g}, scope)
-    fits = _Fits([b for sheet, b in out.items() if places[sheet]]
+    fits = Fits([b for sheet, b in out.items() if places[sheet]]
                  + [b for sheet, gs in shorts.items() if places[sheet] for g in gs for s in g for b in ending.get(s, ())],
                  scope)
     for sheet, branch in list(out.items()):
@@ -308,7 +313,7 @@ def branches_ending(shorts: set[str], scope, *, batch: int = 1000) -> dict[str, 
     return found
 
 
-class _Fits:
+class Fits:
     """Whether a folder's place agrees with a branch: it is in the branch's name or a superior's (`under`), or it
     names no committee the user sees (a folder such as 新建文件夹 or 农村 says nothing): no committee's name ends
     with it or with it and a committee's ending (河口镇 → …河口镇党委, …河口镇委员会). The lineages of the branches

@@ -519,3 +519,26 @@ def test_a_towns_sheet_may_name_its_villages_branches_by_their_short_names(cast,
     # the town's admin sees only its own 东村
     assert import_members(write_csv(tmp_path / "n.csv", rows, header=ORG_NAME_HEADER), user=cast.town_admin,
                           dry_run=True).ok
+
+
+def test_a_towns_sheet_in_its_folder_names_its_own_villages(cast, tmp_path):
+    """The county zips its towns' sheets in folders (城关镇党委/名册.csv, 河口镇党委/名册.csv), each naming its
+    villages 东村党支部: within its folder a short name that two towns' branches end with is the one under it."""
+    from dangjian.io.members_import import import_members
+    from tests.factories import make_org
+    from tests.io.test_bundles import pack
+
+    hekou = make_org("CA2", "东县河口镇党委", "committee", parent=cast.tree.county)
+    make_org("CA2B1", "河口镇东村党支部", "branch", parent=hekou)
+    town = write_csv(tmp_path / "t.csv", [member_row("甲", seq=11, org="东村党支部")], header=ORG_NAME_HEADER)
+    other = write_csv(tmp_path / "o.csv", [member_row("乙", seq=13, org="东村支部")], header=ORG_NAME_HEADER)
+    path = pack(tmp_path / "county.zip", {"城关镇党委/名册.csv": town, "河口镇党委/名册.csv": other})
+    result = import_members(path, user=cast.county_admin)
+    assert result.ok, result.errors
+    assert dict(Member.objects.filter(name__in="甲乙").values_list("name", "org__code")) == {"甲": "CA1B1", "乙": "CA2B1"}
+    # a folder that picks neither leaves the row in error
+    fresh = write_csv(tmp_path / "f.csv", [member_row("丙", seq=15, org="东村党支部")], header=ORG_NAME_HEADER)
+    again = write_csv(tmp_path / "a.csv", [member_row("丁", seq=17, org="东村党支部")], header=ORG_NAME_HEADER)
+    path = pack(tmp_path / "county.zip", {"收到/名册.csv": fresh, "城关镇党委/名册.csv": again})
+    result = import_members(path, user=cast.county_admin, dry_run=True)
+    assert [e["sheet"] for e in result.errors] == ["收到/名册.csv"]
