@@ -7,7 +7,10 @@ user sees; `sheet_texts` gives a sheet's texts, `said_unnamed` the error of a sh
 
 A folder's place must agree with the branch found: a file in 河口镇党委/ is not put in 城关镇's 东村党支部 because the
 user sees only that one, when 河口镇 names a committee the user sees. A folder that names none (新建文件夹, 收到的名册)
-is passed over."""
+is passed over.
+
+The member import also reads a 所在党支部 cell that is no organization's full name as a short name through
+`short_names` and `branches_ending`, and its sheet's folders (`folder_places`, `Fits`) pick among several."""
 
 from __future__ import annotations
 
