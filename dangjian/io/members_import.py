@@ -72,8 +72,8 @@ from .named_branches import (
     Unnamed,
     branches_ending,
     branches_named,
-    folder_places,
     said_unnamed,
+    sheet_places,
     sheet_texts,
     short_names,
     told_apart,
@@ -488,6 +488,8 @@ class _Checker:
         self.alike_of_name: dict[str, tuple[str, list]] = {}  # short names several branches end with, and those
         self.places: tuple[str, ...] = ()  # the places of the sheet's folders (set per sheet)
         self.code_under_folders: dict[tuple, str | None] = {}
+        self.alike_messages: dict[str, str] = {}
+        self.fits: Fits | None = None  # the lineages read and the places known so far
         self.use_header(header)
         self.scope = scope_for(user) if user is not None else None
         self.today = timezone.localdate()
@@ -771,12 +773,7 @@ class _Checker:
                 if code := self._under_folders(name):
                     data["org"] = code
                     continue
-                short, hits = self.alike_of_name[name]
-                labels = told_apart([(code, branch) for code, branch, _path in hits])
-                names = [labels.get(code, branch) for code, branch, _path in hits]
-                shown = "、".join(names[:5]) + ("等" if len(names) > 5 else "")
-                message = (f"有{len(names)}个党支部的名称以“{short}”结尾（{shown}），请写党支部全称"
-                           f"或改用“{COLUMN_OF_FIELD['org']}”列")
+                message = self._alike_message(name)
             else:
                 message = C.org_name_error(name, len(codes), COLUMN_OF_FIELD["org"], self.scope is not None)
             errors_of.setdefault(i, []).append(C.error(kept[i][0], C.ORG_NAME.name, name, message))
@@ -801,6 +798,18 @@ class _Checker:
             elif hits:
                 self.alike_of_name[name] = (short, hits)
 
+    def _alike_message(self, name: str) -> str:
+        """The error of a row whose 所在党支部 short name several branches end with (once per name: a sheet's rows
+        mostly repeat a few)."""
+        if name not in self.alike_messages:
+            short, hits = self.alike_of_name[name]
+            labels = told_apart([(code, branch) for code, branch, _path in hits])
+            names = [labels.get(code, branch) for code, branch, _path in hits]
+            shown = "、".join(names[:5]) + ("等" if len(names) > 5 else "")
+            self.alike_messages[name] = (f"有{len(names)}个党支部的名称以“{short}”结尾（{shown}），请写党支部全称"
+                                         f"或改用“{COLUMN_OF_FIELD['org']}”列")
+        return self.alike_messages[name]
+
     def _under_folders(self, name: str) -> str | None:
         """The code of the one branch among those ending with the short name `name` that the sheet's folders'
         places (`places`: a county's 城关镇党委/名册.xlsx) agree with (`named_branches.Fits`); None when not one."""
@@ -809,7 +818,10 @@ class _Checker:
         key = (name, self.places)
         if key not in self.code_under_folders:
             hits = self.alike_of_name[name][1]
-            fits = Fits(hits, self.scope)
+            if self.fits is None:
+                self.fits = Fits([], self.scope)
+            fits = self.fits
+            fits.add(hits)
             held = ([h for h in hits if all(fits.under(h, p) for p in self.places)]
                     or [h for h in hits if all(fits(h, p) for p in self.places)])  # a place naming no committee
             self.code_under_folders[key] = held[0][0] if len(held) == 1 else None
@@ -1049,8 +1061,9 @@ def check_members(path, result: ImportResult, spool: Spool | None, *, default_or
     checker = _Checker(sheets[0][1], result, spool, default_org=default_org, user=user)
     checker.start_lookahead()
     try:
-        # a sheet naming each row's branch by a short name several branches end with: its folders may pick one
-        places = {name: folder_places(sheet_texts(name, header.title, file_name)) for name, header, _ in sheets
+        # a sheet naming each row's branch by a short name several branches end with: its folders, or a town named
+        # by its title or file name, may pick one
+        places = {name: sheet_places(sheet_texts(name, header.title, file_name)) for name, header, _ in sheets
                   if C.ORG_NAME.name in header.index}
         if not _check_sheets(checker, sheets, names, result, progress, default_org, named, places):
             return  # the file could not be read to its end

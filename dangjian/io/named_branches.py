@@ -10,7 +10,7 @@ user sees only that one, when 河口镇 names a committee the user sees. A folde
 is passed over.
 
 The member import also reads a 所在党支部 cell that is no organization's full name as a short name through
-`short_names` and `branches_ending`, and its sheet's folders (`folder_places`, `Fits`) pick among several."""
+`short_names` and `branches_ending`, and its sheet's folders or town (`sheet_places`, `Fits`) pick among several."""
 
 from __future__ import annotations
 
@@ -157,9 +157,12 @@ def sheet_texts(name: str, title: str, file_name: str) -> list:
     return texts
 
 
-def folder_places(texts: list) -> tuple[str, ...]:
-    """The places of the folders a sheet's file is in (`sheet_texts`), outermost first."""
-    return tuple(dict.fromkeys(p for t in texts if isinstance(t, InFolders) for p in t.places))
+def sheet_places(texts: list) -> tuple[str, ...]:
+    """The places a sheet's texts (`sheet_texts`) name: its file's folders', outermost first, then a title, sheet
+    name or file name that is a place as a whole (2026年城关镇党员花名册, 城关镇.xlsx → 城关镇)."""
+    places = [p for t in texts if isinstance(t, InFolders) for p in t.places]
+    places += [p for t in texts if isinstance(t, str) and (p := place_of(t))]
+    return tuple(dict.fromkeys(places))
 
 
 @dataclass
@@ -327,7 +330,13 @@ class Fits:
         self.scope = scope
         self.lineage: dict[str, str] = {}
         self.known: dict[str, bool] = {}
-        paths = {b[2] for b in branches}
+        self.add(branches)
+
+    def add(self, branches: list[Branch]) -> None:
+        """Read the lineages of these branches too (one query, none for those read already)."""
+        paths = {b[2] for b in branches} - self.lineage.keys()
+        if not paths:
+            return
         prefixes = {p[:i] for p in paths for i in range(Org.steplen, len(p) + 1, Org.steplen)}
         names = {}
         for part in _batches(sorted(prefixes), 2000):

@@ -523,7 +523,8 @@ def test_a_towns_sheet_may_name_its_villages_branches_by_their_short_names(cast,
 
 def test_a_towns_sheet_in_its_folder_names_its_own_villages(cast, tmp_path):
     """The county zips its towns' sheets in folders (城关镇党委/名册.csv, 河口镇党委/名册.csv), each naming its
-    villages 东村党支部: within its folder a short name that two towns' branches end with is the one under it."""
+    villages 东村党支部: within its folder a short name that two towns' branches end with is the one under it; so
+    too in a town's roster titled or named after it."""
     from dangjian.io.members_import import import_members
     from tests.factories import make_org
     from tests.io.test_bundles import pack
@@ -536,6 +537,14 @@ def test_a_towns_sheet_in_its_folder_names_its_own_villages(cast, tmp_path):
     result = import_members(path, user=cast.county_admin)
     assert result.ok, result.errors
     assert dict(Member.objects.filter(name__in="甲乙").values_list("name", "org__code")) == {"甲": "CA1B1", "乙": "CA2B1"}
+    # a town's combined roster named after it (or titled so) picks the same way
+    town_file = write_csv(tmp_path / "城关镇.csv", [member_row("戊", seq=19, org="东村党支部")], header=ORG_NAME_HEADER)
+    assert import_members(town_file, user=cast.county_admin, dry_run=True).ok
+    titled = write_csv(tmp_path / "名册.csv", [ORG_NAME_HEADER, member_row("戊", seq=19, org="东村党支部")],
+                       header=["2026年河口镇党员花名册"])
+    result = import_members(titled, user=cast.county_admin)
+    assert result.ok, result.errors
+    assert Member.objects.get(name="戊").org.code == "CA2B1"
     # a folder that picks neither leaves the row in error
     fresh = write_csv(tmp_path / "f.csv", [member_row("丙", seq=15, org="东村党支部")], header=ORG_NAME_HEADER)
     again = write_csv(tmp_path / "a.csv", [member_row("丁", seq=17, org="东村党支部")], header=ORG_NAME_HEADER)
