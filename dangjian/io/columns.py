@@ -88,7 +88,8 @@ EXAMPLE_ORG = (ORG_COLUMNS[0].example, ORG_COLUMNS[1].example)  # code and name 
 # than giving its code. Used when the file has no 上级党组织编码 column.
 PARENT_NAME = Column("上级党组织", "parent_name", max_length=200,
                      synonyms=("上级党组织名称", "上级组织", "上级组织名称", "上级党委", "隶属党组织", "隶属关系"),
-                     note="上级党组织全称：本文件中的另一行，或系统中已有的党组织；有“上级党组织编码”列时以编码为准")
+                     note="上级党组织全称：本文件中的另一行，或系统中已有的党组织；也可按地名写党委，如“城关镇党委”"
+                          "（系统中为“中共某县城关镇委员会”时，您管理范围内只有一个时认作该党委）；有“上级党组织编码”列时以编码为准")
 ORG_INPUT_COLUMNS: list[Column] = [*ORG_COLUMNS, PARENT_NAME]
 
 

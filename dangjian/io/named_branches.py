@@ -299,21 +299,39 @@ def branches_ending(shorts: set[str], scope, *, batch: int = 1000) -> dict[str, 
     for short in shorts:
         tails[short] = short
         tails[short.removesuffix("党支部") + _FORMAL] = short
+    return _ending(tails, Org.objects.filter(org_type__in=BRANCH_TYPES), scope, batch)
+
+
+def committees_called(names: set[str], scope, *, batch: int = 1000) -> dict[str, list[Branch]]:
+    """{name: [(code, name, path)]} of the committees (党委, 党工委, 党总支) `scope` sees (None: all) that a name
+    given for one, but no organization's in full, calls by its place: 城关镇党委 is 东县城关镇党委 or
+    中共东县城关镇委员会 (…城关镇 and a committee's ending), in tree order. The same RIGHT() lookup as
+    `branches_ending`."""
+    places = {name: place for name in names if (place := place_of(name)) and len(place) >= _SHORT_MIN}
+    tails = {place + end: place for place in places.values() for end in _COMMITTEE_ENDS}
+    found = _ending(tails, Org.objects.exclude(org_type__in=BRANCH_TYPES), scope, batch)
+    return {name: found[place] for name, place in places.items() if place in found}
+
+
+def _ending(tails: dict[str, str], base, scope, batch: int) -> dict[str, list[Branch]]:
+    """{tails[tail]: [(code, name, path)]} of the organizations of `base` that `scope` sees whose names end with a
+    tail, by RIGHT(name, n) IN (…) one length at a time, in tree order."""
     ordered = sorted(tails)
     found: dict[str, list[Branch]] = {}
     for i in range(0, len(ordered), batch):
         by_length: dict[int, set[str]] = defaultdict(set)
         for tail in ordered[i:i + batch]:
             by_length[len(tail)].add(tail)
-        qs = Org.objects.filter(org_type__in=BRANCH_TYPES).annotate(
-            **{f"tail{n}": Right("name", n) for n in by_length}).filter(
+        qs = base.annotate(**{f"tail{n}": Right("name", n) for n in by_length}).filter(
             functools.reduce(operator.or_, (Q(**{f"tail{n}__in": sorted(part)}) for n, part in by_length.items())))
         if scope is not None:
             qs = qs.filter(scope.path_q("path", "view"))
-        for branch in qs.order_by("path").values_list("code", "name", "path"):
+        for org in qs.order_by("path").values_list("code", "name", "path"):
             for n, part in by_length.items():
-                if branch[1][-n:] in part:
-                    found.setdefault(tails[branch[1][-n:]], []).append(branch)
+                if org[1][-n:] in part:
+                    hits = found.setdefault(tails[org[1][-n:]], [])
+                    if not hits or hits[-1] != org:  # one name, two of its tails (…党委 and …委员会 cannot both)
+                        hits.append(org)
     for hits in found.values():
         hits.sort(key=lambda b: b[2])
     return found

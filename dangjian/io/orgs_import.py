@@ -22,6 +22,7 @@ from dangjian.orgs import actions as org_actions
 from dangjian.orgs.models import BRANCH_TYPES, Domain, Org, OrgType
 
 from . import columns as C
+from .named_branches import committees_called
 from .readers import ReadError, read_sheets
 from .result import CREATE, ERROR, UNCHANGED, UPDATE, ImportResult, RowOutcome, place
 
@@ -118,16 +119,23 @@ def _parents_by_name(order: list[tuple], user) -> None:
     wanted = {d["parent_name"] for _, _, d, _, _ in order if d.get("parent_name")} - set(in_file)
     scope = scope_for(user) if user is not None else None
     known = C.org_codes_by_name(wanted, scope) if wanted else {}
+    # a name no organization has in full may call a committee by its place (城关镇党委: 中共东县城关镇委员会)
+    called = committees_called({n for n in wanted if n not in known}, scope) if wanted else {}
     for number, _, data, errors, _ in order:
         name = data.pop("parent_name", None)
         if not name:
             continue
-        codes = in_file.get(name) or known.get(name) or []
+        codes = in_file.get(name) or known.get(name) or [code for code, _name, _path in called.get(name, ())]
         if len(codes) == 1:
             data["parent"] = codes[0]
             continue
-        message = C.org_name_error(name, len(codes), COLUMN_OF_FIELD["parent"],
-                                   scope is not None and not scope.everything)
+        if not known.get(name) and len(called.get(name, ())) > 1:
+            shown = "、".join(n for _code, n, _path in called[name][:5]) + ("等" if len(codes) > 5 else "")
+            message = (f"“{name}”对应{len(codes)}个党组织（{shown}），请写上级党组织全称"
+                       f"或改用“{COLUMN_OF_FIELD['parent']}”列")
+        else:
+            message = C.org_name_error(name, len(codes), COLUMN_OF_FIELD["parent"],
+                                       scope is not None and not scope.everything)
         errors.append(C.error(number, C.PARENT_NAME.name, name, message))
 
 

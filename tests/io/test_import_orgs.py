@@ -119,6 +119,28 @@ def test_parents_named_instead_of_coded(tree, tmp_path):
     assert Org.objects.get(code="CA3B2").parent_org() == tree.town
 
 
+def test_a_parent_called_by_its_place_is_the_committee_of_that_place(tree, tmp_path):
+    """A town's 党组织设置情况表 says 城关镇党委 (or 中共城关镇委员会) where the tree says 东县城关镇党委: the one
+    committee whose name ends with that place and a committee's ending. Two such committees are the row's error,
+    naming them."""
+    from tests.factories import make_org
+
+    make_org("CA2", "中共东县河口镇委员会", "committee", parent=tree.county)
+    f = write_csv(tmp_path / "n.csv", [
+        ["CA1B9", "城关镇南村党支部", "城关镇党委", "党支部", "农村"],
+        ["CA1B8", "城关镇北村党支部", "中共城关镇委员会", "党支部", "农村"],
+        ["CA2B1", "河口镇东村党支部", "河口镇党委", "党支部", "农村"],
+    ], header=NAMED_HEADER)
+    assert run("import_orgs", str(f)) == (0, {"created": 3, "updated": 0, "unchanged": 0})
+    assert {c: Org.objects.get(code=c).parent_org().code for c in ("CA1B9", "CA1B8", "CA2B1")} == {
+        "CA1B9": "CA1", "CA1B8": "CA1", "CA2B1": "CA2"}
+    make_org("CB5", "西区城关镇党委", "committee", parent=tree.district)  # another 城关镇, in another county
+    f = write_csv(tmp_path / "n.csv", [["CA1B7", "城关镇新村党支部", "城关镇党委", "党支部", "农村"]], header=NAMED_HEADER)
+    status, out = run("import_orgs", str(f))
+    assert status == 1 and [e["message"] for e in out["errors"]] == [
+        "“城关镇党委”对应2个党组织（东县城关镇党委、西区城关镇党委），请写上级党组织全称或改用“上级党组织编码”列"]
+
+
 def test_a_parent_name_that_is_no_organization_or_several_is_the_rows_error(tree, tmp_path):
     from tests.factories import make_org
 
