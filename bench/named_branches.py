@@ -23,9 +23,8 @@ def run(bench, runs: int) -> list[dict]:
                     .order_by("path"))
     villages = [v for v in villages if v.path[:-Org.steplen] in towns]
     zip_name = f"{county.name}.zip"
-    texts = {f"{towns[v.path[:-Org.steplen]].name}/{v.name}.xlsx": sheet_texts(
-        f"{towns[v.path[:-Org.steplen]].name}/{v.name}.xlsx", "", zip_name) for v in villages}
-    expected = {sheet: v.code for sheet, v in zip(texts, villages)}
+    expected = {f"{towns[v.path[:-Org.steplen]].name}/{v.name}.xlsx": v.code for v in villages}
+    texts = {sheet: sheet_texts(sheet, "", zip_name) for sheet in expected}
     alike = len(villages) - len({v.name for v in villages})
 
     def place():

@@ -96,16 +96,21 @@ ORG_INPUT_COLUMNS: list[Column] = [*ORG_COLUMNS, PARENT_NAME]
 def org_codes_by_name(names, scope, *, batch: int = 2000) -> dict[str, list[str]]:
     """The codes of the organizations of each of these names (所在党组织, 上级党组织 given instead of a code) that
     `scope` sees (None: all); a name of no such organization is not in the answer."""
+    return {name: [code for code, _name, _path in orgs] for name, orgs in orgs_called(names, scope, batch=batch).items()}
+
+
+def orgs_called(names, scope, *, batch: int = 2000) -> dict[str, list[tuple[str, str, str]]]:
+    """{name: [(code, name, path)]} of the organizations `scope` sees (None: all) called so, in tree order."""
     from dangjian.orgs.models import Org
 
-    names = list(names)
-    found: dict[str, list[str]] = {}
+    names = sorted(set(names))
+    found: dict[str, list[tuple[str, str, str]]] = {}
     for i in range(0, len(names), batch):
         qs = Org.objects.filter(name__in=names[i:i + batch])
         if scope is not None:
             qs = qs.filter(scope.path_q("path", "view"))
-        for code, name in qs.values_list("code", "name"):
-            found.setdefault(name, []).append(code)
+        for org in qs.order_by("path").values_list("code", "name", "path"):
+            found.setdefault(org[1], []).append(org)
     return found
 
 

@@ -72,6 +72,7 @@ from .named_branches import (
     Unnamed,
     branches_ending,
     branches_named,
+    listed,
     said_unnamed,
     sheet_places,
     sheet_texts,
@@ -805,8 +806,7 @@ class _Checker:
             short, hits = self.alike_of_name[name]
             labels = told_apart([(code, branch) for code, branch, _path in hits])
             names = [labels.get(code, branch) for code, branch, _path in hits]
-            shown = "、".join(names[:5]) + ("等" if len(names) > 5 else "")
-            self.alike_messages[name] = (f"有{len(names)}个党支部的名称以“{short}”结尾（{shown}），请写党支部全称"
+            self.alike_messages[name] = (f"有{len(names)}个党支部的名称以“{short}”结尾（{listed(names)}），请写党支部全称"
                                          f"或改用“{COLUMN_OF_FIELD['org']}”列")
         return self.alike_messages[name]
 

@@ -28,6 +28,7 @@ from django.db.models.functions import Right
 from dangjian.core.scope import scope_for
 from dangjian.orgs.models import BRANCH_TYPES, Org
 
+from . import columns as C
 from .readers import BUNDLE_SHEET_SEP, TABLE_SUFFIXES
 from .result import is_bundle
 
@@ -107,15 +108,9 @@ def short_names(text: str) -> list[str]:
     return [t for t in out if len(t) >= len("党支部") + _SHORT_MIN]
 
 
-def short_name(text: str) -> str | None:
-    """The fullest of `short_names`, or None."""
-    return next(iter(short_names(text)), None)
-
-
 def place_of(folder: str) -> str | None:
     """A folder's name as the start of its branches' names: 中共东县城关镇委员会, 城关镇党委, 1.城关镇党委 → 东县城关镇,
-    城关镇, 城关镇; None
-    for a name that is no place (it names a branch, or a file: the web's “东村.xlsx等3个文件”)."""
+    城关镇, 城关镇; None for a name that is no place (it names a branch, or a file: the web's “东村.xlsx等3个文件”)."""
     place = _COMMITTEE_END.sub("", _bare(folder))
     for numbering in _NUMBERING:  # 1.城关镇党委, 01城关镇
         place = numbering.sub("", place)
@@ -227,7 +222,7 @@ def branches_named(texts: dict[str, list], user, unnamed: dict | None = None) ->
               for sheet, parts in texts.items()}
     scope = scope_for(user) if user is not None else None
     candidates = {sheet: set().union(*(_branch_candidates(r) for g in gs for r in g)) for sheet, gs in readings.items()}
-    found = _branches_called(set().union(*candidates.values()), scope)
+    found = C.orgs_called(set().union(*candidates.values()), scope)
     out: dict[str, Branch] = {}
     shortened = []
     for sheet, names in candidates.items():
@@ -277,19 +272,6 @@ def branches_named(texts: dict[str, list], user, unnamed: dict | None = None) ->
     return {sheet: (code, name) for sheet, (code, name, _path) in out.items()}
 
 
-def _branches_called(names: set[str], scope, *, batch: int = 2000) -> dict[str, list[Branch]]:
-    """{name: [(code, name, path)]} of the organizations `scope` sees (None: all) called so."""
-    names = sorted(names)
-    found: dict[str, list[Branch]] = {}
-    for i in range(0, len(names), batch):
-        qs = Org.objects.filter(name__in=names[i:i + batch])
-        if scope is not None:
-            qs = qs.filter(scope.path_q("path", "view"))
-        for branch in qs.order_by("path").values_list("code", "name", "path"):
-            found.setdefault(branch[1], []).append(branch)
-    return found
-
-
 def branches_ending(shorts: set[str], scope, *, batch: int = 1000) -> dict[str, list[Branch]]:
     """{short name: [(code, name, path)]} of the branches `scope` sees (None: all) whose names end with it, or with
     its formal form (东村党支部: …东村支部委员会), in tree order. By the names' last characters, one length at a time
@@ -329,9 +311,7 @@ def _ending(tails: dict[str, str], base, scope, batch: int) -> dict[str, list[Br
         for org in qs.order_by("path").values_list("code", "name", "path"):
             for n, part in by_length.items():
                 if org[1][-n:] in part:
-                    hits = found.setdefault(tails[org[1][-n:]], [])
-                    if not hits or hits[-1] != org:  # one name, two of its tails (…党委 and …委员会 cannot both)
-                        hits.append(org)
+                    found.setdefault(tails[org[1][-n:]], []).append(org)
     for hits in found.values():
         hits.sort(key=lambda b: b[2])
     return found
@@ -383,12 +363,17 @@ def _batches(items: list, size: int):
         yield items[i:i + size]
 
 
-def said_unnamed(error: dict, why: Unnamed | None, file_label: str = "") -> dict:
+def listed(names: list[str], shown: int = 5) -> str:
+    """The first `shown` names joined by 、, and 等 when there are more: what the errors name."""
+    return "、".join(names[:shown]) + ("等" if len(names) > shown else "")
+
+
+def said_unnamed(error: dict, why: Unnamed | None) -> dict:
     """The missing organization column's error of a roster whose short name several branches end with, or whose
     folder none of them is under: which, and the ways out, instead of the column's general message."""
     if why is None:
         return error
-    shown = "、".join(why.names[:5]) + ("等" if len(why.names) > 5 else "")
+    shown = listed(why.names)
     if why.folder:
         error["message"] = (f"文件夹“{why.folder}”中的“{why.short}”：您可见的以它结尾的党支部（{shown}）都不在"
                             f"“{why.folder}”下，无法按文件名编入：请核对文件所在的文件夹，或在文件名或标题中写党支部全称，"

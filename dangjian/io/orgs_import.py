@@ -22,7 +22,7 @@ from dangjian.orgs import actions as org_actions
 from dangjian.orgs.models import BRANCH_TYPES, Domain, Org, OrgType
 
 from . import columns as C
-from .named_branches import committees_called
+from .named_branches import committees_called, listed
 from .readers import ReadError, read_sheets
 from .result import CREATE, ERROR, UNCHANGED, UPDATE, ImportResult, RowOutcome, place
 
@@ -130,8 +130,7 @@ def _parents_by_name(order: list[tuple], user) -> None:
             data["parent"] = codes[0]
             continue
         if not known.get(name) and len(called.get(name, ())) > 1:
-            shown = "、".join(n for _code, n, _path in called[name][:5]) + ("等" if len(codes) > 5 else "")
-            message = (f"“{name}”对应{len(codes)}个党组织（{shown}），请写上级党组织全称"
+            message = (f"“{name}”对应{len(codes)}个党组织（{listed([n for _code, n, _path in called[name]])}），请写上级党组织全称"
                        f"或改用“{COLUMN_OF_FIELD['parent']}”列")
         else:
             message = C.org_name_error(name, len(codes), COLUMN_OF_FIELD["parent"],

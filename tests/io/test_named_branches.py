@@ -5,7 +5,7 @@ to it, and the preview says so; otherwise the column is missing as before (or th
 import pytest
 
 from dangjian.io.members_import import import_members
-from dangjian.io.named_branches import InFolders, branches_named, place_of, short_name, short_names
+from dangjian.io.named_branches import InFolders, branches_named, place_of, short_names
 from dangjian.members.models import Member
 from tests.factories import make_org
 from tests.io.helpers import MEMBER_HEADER, member_row, run, write_csv
@@ -75,15 +75,16 @@ def rows_only(path, rows):
 
 
 def test_a_short_name_as_a_whole_reads_as_the_one_branch_ending_with_it():
-    assert short_name("东村党支部") == "东村党支部"
-    assert short_name("2026年东村党支部党员花名册") == "东村党支部"
-    assert short_name("中共东村支部委员会（2026年度）") == "东村党支部"
-    assert short_name("东村 党支部 名单") == "东村党支部"
-    assert short_name("村党支部") is None  # too short to tell one branch from another
-    assert short_name("东村支部") is None  # not a name ending in 党支部
-    assert short_name("东村党员名册") is None
+    assert short_names("东村党支部")[:1] == ["东村党支部"]
+    assert short_names("2026年东村党支部党员花名册")[:1] == ["东村党支部"]
+    assert short_names("中共东村支部委员会（2026年度）")[:1] == ["东村党支部"]
+    assert short_names("东村 党支部 名单")[:1] == ["东村党支部"]
+    assert short_names("村党支部") == []  # too short to tell one branch from another
+    assert short_names("东村支部") == []  # not a name ending in 党支部
+    assert short_names("东村党员名册") == []
     # what Windows, a browser or an office adds around a file's name
-    assert short_name("东村党支部 - 副本") == short_name("东村党支部(1)") == short_name("东村党支部（11月更新）") == "东村党支部"
+    for copied in ("东村党支部 - 副本", "东村党支部(1)", "东村党支部（11月更新）"):
+        assert short_names(copied)[:1] == ["东村党支部"], copied
     for numbered in ("01.东村党支部", "1、东村党支部", "（三）东村党支部", "03东村党支部", "复件 东村党支部", "03-东村党支部(2)"):
         assert short_names(numbered)[-1] == "东村党支部", numbered
     assert short_names("十里村党支部") == ["十里村党支部"]  # a numeral that is the name's own
