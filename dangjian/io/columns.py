@@ -420,8 +420,9 @@ def missing(header: HeaderMap, col: Column) -> dict:
     return error(header.row, col.name, "", message)
 
 
-# Lines under (or between) the rows of a table such as “合计：42人”, “小计 12人” or “填表人：张三 … 审核人：李四”.
-_FOOTER = re.compile(r"^(?:合计|总计|小计|共计|[\u4e00-\u9fff]{2,8}[:：])")
+# Lines under (or between) the rows of a table such as “合计：42人”, “小计 12人” or “填表人：张三 … 审核人：李四”, and
+# a total's count in a cell of its own (合计 | 42人).
+_FOOTER = re.compile(r"^(?:合计|总计|小计|共计|[\u4e00-\u9fff]{2,8}[:：]|\d+\s*[人名个]$)")
 
 
 def is_footer(vals) -> bool:

@@ -23,6 +23,8 @@ from pathlib import Path
 
 from dangjian.core.dates import MonthDate
 
+from . import markup
+
 logger = logging.getLogger(__name__)
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -46,14 +48,32 @@ def suffix_of(name: str) -> str:
     return Path(name).suffix.lower()
 
 
+def kind_of(path: Path, name: str | None = None) -> str:
+    """The suffix of the reader `path` needs: its name's, unless its content is of another kind (a web page or Excel
+    2003 XML named .xls, an .xlsx renamed .xls, …: `markup.kind_of`). A file no roster can be (a Word document,
+    a PDF, a workbook with an open password) is a ReadError saying what it is."""
+    suffix = suffix_of(name or path.name)
+    if suffix not in TABLE_SUFFIXES:
+        return suffix
+    try:
+        return markup.kind_of(path, suffix)
+    except markup.NotATable as e:
+        raise ReadError(str(e)) from None
+
+
 def read_table(path: str | Path, name: str | None = None) -> Iterator[tuple[int, list]]:
     """Yield (row_number, cells) for every row of the first worksheet (or of the CSV file)."""
     path = Path(path)
-    suffix = suffix_of(name or path.name)
+    suffix = kind_of(path, name)
     if suffix in SPREADSHEET_SUFFIXES:
         return _read_spreadsheet(path, suffix)
     if suffix in CSV_SUFFIXES:
         return _read_csv(path)
+    if suffix == markup.HTML:
+        return _read_markup(markup.html_rows(path))
+    if suffix == markup.SPREADSHEETML:
+        sheets = _spreadsheetml_sheets(path)
+        return _read_markup(markup.spreadsheetml_rows(path, sheets[0][1] if sheets else 0))
     raise ReadError(f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx、.xls、.xlsb、.ods、.csv 文件或它们的 .zip 压缩包")
 
 
@@ -62,9 +82,13 @@ def read_sheets(path: str | Path, name: str | None = None) -> Iterator[tuple[str
     CSV file, and a workbook without a visible worksheet, are one sheet named "". A sheet is read only when its rows
     are; when the first is large enough to be streamed, every sheet is."""
     path = Path(path)
-    suffix = suffix_of(name or path.name)
+    suffix = kind_of(path, name)
     if suffix in ARCHIVE_SUFFIXES:
         yield from _bundle_sheets(path)
+        return
+    if suffix == markup.SPREADSHEETML and len(sheets := _spreadsheetml_sheets(path)) > 1:
+        for sheet_name, index in sheets:
+            yield sheet_name, _read_markup(markup.spreadsheetml_rows(path, index))
         return
     if suffix not in SPREADSHEET_SUFFIXES:
         yield "", read_table(path, name)
@@ -72,7 +96,7 @@ def read_sheets(path: str | Path, name: str | None = None) -> Iterator[tuple[str
     if _streamed(path, suffix):
         yield from _streamed_sheets(path)
         return
-    wb, visible = _open_workbook(path)
+    wb, visible = _open_workbook(path, suffix)
     if not visible:
         yield "", _sheet_rows(wb, None, path, suffix)
         return
@@ -202,16 +226,23 @@ def _in_bundle(name: str, e: ReadError) -> ReadError:
 
 
 def _unreadable(e: Exception) -> ReadError:
+    if "password" in f"{type(e).__name__} {e}".lower():  # calamine's PasswordError, an .xls's FILEPASS
+        return ReadError(markup.PASSWORD_MESSAGE)
     return ReadError(f"无法读取该表格文件（{type(e).__name__}），请确认是有效的 Excel 文件")
 
 
-def _open_workbook(path: Path):
+def _open_workbook(path: Path, suffix: str):
     """(the calamine workbook, the names of its visible worksheets: not hidden ones such as a template's lists, not
-    charts)."""
+    charts). calamine picks its reader by the name's suffix; a file whose content is of another kind (`kind_of`:
+    an .xlsx renamed .xls) is given to it as bytes, which it reads by their kind."""
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        if suffix_of(path.name) == suffix:
+            wb = CalamineWorkbook.from_path(str(path))
+        else:
+            with open(path, "rb") as f:
+                wb = CalamineWorkbook.from_filelike(f)
         return wb, [m.name for m in wb.sheets_metadata
                     if str(m.visible).endswith("Visible") and not str(m.typ).endswith("ChartSheet")]
     except (CalamineError, OSError, IndexError, ValueError) as e:
@@ -248,7 +279,7 @@ def _read_spreadsheet(path: Path, suffix: str) -> Iterator[tuple[int, list]]:
     if _streamed(path, suffix):
         yield from _read_xlsx_streamed(path)
         return
-    wb, visible = _open_workbook(path)
+    wb, visible = _open_workbook(path, suffix)
     yield from _sheet_rows(wb, visible[0] if visible else None, path, suffix)
 
 
@@ -336,6 +367,20 @@ def _filled(rows, merged: dict[int, list[tuple[int, int]]]) -> Iterator[tuple[in
         yield number, cells
 
 
+def _spreadsheetml_sheets(path: Path) -> list[tuple[str, int]]:
+    try:
+        return markup.spreadsheetml_sheets(path)
+    except (ValueError, OSError) as e:
+        raise _unreadable(e) from None
+
+
+def _read_markup(rows) -> Iterator[tuple[int, list]]:
+    try:
+        yield from rows
+    except (ValueError, OSError, LookupError) as e:
+        raise _unreadable(e) from None
+
+
 def _read_xlsx_streamed(path: Path, part: str | None = None) -> Iterator[tuple[int, list]]:
     from xml.etree.ElementTree import ParseError
 
@@ -407,7 +452,10 @@ def count_rows(path: str | Path, name: str | None = None) -> int:
     million-row workbook by reading it took longer than a web request may. A CSV without quotes is counted by its line
     breaks (`_unquoted_lines`), before its encoding is known: a large one that does not decode goes to the
     background job, which reports it."""
-    suffix = suffix_of(name or Path(path).name)
+    try:
+        suffix = kind_of(Path(path), name)
+    except ReadError:
+        return 0
     if suffix in ARCHIVE_SUFFIXES:  # each file as it would be counted alone
         try:
             return sum(count_rows(target, name) for name, target, _ in _bundle_files(Path(path)) if target)
