@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import html
 import re
 import zipfile
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 
 from dangjian.core.dates import MonthDate
@@ -184,29 +184,97 @@ def _chunks(path: Path, encoding: str) -> Iterator[str]:
     yield decoder.decode(b"", final=True)
 
 
+_ROW_TAGS = {HTML: re.compile(rb"<tr[\s>/]", re.IGNORECASE), SPREADSHEETML: re.compile(rb"<(?:ss:)?Row[\s>/]")}
+
+
+def count_rows(path: Path, kind: str) -> int | None:
+    """The rows of a markup file, counted by their tags in its bytes (reading a 50,000-row page takes seconds, too
+    long for the upload's request that asks); None for UTF-16, whose tags are not ASCII bytes."""
+    try:
+        with open(path, "rb") as f:
+            if f.read(2) in (b"\xff\xfe", b"\xfe\xff"):
+                return None
+        return sum(1 for _ in _scan(path, _ROW_TAGS[kind]))
+    except OSError:
+        return None
+
+
+_OVERLAP = 4096  # longer than any tag looked for by `_scan`
+
+
+def _scan(path: Path, pattern: re.Pattern) -> Iterator[re.Match]:
+    """The matches of `pattern` (of at most _OVERLAP bytes) in the file, read block by block, each once: a block's
+    last _OVERLAP bytes are searched again with the next block, and only matches starting before them are taken."""
+    carry = b""
+    with open(path, "rb") as f:
+        while True:
+            block = f.read(_BLOCK)
+            window = carry + block
+            limit = len(window) if not block else max(0, len(window) - _OVERLAP)
+            for m in pattern.finditer(window):
+                if m.start() >= limit:
+                    break
+                yield m
+            carry = window[limit:]
+            if not block:
+                return
+
+
 # ---- HTML tables --------------------------------------------------------------------------------------------------
 
 _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "table", "li", "center", "caption"}
 _SKIPPED = {"script", "style", "head", "title"}
 _SPACE = re.compile(r"[ \t\r\n\f\u00a0]+")
+_BR = "\x1f"  # a <br> in a cell, until its text is made: a line break there, where the page's own are spaces
 
 
-def _span(attrs, name: str) -> int:
-    for key, value in attrs:
-        if key == name and value:
-            m = re.match(r"\s*(\d+)", value)
-            if m:
-                return max(1, min(int(m.group(1)), 1000))
-    return 1
+_SPANS = re.compile(r"""\b(colspan|rowspan)\s*=\s*["']?\s*(\d+)""", re.IGNORECASE)
+# A page's pieces: comments and declarations (passed over), a script or style with its content (passed over), a tag
+# (its slash, name and attributes), or text. Much faster than html.parser, which parsed every attribute of every
+# cell: ~170 µs a row of 12 cells, so that counting a 200,000-row export at upload took longer than a request may.
+_PIECES = re.compile(r"<!--.*?-->|<(?:script|style)\b.*?</(?:script|style)\s*>|<[!?][^>]*>"
+                     r"|<(/?)([a-zA-Z][\w:-]*)([^>]*)>|([^<]+)|<", re.DOTALL | re.IGNORECASE)
+_OPEN_SKIPPED = re.compile(r"<(?:script|style)\b", re.IGNORECASE)
 
 
-class _Tables(HTMLParser):
+def _spans(attrs: str) -> tuple[int, int]:
+    """(colspan, rowspan) of a cell's attribute text, each 1 to 1000."""
+    col = row = 1
+    if "span" in attrs:
+        for key, value in _SPANS.findall(attrs):
+            n = max(1, min(int(value), 1000))
+            if key.lower() == "colspan":
+                col = n
+            else:
+                row = n
+    return col, row
+
+
+def _complete(text: str) -> int:
+    """Where the text's last piece that may continue in the next chunk starts (an unclosed tag, comment, script or
+    style), else its length."""
+    cut = len(text)
+    lt = text.rfind("<")
+    if lt >= 0 and text.find(">", lt) < 0:
+        cut = lt
+    comment = text.rfind("<!--")
+    if comment >= 0 and text.find("-->", comment) < 0:
+        cut = min(cut, comment)
+    for m in _OPEN_SKIPPED.finditer(text, max(0, cut - 100_000) if cut < len(text) else 0):
+        closing = "</" + m.group(0)[1:].lower()
+        if text.lower().find(closing, m.end()) < 0:
+            cut = min(cut, m.start())
+            break
+    return cut
+
+
+class _Tables:
     """The rows of a page as Excel lays it out on opening it: each table row a row, each heading or paragraph of
     text outside a table a row of one cell, in the page's order. A cell spanning rows (rowspan) holds its value in
     each of them; one spanning columns (colspan) leaves the cells it covers empty."""
 
     def __init__(self):
-        super().__init__(convert_charrefs=True)
+        self._carry = ""  # the end of the last chunk, when a tag or comment continues in the next
         self.rows: list[list[str]] = []
         self._row: list[str] | None = None
         self._cell: list[str] | None = None
@@ -223,6 +291,23 @@ class _Tables(HTMLParser):
         self._outside = []
         if text:
             self.rows.append([text])
+
+    def feed(self, text: str, final: bool = False):
+        text = self._carry + text
+        cut = len(text) if final else _complete(text)
+        self._carry = text[cut:]
+        start, end, data = self.handle_starttag, self.handle_endtag, self.handle_data
+        for m in _PIECES.finditer(text, 0, cut):
+            closing, tag, attrs, text_piece = m.groups()
+            if text_piece is not None:
+                data(html.unescape(text_piece) if "&" in text_piece else text_piece)
+            elif tag:
+                if closing:
+                    end(tag.lower())
+                else:
+                    start(tag.lower(), attrs)
+            elif m.group(0) == "<":
+                data("<")
 
     def handle_starttag(self, tag, attrs):
         if tag in _SKIPPED:
@@ -245,12 +330,11 @@ class _Tables(HTMLParser):
                 self._row = []
             self._end_cell()
             self._cell = []
-            self._colspan = _span(attrs, "colspan")
-            self._rowspan = _span(attrs, "rowspan")
+            self._colspan, self._rowspan = _spans(attrs)
             return
         if tag == "br":
             if self._cell is not None:
-                self._cell.append("\n")
+                self._cell.append(_BR)
             else:
                 self._flush_outside()
             return
@@ -295,8 +379,11 @@ class _Tables(HTMLParser):
     def _end_cell(self):
         if self._cell is None:
             return
-        text = "\n".join(_SPACE.sub(" ", part).strip() for part in "".join(self._cell).split("\n")).strip()
+        raw = self._cell[0] if len(self._cell) == 1 else "".join(self._cell)
         self._cell = None
+        if not raw.isprintable() or "  " in raw:  # the page's line breaks and runs of spaces show as one space
+            raw = _SPACE.sub(" ", raw)
+        text = "\n".join(part.strip() for part in raw.split(_BR)).strip() if _BR in raw else raw.strip()
         self._covered()
         col = len(self._row)
         self._row.append(text)
@@ -321,7 +408,7 @@ class _Tables(HTMLParser):
         self._row = None
 
     def close(self):
-        super().close()
+        self.feed("", final=True)
         self._end_row()
         self._flush_outside()
 
@@ -356,8 +443,35 @@ def _iterparse(path: Path):
     return iterparse(path, events=("start", "end"))
 
 
+_SHEET_TAGS = re.compile(rb"<(?:[\w.-]+:)?Worksheet\b([^>]*)>|<(?:[\w.-]+:)?Visible>\s*Sheet(?:Very)?Hidden\s*<")
+_SHEET_NAME = re.compile(rb"""(?:^|\s)(?:[\w.-]+:)?Name\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
 def spreadsheetml_sheets(path: Path) -> list[tuple[str, int]]:
-    """(name, index) of every visible worksheet, in the workbook's order."""
+    """(name, index) of every visible worksheet, in the workbook's order: found in the file's bytes (parsing the
+    whole file for them took as long as reading its rows); a sheet's WorksheetOptions, saying it is hidden, come
+    after its rows and before the next sheet."""
+    from xml.sax.saxutils import unescape
+
+    with open(path, "rb") as f:
+        if f.read(2) in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16: its tags are not ASCII bytes
+            return _parsed_sheets(path)
+    encoding = _declared_encoding(path, _XML_ENCODING) or "utf-8"
+    found: list[list] = []  # [name, index, hidden]
+    for m in _scan(path, _SHEET_TAGS):
+        if m.group(1) is not None:
+            name = _SHEET_NAME.search(m.group(1))
+            raw = (name.group(1) or name.group(2) or b"") if name else b""
+            found.append([unescape(raw.decode(encoding, errors="replace"), {"&quot;": '"', "&apos;": "'"}),
+                          len(found), False])
+        elif found:
+            found[-1][2] = True
+    if not found:
+        return _parsed_sheets(path)  # no sheet tag found in the bytes: let the parser say what is wrong
+    return [(name, index) for name, index, hidden in found if not hidden]
+
+
+def _parsed_sheets(path: Path) -> list[tuple[str, int]]:
     from xml.etree.ElementTree import ParseError
 
     out: list[tuple[str, int]] = []
@@ -427,52 +541,70 @@ def _value(data_type: str, text: str, month_only: bool):
 
 def spreadsheetml_rows(path: Path, index: int) -> Iterator[tuple[int, list]]:
     """(row number, cells) of worksheet `index`: ss:Index skips rows and columns, ss:MergeDown repeats a cell's
-    value in the rows below, ss:MergeAcross leaves the cells it covers empty."""
-    from xml.etree.ElementTree import ParseError
+    value in the rows below, ss:MergeAcross leaves the cells it covers empty. Read by end events only (a Row's cells
+    are complete at its end; the sheet a Row is in is the number of sheets ended before it), each Row cleared once
+    read; an Excel 2003 sheet holds at most 65,536 rows."""
+    from xml.etree.ElementTree import ParseError, iterparse
 
     no_day = _styles(path)
-    sheet = -1
+    worksheet, row_tag, cell_tag, data_tag = f"{_SS}Worksheet", f"{_SS}Row", f"{_SS}Cell", f"{_SS}Data"
+    index_attr, type_attr, style_attr = f"{_SS}Index", f"{_SS}Type", f"{_SS}StyleID"
+    across_attr, down_attr = f"{_SS}MergeAcross", f"{_SS}MergeDown"
+    sheet = 0
     number = 0
     below: dict[int, tuple[int, object]] = {}  # column -> (last row covered, value)
     try:
-        events = _iterparse(path)
-        for event, el in events:
-            if el.tag == f"{_SS}Worksheet":
-                if event == "start":
-                    sheet += 1
-                elif sheet == index:
+        for _event, el in iterparse(path, events=("end",)):
+            tag = el.tag
+            if tag == worksheet:
+                if sheet == index:
                     break
-                else:
-                    el.clear()
+                sheet += 1
+                el.clear()
                 continue
-            if sheet != index or event != "end" or el.tag != f"{_SS}Row":
+            if tag != row_tag:
                 continue
-            at = el.get(f"{_SS}Index")
+            if sheet != index:
+                el.clear()
+                continue
+            at = el.get(index_attr)
             row_number = int(at) if at and at.isdigit() else number + 1
-            for skipped in range(number + 1, row_number):  # rows skipped by ss:Index may be covered by a merge
-                if any(last >= skipped for last, _ in below.values()):
-                    yield skipped, _with_merges([], below, skipped)
+            if below:
+                for skipped in range(number + 1, row_number):  # rows skipped by ss:Index may be under a merge
+                    if any(last >= skipped for last, _ in below.values()):
+                        yield skipped, _with_merges([], below, skipped)
             number = row_number
             cells: list = []
-            for cell in el.iter(f"{_SS}Cell"):
-                at = cell.get(f"{_SS}Index")
-                col = int(at) - 1 if at and at.isdigit() else len(cells)
-                cells = _with_merges(cells, below, number, upto=col)
-                data = cell.find(f"{_SS}Data")
-                value = ""
-                if data is not None:
-                    value = _value(data.get(f"{_SS}Type", "String"), "".join(data.itertext()),
-                                   cell.get(f"{_SS}StyleID", "") in no_day)
+            for cell in el:
+                if cell.tag != cell_tag:
+                    continue
+                at = cell.get(index_attr)
+                if at and at.isdigit():
+                    col = int(at) - 1
+                    cells = _with_merges(cells, below, number, upto=col)
+                else:
+                    col = len(cells)
+                    if below:
+                        cells = _with_merges(cells, below, number, upto=col)
+                data = cell.find(data_tag)
+                if data is None:
+                    value = ""
+                else:
+                    kind = data.get(type_attr, "String")
+                    text = data.text or "" if len(data) == 0 else "".join(data.itertext())
+                    value = text if kind == "String" else _value(kind, text, cell.get(style_attr, "") in no_day)
                 cells.append(value)
-                across = int(cell.get(f"{_SS}MergeAcross", "0") or 0)
-                down = int(cell.get(f"{_SS}MergeDown", "0") or 0)
-                if down > 0:
-                    below[col] = (number + down, value)
-                for extra in range(1, across + 1):
-                    cells.append("")
+                across = cell.get(across_attr)
+                down = cell.get(down_attr)
+                if across or down:
+                    across, down = int(across or 0), int(down or 0)
                     if down > 0:
-                        below[col + extra] = (number + down, "")
-            yield number, _with_merges(cells, below, number)
+                        below[col] = (number + down, value)
+                    for extra in range(1, across + 1):
+                        cells.append("")
+                        if down > 0:
+                            below[col + extra] = (number + down, "")
+            yield number, _with_merges(cells, below, number) if below else cells
             el.clear()
     except ParseError as e:
         raise ValueError(f"XML: {e}") from None

@@ -469,6 +469,10 @@ def count_rows(path: str | Path, name: str | None = None) -> int:
         lines = _unquoted_lines(Path(path))
         if lines is not None:
             return max(lines - 1, 0)
+    elif suffix in markup.MARKUP_KINDS:
+        rows = markup.count_rows(Path(path), suffix)
+        if rows is not None:
+            return max(rows - 1, 0)
     try:  # a workbook of several sheets: all of them, each less its header
         return sum(max(sum(1 for _ in rows) - 1, 0) for _, rows in read_sheets(path, name))
     except ReadError:

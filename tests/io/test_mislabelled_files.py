@@ -63,15 +63,33 @@ def test_a_web_pages_rows_are_numbered_as_excel_shows_them(tree, tmp_path):
     assert rows[-1] == (6, ["制表人：王五"])
     result = import_members(path, dry_run=True)
     assert {(e["row"], e["column"]) for e in result.errors} >= {(4, "入党日期")}
+    assert readers.count_rows(path) == 3  # counted at upload by its <tr> tags: the table's rows after the header
+
+
+def test_a_page_read_in_small_pieces_reads_the_same(tree, tmp_path, monkeypatch):
+    """The page is decoded and parsed a block at a time: a tag, a comment, a script or a character cut by a block's
+    end is read whole."""
+    from dangjian.io import markup
+
+    page = html_roster([("张三", "男", ident(seq=11), "2012-07-01", "2013-07-01"),
+                        ("李四", "女", ident(seq=12), "2012-07-01", "2013-07-01")], encoding="gbk")
+    page = page.replace(b"<body>", b"<body><!-- a > b --><script>if (a<b) {}</script>")
+    path = tmp_path / "p.xls"
+    path.write_bytes(page)
+    whole = list(readers.read_table(path))
+    monkeypatch.setattr(markup, "_BLOCK", 7)
+    assert list(readers.read_table(path)) == whole
+    assert whole[0] == (1, ["城关镇东村党支部党员名册"]) and len(whole) == 6
+    assert readers.count_rows(path) == 3
 
 
 def test_a_page_in_utf8_without_a_declared_charset_and_without_end_tags(tree, tmp_path):
     page = ("<table><tr><td>姓名<td>性别<td>公民身份号码<td>所在党组织编码"
-            f"<tr><td>王五<td>男<td>{ident(seq=13)}<td>CA1B1</table>").encode()
+            f"<tr><td>王\n  五<td>男<br><td>{ident(seq=13)}<td>CA1B1</table>").encode()
     path = tmp_path / "w.xls"
     path.write_bytes(page)
     assert [cells for _, cells in readers.read_table(path)] == [
-        ["姓名", "性别", "公民身份号码", "所在党组织编码"], ["王五", "男", ident(seq=13), "CA1B1"]]
+        ["姓名", "性别", "公民身份号码", "所在党组织编码"], ["王 五", "男", ident(seq=13), "CA1B1"]]  # the page shows its line break as a space
 
 
 def spreadsheetml(rows_xml: str, *, hidden_sheet: bool = True) -> bytes:
@@ -139,7 +157,25 @@ def test_excel_2003_xml_of_two_visible_sheets_is_two_sheets(tree, tmp_path):
     path = tmp_path / "两村.xls"
     path.write_bytes(data.replace(b"</Workbook>", second.encode() + b"</Workbook>"))
     assert [name for name, _ in readers.read_sheets(path)] == ["党员", "西村"]
+    assert readers.count_rows(path) == 4  # counted by <Row> tags at upload (the hidden sheet's one too), less one
     assert run("import_members", str(path))[1]["created"] == 2
+
+
+def test_excel_2003_xml_sheets_are_found_across_blocks_and_in_utf16(tree, tmp_path, monkeypatch):
+    from dangjian.io import markup
+
+    data = spreadsheetml(f'<Row>{HEADER}</Row>').replace(b'ss:Name="\xe5\x85\x9a\xe5\x91\x98"',
+                                                          'ss:Name="东村 &amp; 西村"'.encode())
+    path = tmp_path / "a.xls"
+    path.write_bytes(data)
+    assert markup.spreadsheetml_sheets(path) == [("东村 & 西村", 0)]
+    monkeypatch.setattr(markup, "_BLOCK", 5)
+    assert markup.spreadsheetml_sheets(path) == [("东村 & 西村", 0)]
+    wide = tmp_path / "b.xls"
+    wide.write_bytes(b"\xff\xfe" + data.decode().replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16-le"))
+    assert readers.kind_of(wide) == ".xml2003"
+    assert markup.spreadsheetml_sheets(wide) == [("东村 & 西村", 0)]
+    assert [cells[:2] for _, cells in readers.read_table(wide)] == [["姓名", "性别"]]
 
 
 def test_a_workbook_renamed_and_a_csv_named_xls(tree, tmp_path):
