@@ -220,7 +220,9 @@ def job_detail(request, pk: int):
         # which sheets were read and which not, as the command says it (the default-org warning stands apart)
         "sheet_lines": sheets_text({k: v for k, v in job.sheets.items() if k != "default_org"}, job.file_name),
         # errors of the file itself (no row outcomes to show them in): read only then
-        "file_errors": [{**e, "where": where(e)} for e in job.errors] if job.error_count and not total else [],
+        # (a file that cannot be read at all, or has no header, is not placed at a row: its “第1行” meant nothing)
+        "file_errors": [{**e, "where": where(e) if e.get("column") or e.get("sheet") else ""} for e in job.errors]
+        if job.error_count and not total else [],
         "without_rows": branches_without_rows(job, request.user),
     })
 

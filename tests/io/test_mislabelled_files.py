@@ -254,3 +254,14 @@ def test_a_secretary_uploads_a_systems_xls_export_and_confirms_it(cast, tmp_path
         r = c.post("/api/v1/imports/", {"kind": "members", "file": fh}, format="multipart")
     assert r.status_code == 201
     assert r.json()["errors"][0]["message"].startswith("该文件设有打开密码")
+
+
+def test_the_web_page_says_a_protected_workbook_is_protected_without_a_row(cast, client):
+    """A file that cannot be read at all is not “第1行”: its error stands alone under 文件错误."""
+    from dangjian.io.models import ImportJob
+
+    client.force_login(cast.secretary1)
+    with open(FILES / "encrypted.xlsx", "rb") as fh:
+        client.post("/io/members/upload/", {"file": fh})
+    page = client.get(f"/io/jobs/{ImportJob.objects.get().pk}/").content.decode()
+    assert "<li>该文件设有打开密码，无法读取" in page and "第1行" not in page
