@@ -28,7 +28,7 @@ from dangjian.api.permissions import org_in_scope, require_somewhere
 
 from . import actions, exports, results, tasks, views
 from .models import ExportJob, ImportJob
-from .readers import SUPPORTED_SUFFIXES, suffix_of
+from .readers import SUPPORTED_SUFFIXES, suffix_of, unsupported
 from .result import KIND_LABELS, OUTCOME_CHOICES
 from .without_rows import branches_without_rows
 
@@ -96,7 +96,7 @@ class ImportUploadSerializer(serializers.Serializer):
 
     def validate_file(self, f):
         if suffix_of(f.name) not in SUPPORTED_SUFFIXES:
-            raise serializers.ValidationError("请上传 .xlsx、.xls、.xlsb、.ods、.csv 文件或它们的 .zip 压缩包")
+            raise serializers.ValidationError(unsupported(suffix_of(f.name)))
         if f.size > views.MAX_UPLOAD:
             raise serializers.ValidationError("文件不能超过100MB")
         return f

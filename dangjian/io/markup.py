@@ -35,7 +35,7 @@ class NotATable(ValueError):
 
 
 PASSWORD_MESSAGE = ("该文件设有打开密码，无法读取：请在 Excel 或 WPS 中打开它，去掉密码（Excel：文件 → 信息 → 保护工作簿 → "
-             "用密码进行加密，清空密码；WPS：文件 → 文档加密 → 密码加密）后保存，再上传")
+                    "用密码进行加密，清空密码；WPS：文件 → 文档加密 → 密码加密）后保存，再上传")
 
 
 def kind_of(path: Path, suffix: str) -> str:
@@ -64,7 +64,7 @@ def kind_of(path: Path, suffix: str) -> str:
     text = _head_text(head)
     if text is None:
         return suffix  # binary of a kind not known here: the reader of its name says it cannot read it
-    start = text.lstrip()[:1000].lower()
+    start = text.lstrip().lower()  # the first 4 KB: a long comment may come before <html>
     if start.startswith("<"):
         if "urn:schemas-microsoft-com:office:spreadsheet" in start and "<workbook" in start:
             return SPREADSHEETML

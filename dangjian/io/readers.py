@@ -61,6 +61,27 @@ def kind_of(path: Path, name: str | None = None) -> str:
         raise ReadError(str(e)) from None
 
 
+_KINDS_READ = ".xlsx、.xls、.xlsb、.ods、.csv 文件或它们的 .zip 压缩包"
+_SAVE_AS = "请在 Excel 或 WPS 表格中打开（或把名册复制进去），另存为 .xlsx 后上传"
+UNSUPPORTED_HINTS = {
+    ".et": "WPS 表格自己的 .et 格式无法读取：请在 WPS 中“另存为” Excel 文件（.xlsx）后上传",
+    ".ett": "这是 WPS 表格模板（.ett）：请在 WPS 中“另存为” Excel 文件（.xlsx）后上传",
+    ".numbers": "Numbers 表格无法读取：请在 Numbers 中“导出为” Excel（.xlsx）后上传",
+    ".rar": "RAR 压缩包无法读取：请解压后改用 .zip 压缩，或直接选择其中的表格文件",
+    ".7z": "7z 压缩包无法读取：请解压后改用 .zip 压缩，或直接选择其中的表格文件",
+    **dict.fromkeys((".doc", ".docx", ".wps", ".pdf", ".ofd", ".jpg", ".jpeg", ".png"),
+                    f"这是文档或图片，不是表格：{_SAVE_AS}"),
+}
+
+
+def unsupported(suffix: str) -> str:
+    """Why a file of this name's kind cannot be imported, and what to do (the upload forms say it too)."""
+    hint = UNSUPPORTED_HINTS.get(suffix)
+    if hint:
+        return f"不支持“{suffix}”文件。{hint}"
+    return f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 {_KINDS_READ}"
+
+
 def read_table(path: str | Path, name: str | None = None) -> Iterator[tuple[int, list]]:
     """Yield (row_number, cells) for every row of the first worksheet (or of the CSV file)."""
     path = Path(path)
@@ -74,7 +95,7 @@ def read_table(path: str | Path, name: str | None = None) -> Iterator[tuple[int,
     if suffix == markup.SPREADSHEETML:
         sheets = _spreadsheetml_sheets(path)
         return _read_markup(markup.spreadsheetml_rows(path, sheets[0][1] if sheets else 0))
-    raise ReadError(f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx、.xls、.xlsb、.ods、.csv 文件或它们的 .zip 压缩包")
+    raise ReadError(unsupported(suffix))
 
 
 def read_sheets(path: str | Path, name: str | None = None) -> Iterator[tuple[str, Iterator[tuple[int, list]]]]:

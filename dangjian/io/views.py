@@ -34,7 +34,7 @@ from .download import XLSX, attachment, temp_file_response
 from .exports import ExportError
 from .models import ExportJob, ImportJob
 from .named_branches import told_apart
-from .readers import ARCHIVE_SUFFIXES, SUPPORTED_SUFFIXES, suffix_of
+from .readers import ARCHIVE_SUFFIXES, SUPPORTED_SUFFIXES, UNSUPPORTED_HINTS, suffix_of, unsupported
 from .result import CREATE, ERROR, KIND_LABELS, UNCHANGED, UPDATE, is_bundle, sheets_text, where
 from .template import KINDS, build_template
 from .without_rows import branches_without_rows
@@ -72,6 +72,8 @@ class UploadForm(forms.Form):
         files = self.cleaned_data["file"]
         for f in files:
             suffix = suffix_of(f.name)
+            if suffix not in SUPPORTED_SUFFIXES and suffix in UNSUPPORTED_HINTS:
+                raise forms.ValidationError(f"“{f.name}”：{unsupported(suffix)}")
             if suffix not in SUPPORTED_SUFFIXES or (len(files) > 1 and suffix in ARCHIVE_SUFFIXES):
                 raise forms.ValidationError(
                     f"“{f.name}”不是可以导入的文件：请上传 .xlsx、.xls、.xlsb、.ods、.csv 文件"

@@ -104,6 +104,8 @@ def test_upload_fields_are_checked(cast, tmp_path):
     bad = tmp_path / "roster.pdf"
     bad.write_text("x", encoding="utf-8")
     r = post_file(c, bad)
+    assert r.status_code == 400 and "不是表格" in r.json()["file"][0] and "另存为 .xlsx" in r.json()["file"][0]
+    r = post_file(c, write_csv(tmp_path / "roster.abc", [member_row(seq=73)]))
     assert r.status_code == 400 and "请上传 .xlsx" in r.json()["file"][0]
     good = write_csv(tmp_path / "g.csv", [member_row(seq=73)])
     r = post_file(c, good, kind="dues")

@@ -265,3 +265,21 @@ def test_the_web_page_says_a_protected_workbook_is_protected_without_a_row(cast,
         client.post("/io/members/upload/", {"file": fh})
     page = client.get(f"/io/jobs/{ImportJob.objects.get().pk}/").content.decode()
     assert "<li>该文件设有打开密码，无法读取" in page and "第1行" not in page
+
+
+def test_a_kind_that_cannot_be_read_says_what_to_do_in_the_form_the_api_and_the_command(cast, client, tmp_path):
+    from tests.factories import token_client
+
+    et = tmp_path / "东村名册.et"
+    et.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    client.force_login(cast.secretary1)
+    with open(et, "rb") as fh:
+        page = client.post("/io/members/upload/", {"file": fh}, follow=True).content.decode()
+    assert "“东村名册.et”：不支持“.et”文件。WPS 表格自己的 .et 格式无法读取：请在 WPS 中“另存为” Excel 文件（.xlsx）后上传" in page
+    with open(et, "rb") as fh:
+        r = token_client(cast.secretary1).post("/api/v1/imports/", {"kind": "members", "file": fh}, format="multipart")
+    assert r.status_code == 400 and "另存为” Excel 文件（.xlsx）" in r.json()["file"][0]
+    rar = tmp_path / "各村.rar"
+    rar.write_bytes(b"Rar!\x1a\x07\x01\x00")
+    assert run("import_members", str(rar))[1]["errors"][0]["message"].startswith("不支持“.rar”文件。RAR 压缩包无法读取")
+    assert readers.unsupported(".abc") == "不支持的文件类型“.abc”，请上传 .xlsx、.xls、.xlsb、.ods、.csv 文件或它们的 .zip 压缩包"
