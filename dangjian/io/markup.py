@@ -257,6 +257,9 @@ def _complete(text: str) -> int:
     lt = text.rfind("<")
     if lt >= 0 and text.find(">", lt) < 0:
         cut = lt
+    amp = text.rfind("&", max(0, cut - 32), cut)  # an entity (&nbsp;) cut by the chunk's end
+    if amp >= 0 and ";" not in text[amp:cut] and "<" not in text[amp:cut]:
+        cut = amp
     comment = text.rfind("<!--")
     if comment >= 0 and text.find("-->", comment) < 0:
         cut = min(cut, comment)
