@@ -108,19 +108,12 @@ def _streams(path: Path, names: tuple[str, ...]) -> set[str]:
     """Which of the stream `names` an OLE compound file has: their names are in its directory, in UTF-16, which can
     be anywhere in the file; read block by block. An .xlsx with an open password is such a file holding
     EncryptionInfo and EncryptedPackage (ECMA-376 part 2, “Encrypted package”)."""
-    needles = {name: name.encode("utf-16-le") for name in names}
-    keep = max(len(n) for n in needles.values()) - 1
-    found: set[str] = set()
-    tail = b""
+    needles = {name.encode("utf-16-le"): name for name in names}
+    pattern = re.compile(b"|".join(re.escape(needle) for needle in needles))
     try:
-        with open(path, "rb") as f:
-            while block := f.read(_BLOCK):
-                window = tail + block
-                found.update(name for name, needle in needles.items() if needle in window)
-                tail = block[-keep:]
+        return {needles[m.group(0)] for m in _scan(path, pattern)}
     except OSError:
-        pass
-    return found
+        return set()
 
 
 def _head_text(head: bytes) -> str | None:
@@ -141,9 +134,11 @@ def _head_text(head: bytes) -> str | None:
 def _encoding(path: Path, declared: str | None) -> str:
     """A markup file's encoding: its BOM, else what it declares, else UTF-8 if the whole file decodes, else
     GB18030 (what Chinese Windows writes)."""
+    from .readers import BOM_ENCODINGS, decodes_as
+
     with open(path, "rb") as f:
         head = f.read(4)
-    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+    for bom, encoding in BOM_ENCODINGS:
         if head.startswith(bom):
             return encoding
     if declared:
@@ -155,15 +150,7 @@ def _encoding(path: Path, declared: str | None) -> str:
             return "gb18030"  # a superset: a page that says gb2312 often holds GBK's characters
         if name:
             return name
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with open(path, "rb") as f:
-            while block := f.read(_BLOCK):
-                decoder.decode(block)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return "gb18030"
-    return "utf-8"
+    return "utf-8" if decodes_as(path, "utf-8") else "gb18030"
 
 
 _CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
@@ -187,14 +174,17 @@ def _chunks(path: Path, encoding: str) -> Iterator[str]:
 _ROW_TAGS = {HTML: re.compile(rb"<tr[\s>/]", re.IGNORECASE), SPREADSHEETML: re.compile(rb"<(?:ss:)?Row[\s>/]")}
 
 
+def _utf16(path: Path) -> bool:
+    """Whether the file starts with a UTF-16 BOM: then its tags are not ASCII bytes, and `_scan` cannot find them."""
+    with open(path, "rb") as f:
+        return f.read(2) in (b"\xff\xfe", b"\xfe\xff")
+
+
 def count_rows(path: Path, kind: str) -> int | None:
     """The rows of a markup file, counted by their tags in its bytes (reading a 50,000-row page takes seconds, too
-    long for the upload's request that asks); None for UTF-16, whose tags are not ASCII bytes."""
+    long for the upload's request that asks); None for UTF-16."""
     try:
-        with open(path, "rb") as f:
-            if f.read(2) in (b"\xff\xfe", b"\xfe\xff"):
-                return None
-        return sum(1 for _ in _scan(path, _ROW_TAGS[kind]))
+        return None if _utf16(path) else sum(1 for _ in _scan(path, _ROW_TAGS[kind]))
     except OSError:
         return None
 
@@ -234,7 +224,6 @@ _SPANS = re.compile(r"""\b(colspan|rowspan)\s*=\s*["']?\s*(\d+)""", re.IGNORECAS
 # cell: ~170 µs a row of 12 cells, so that counting a 200,000-row export at upload took longer than a request may.
 _PIECES = re.compile(r"<!--.*?-->|<(?:script|style)\b.*?</(?:script|style)\s*>|<[!?][^>]*>"
                      r"|<(/?)([a-zA-Z][\w:-]*)([^>]*)>|([^<]+)|<", re.DOTALL | re.IGNORECASE)
-_OPEN_SKIPPED = re.compile(r"<(?:script|style)\b", re.IGNORECASE)
 
 
 def _spans(attrs: str) -> tuple[int, int]:
@@ -263,11 +252,11 @@ def _complete(text: str) -> int:
     comment = text.rfind("<!--")
     if comment >= 0 and text.find("-->", comment) < 0:
         cut = min(cut, comment)
-    for m in _OPEN_SKIPPED.finditer(text, max(0, cut - 100_000) if cut < len(text) else 0):
-        closing = "</" + m.group(0)[1:].lower()
-        if text.lower().find(closing, m.end()) < 0:
-            cut = min(cut, m.start())
-            break
+    lower = text.lower()
+    for opening in ("<script", "<style"):  # only the last of each can still be open
+        at = lower.rfind(opening)
+        if at >= 0 and lower.find("</" + opening[1:], at) < 0:
+            cut = min(cut, at)
     return cut
 
 
@@ -456,9 +445,8 @@ def spreadsheetml_sheets(path: Path) -> list[tuple[str, int]]:
     after its rows and before the next sheet."""
     from xml.sax.saxutils import unescape
 
-    with open(path, "rb") as f:
-        if f.read(2) in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16: its tags are not ASCII bytes
-            return _parsed_sheets(path)
+    if _utf16(path):
+        return _parsed_sheets(path)
     encoding = _declared_encoding(path, _XML_ENCODING) or "utf-8"
     found: list[list] = []  # [name, index, hidden]
     for m in _scan(path, _SHEET_TAGS):

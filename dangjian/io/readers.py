@@ -85,7 +85,11 @@ def unsupported(suffix: str) -> str:
 def read_table(path: str | Path, name: str | None = None) -> Iterator[tuple[int, list]]:
     """Yield (row_number, cells) for every row of the first worksheet (or of the CSV file)."""
     path = Path(path)
-    suffix = kind_of(path, name)
+    return _first_sheet(path, kind_of(path, name))
+
+
+def _first_sheet(path: Path, suffix: str) -> Iterator[tuple[int, list]]:
+    """The rows of the first visible sheet of `path`, read as a file of kind `suffix` (`kind_of`)."""
     if suffix in SPREADSHEET_SUFFIXES:
         return _read_spreadsheet(path, suffix)
     if suffix in CSV_SUFFIXES:
@@ -103,7 +107,11 @@ def read_sheets(path: str | Path, name: str | None = None) -> Iterator[tuple[str
     CSV file, and a workbook without a visible worksheet, are one sheet named "". A sheet is read only when its rows
     are; when the first is large enough to be streamed, every sheet is."""
     path = Path(path)
-    suffix = kind_of(path, name)
+    return _sheets_of(path, kind_of(path, name))
+
+
+def _sheets_of(path: Path, suffix: str) -> Iterator[tuple[str, Iterator[tuple[int, list]]]]:
+    """`read_sheets` of `path` read as a file of kind `suffix` (`kind_of`)."""
     if suffix in ARCHIVE_SUFFIXES:
         yield from _bundle_sheets(path)
         return
@@ -112,7 +120,7 @@ def read_sheets(path: str | Path, name: str | None = None) -> Iterator[tuple[str
             yield sheet_name, _read_markup(markup.spreadsheetml_rows(path, index))
         return
     if suffix not in SPREADSHEET_SUFFIXES:
-        yield "", read_table(path, name)
+        yield "", _first_sheet(path, suffix)
         return
     if _streamed(path, suffix):
         yield from _streamed_sheets(path)
@@ -414,11 +422,11 @@ def _read_xlsx_streamed(path: Path, part: str | None = None) -> Iterator[tuple[i
         raise _unreadable(e) from None
 
 
-_BOM_ENCODINGS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+BOM_ENCODINGS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 _BLOCK = 1 << 20
 
 
-def _decodes_as(path: Path, encoding: str) -> bool:
+def decodes_as(path: Path, encoding: str) -> bool:
     """Whether the whole file decodes, checked block by block (constant memory)."""
     decoder = codecs.getincrementaldecoder(encoding)()
     try:
@@ -436,11 +444,11 @@ def csv_encoding(path: Path) -> str:
     superset of GBK and GB2312, what Excel on Chinese Windows writes as "CSV"."""
     with open(path, "rb") as f:
         head = f.read(4)
-    for bom, encoding in _BOM_ENCODINGS:
+    for bom, encoding in BOM_ENCODINGS:
         if head.startswith(bom):
             return encoding
     for encoding in ("utf-8", "gb18030"):
-        if _decodes_as(path, encoding):
+        if decodes_as(path, encoding):
             return encoding
     raise ReadError("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV 文件")
 
@@ -495,7 +503,7 @@ def count_rows(path: str | Path, name: str | None = None) -> int:
         if rows is not None:
             return max(rows - 1, 0)
     try:  # a workbook of several sheets: all of them, each less its header
-        return sum(max(sum(1 for _ in rows) - 1, 0) for _, rows in read_sheets(path, name))
+        return sum(max(sum(1 for _ in rows) - 1, 0) for _, rows in _sheets_of(Path(path), suffix))
     except ReadError:
         return 0
 
