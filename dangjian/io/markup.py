@@ -15,13 +15,14 @@ import datetime as dt
 import html
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from dangjian.core.dates import MonthDate
 
 HTML = ".html"
 SPREADSHEETML = ".xml2003"
+MHTML = ".mht"  # a web archive (`mhtml`)
 MARKUP_KINDS = {HTML, SPREADSHEETML}
 
 _HEAD = 4096
@@ -64,6 +65,8 @@ def kind_of(path: Path, suffix: str) -> str:
     text = _head_text(head)
     if text is None:
         return suffix  # binary of a kind not known here: the reader of its name says it cannot read it
+    if _MIME_HEADER.match(text.lstrip()) and ("multipart/related" in text.lower() or "text/html" in text.lower()):
+        return MHTML
     start = text.lstrip().lower()  # the first 4 KB: a long comment may come before <html>
     if start.startswith("<"):
         if "urn:schemas-microsoft-com:office:spreadsheet" in start and "<workbook" in start:
@@ -78,6 +81,9 @@ def kind_of(path: Path, suffix: str) -> str:
     return suffix
 
 
+# A web archive starts with its MIME headers (Internet Explorer's with From:, Subject:, Date:).
+_MIME_HEADER = re.compile(r"(?:mime-version|content-type|content-location|from|subject|date|x-[\w-]+)\s*:",
+                          re.IGNORECASE)
 _NOT_TABLE = "该文件是{what}，不是表格，无法导入：请把名册放进 Excel 或 WPS 表格，另存为 .xlsx 后再上传"
 _OTHER_FILES = ((b"%PDF", "PDF 文件"), (b"\x89PNG", "图片"), (b"\xff\xd8\xff", "图片"), (b"GIF8", "图片"),
                 (b"{\\rtf", "RTF 文档"), (b"Rar!", "RAR 压缩包（请改用 .zip 压缩）"),
@@ -134,10 +140,23 @@ def _head_text(head: bytes) -> str | None:
 def _encoding(path: Path, declared: str | None) -> str:
     """A markup file's encoding: its BOM, else what it declares, else UTF-8 if the whole file decodes, else
     GB18030 (what Chinese Windows writes)."""
-    from .readers import BOM_ENCODINGS, decodes_as
+    from .readers import decodes_as
 
     with open(path, "rb") as f:
         head = f.read(4)
+    return choose_encoding(head, declared, lambda: decodes_as(path, "utf-8"))
+
+
+_LATIN = {"ascii", "cp1252", "iso8859-1", "iso8859-15"}
+
+
+def choose_encoding(head: bytes, declared: str | None, utf8: Callable[[], bool]) -> str:
+    """The encoding of a page starting with `head`, declaring `declared` (or None); `utf8()` says whether the whole
+    page decodes as UTF-8. Its BOM, else what it declares, else UTF-8 if it decodes, else GB18030. A page declaring
+    a Western charset (windows-1252, us-ascii: what browser-side exports copy from their templates) that decodes as
+    UTF-8 is UTF-8: a roster's Chinese names cannot be in windows-1252."""
+    from .readers import BOM_ENCODINGS
+
     for bom, encoding in BOM_ENCODINGS:
         if head.startswith(bom):
             return encoding
@@ -148,9 +167,11 @@ def _encoding(path: Path, declared: str | None) -> str:
             name = ""
         if name in ("gbk", "gb2312", "gb18030", "cp936", "euc_cn", "hz"):
             return "gb18030"  # a superset: a page that says gb2312 often holds GBK's characters
+        if name in _LATIN:
+            return "utf-8" if utf8() else "gb18030"
         if name:
             return name
-    return "utf-8" if decodes_as(path, "utf-8") else "gb18030"
+    return "utf-8" if utf8() else "gb18030"
 
 
 _CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
@@ -408,9 +429,14 @@ class _Tables:
 def html_rows(path: Path) -> Iterator[tuple[int, list]]:
     """(row number, cells as text) of a web page's tables, read as it is decoded (a page of 100,000 rows is not
     held whole)."""
+    return text_rows(_chunks(path, _encoding(path, _declared_encoding(path, _CHARSET))))
+
+
+def text_rows(chunks) -> Iterator[tuple[int, list]]:
+    """`html_rows` of a page given as its decoded text, in chunks (a web archive's part: `mhtml`)."""
     parser = _Tables()
     number = 0
-    for chunk in _chunks(path, _encoding(path, _declared_encoding(path, _CHARSET))):
+    for chunk in chunks:
         parser.feed(chunk)
         if parser.rows:
             done, parser.rows = parser.rows, []

@@ -29,7 +29,9 @@ logger = logging.getLogger(__name__)
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
-TABLE_SUFFIXES = SPREADSHEET_SUFFIXES | CSV_SUFFIXES  # the files a roster can be: what a .zip's files are read as
+MHTML_SUFFIXES = {".mht", ".mhtml"}  # a web archive: Excel's “单个文件网页”
+# the files a roster can be: what a .zip's files are read as
+TABLE_SUFFIXES = SPREADSHEET_SUFFIXES | CSV_SUFFIXES | MHTML_SUFFIXES
 ARCHIVE_SUFFIXES = {".zip"}
 SUPPORTED_SUFFIXES = TABLE_SUFFIXES | ARCHIVE_SUFFIXES
 # Between a .zip's file and a sheet of it in the sheet's name (“东村.xlsx / 党员”); never in an Excel sheet's name.
@@ -61,7 +63,7 @@ def kind_of(path: Path, name: str | None = None) -> str:
         raise ReadError(str(e)) from None
 
 
-_KINDS_READ = ".xlsx、.xls、.xlsb、.ods、.csv 文件或它们的 .zip 压缩包"
+_KINDS_READ = ".xlsx、.xls、.xlsb、.ods、.csv、.mht 文件或它们的 .zip 压缩包"
 _SAVE_AS = "请在 Excel 或 WPS 表格中打开（或把名册复制进去），另存为 .xlsx 后上传"
 UNSUPPORTED_HINTS = {
     ".et": "WPS 表格自己的 .et 格式无法读取：请在 WPS 中“另存为” Excel 文件（.xlsx）后上传",
@@ -99,6 +101,8 @@ def _first_sheet(path: Path, suffix: str) -> Iterator[tuple[int, list]]:
     if suffix == markup.SPREADSHEETML:
         sheets = _spreadsheetml_sheets(path)
         return _read_markup(markup.spreadsheetml_rows(path, sheets[0][1] if sheets else 0))
+    if suffix in MHTML_SUFFIXES:
+        return _read_markup(markup.text_rows(_archive_sheets(path)[0][1].chunks()))
     raise ReadError(unsupported(suffix))
 
 
@@ -118,6 +122,11 @@ def _sheets_of(path: Path, suffix: str) -> Iterator[tuple[str, Iterator[tuple[in
     if suffix == markup.SPREADSHEETML and len(sheets := _spreadsheetml_sheets(path)) > 1:
         for sheet_name, index in sheets:
             yield sheet_name, _read_markup(markup.spreadsheetml_rows(path, index))
+        return
+    if suffix in MHTML_SUFFIXES:
+        pages = _archive_sheets(path)
+        for sheet_name, page in pages:
+            yield (sheet_name if len(pages) > 1 else ""), _read_markup(markup.text_rows(page.chunks()))
         return
     if suffix not in SPREADSHEET_SUFFIXES:
         yield "", _first_sheet(path, suffix)
@@ -403,6 +412,17 @@ def _spreadsheetml_sheets(path: Path) -> list[tuple[str, int]]:
         raise _unreadable(e) from None
 
 
+def _archive_sheets(path: Path) -> list:
+    from . import mhtml
+
+    try:
+        return mhtml.sheets(path)
+    except mhtml.NoSheet as e:
+        raise ReadError(str(e)) from None
+    except (ValueError, OSError, LookupError) as e:
+        raise _unreadable(e) from None
+
+
 def _read_markup(rows) -> Iterator[tuple[int, list]]:
     try:
         yield from rows
@@ -502,6 +522,11 @@ def count_rows(path: str | Path, name: str | None = None) -> int:
         rows = markup.count_rows(Path(path), suffix)
         if rows is not None:
             return max(rows - 1, 0)
+    elif suffix in MHTML_SUFFIXES:  # each sheet's page's rows, counted by their tags
+        try:
+            return sum(max(page.count_rows() - 1, 0) for _name, page in _archive_sheets(Path(path)))
+        except ReadError:
+            return 0
     try:  # a workbook of several sheets: all of them, each less its header
         return sum(max(sum(1 for _ in rows) - 1, 0) for _, rows in _sheets_of(Path(path), suffix))
     except ReadError:

@@ -64,7 +64,8 @@ class _FilesField(forms.FileField):
 
 class UploadForm(forms.Form):
     file = _FilesField(label="文件", help_text=(
-        "Excel 或 WPS 表格（.xlsx、.xls、.xlsb）、LibreOffice 表格（.ods）或 CSV（UTF-8 或 GBK 编码）；"
+        "Excel 或 WPS 表格（.xlsx、.xls、.xlsb）、LibreOffice 表格（.ods）、CSV（UTF-8 或 GBK 编码）"
+        "或网页存档（.mht）；系统导出的网页格式“Excel”也能读；"
         "一个工作簿有多个工作表（如每村一个）的，有表头的工作表都会导入；"
         "多个文件（如各支部报来的）可以一次选择，或打包成 .zip 上传，一起检查、一起导入"))
 
@@ -76,7 +77,7 @@ class UploadForm(forms.Form):
                 raise forms.ValidationError(f"“{f.name}”：{unsupported(suffix)}")
             if suffix not in SUPPORTED_SUFFIXES or (len(files) > 1 and suffix in ARCHIVE_SUFFIXES):
                 raise forms.ValidationError(
-                    f"“{f.name}”不是可以导入的文件：请上传 .xlsx、.xls、.xlsb、.ods、.csv 文件"
+                    f"“{f.name}”不是可以导入的文件：请上传 .xlsx、.xls、.xlsb、.ods、.csv、.mht 文件"
                     + ("，压缩包请单独上传" if suffix in ARCHIVE_SUFFIXES else "或它们的 .zip 压缩包"))
         if sum(f.size for f in files) > MAX_UPLOAD:
             raise forms.ValidationError("文件不能超过100MB" if len(files) == 1 else "所选文件合计不能超过100MB，请分批上传")

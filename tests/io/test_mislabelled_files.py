@@ -282,4 +282,4 @@ def test_a_kind_that_cannot_be_read_says_what_to_do_in_the_form_the_api_and_the_
     rar = tmp_path / "各村.rar"
     rar.write_bytes(b"Rar!\x1a\x07\x01\x00")
     assert run("import_members", str(rar))[1]["errors"][0]["message"].startswith("不支持“.rar”文件。RAR 压缩包无法读取")
-    assert readers.unsupported(".abc") == "不支持的文件类型“.abc”，请上传 .xlsx、.xls、.xlsb、.ods、.csv 文件或它们的 .zip 压缩包"
+    assert readers.unsupported(".abc") == "不支持的文件类型“.abc”，请上传 .xlsx、.xls、.xlsb、.ods、.csv、.mht 文件或它们的 .zip 压缩包"

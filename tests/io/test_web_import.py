@@ -211,5 +211,5 @@ def test_the_file_pickers_offer_every_kind_the_import_reads(cast, client):
     """An .ods from LibreOffice or an .xlsm could not be picked before: the pickers offered .xlsx, .xls, .csv."""
     login(client, cast.town_admin)
     page = client.get("/io/").content.decode()
-    accept = 'accept=".csv,.ods,.txt,.xls,.xlsb,.xlsm,.xlsx,.zip" multiple'
+    accept = 'accept=".csv,.mht,.mhtml,.ods,.txt,.xls,.xlsb,.xlsm,.xlsx,.zip" multiple'
     assert page.count(accept) == 2 and "LibreOffice 表格（.ods）" in page

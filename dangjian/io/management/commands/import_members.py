@@ -9,7 +9,7 @@ class Command(ReportCommand):
     help = "导入党员名册（.xlsx 或 .csv）：全部行检查无误才写入，重复导入不会重复写入"
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="名册文件（.xlsx、.xls、.xlsb、.ods 或 .csv；多个文件可打包成一个 .zip 一起导入）")
+        parser.add_argument("file", help="名册文件（.xlsx、.xls、.xlsb、.ods、.csv 或网页存档 .mht；多个文件可打包成一个 .zip 一起导入）")
         parser.add_argument("--org", help="默认党组织编码：未填写所在党组织编码的行编入该党组织")
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
 
