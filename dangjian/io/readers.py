@@ -272,19 +272,32 @@ def _unreadable(e: Exception) -> ReadError:
 def _open_workbook(path: Path, suffix: str):
     """(the calamine workbook, the names of its visible worksheets: not hidden ones such as a template's lists, not
     charts). calamine picks its reader by the name's suffix; a file whose content is of another kind (`kind_of`:
-    an .xlsx renamed .xls) is given to it as bytes, which it reads by their kind."""
+    an .xlsx renamed .xls) is opened through a link named with the kind's suffix (`_named_as`). Given as bytes
+    instead (from_filelike), calamine could not tell a password-protected .xls from no workbook at all."""
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
         if suffix_of(path.name) == suffix:
             wb = CalamineWorkbook.from_path(str(path))
         else:
-            with open(path, "rb") as f:
-                wb = CalamineWorkbook.from_filelike(f)
+            wb = _named_as(path, suffix, CalamineWorkbook)
         return wb, [m.name for m in wb.sheets_metadata
                     if str(m.visible).endswith("Visible") and not str(m.typ).endswith("ChartSheet")]
     except (CalamineError, OSError, IndexError, ValueError) as e:
         raise _unreadable(e) from None
+
+
+def _named_as(path: Path, suffix: str, workbook):
+    """The workbook at `path` opened by calamine as a file of kind `suffix`: through a symbolic link of that name in
+    a temporary directory, removed once it is open (calamine has read what it needs, or holds the file open)."""
+    with tempfile.TemporaryDirectory(prefix="dangjian-kind-") as tmp:
+        link = Path(tmp) / f"book{suffix}"
+        try:
+            link.symlink_to(path.resolve())
+        except OSError:  # no links on this file system: as bytes
+            with open(path, "rb") as f:
+                return workbook.from_filelike(f)
+        return workbook.from_path(str(link))
 
 
 def _streamed_sheets(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, list]]]]:

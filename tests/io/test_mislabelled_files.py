@@ -206,6 +206,22 @@ def test_a_workbook_with_an_open_password_says_so(tree, tmp_path):
     assert readers.count_rows(FILES / "encrypted.xlsx") == 0  # counted 0: the import says why
 
 
+def test_an_xls_with_an_open_password_says_so(tree, tmp_path):
+    """A real Excel 97–2003 workbook saved by LibreOffice Calc with the password “demo” (BIFF8's FILEPASS, RC4):
+    no EncryptedPackage stream, so calamine's PasswordError says it; also when named .xlsx and inside a .zip."""
+    message = "该文件设有打开密码，无法读取：请在 Excel 或 WPS 中打开它，去掉密码"
+    status, out = run("import_members", str(FILES / "encrypted.xls"))
+    assert status == 1 and out["errors"][0]["message"].startswith(message)
+    renamed = tmp_path / "名册.xlsx"
+    shutil.copy(FILES / "encrypted.xls", renamed)
+    assert readers.kind_of(renamed) == ".xls"
+    assert run("import_members", str(renamed))[1]["errors"][0]["message"].startswith(message)
+    bundle = tmp_path / "各村.zip"
+    with zipfile.ZipFile(bundle, "w") as z:
+        z.write(FILES / "encrypted.xls", "西村.xls")
+    assert run("import_members", str(bundle))[1]["errors"][0]["message"].startswith(f"压缩文件中的“西村.xls”：{message}")
+
+
 @pytest.mark.parametrize(("content", "what"), [
     (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF 文件"),
     (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "图片"),
