@@ -51,7 +51,7 @@ MEMBER_COLUMNS: list[Column] = [
     Column("工作岗位", "job", synonyms=("工作单位及职务", "职业"), max_length=100, note="如：村民、教师、公务员",
            example="教师"),
     Column("联系电话", "phone", synonyms=("手机", "手机号", "手机号码", "电话", "电话号码", "联系方式"), kind="code", max_length=30,
-           note="手机或固定电话", example="13800001234"),
+           note="手机或固定电话；以1开头的须是11位手机号码", example="13800001234"),
     Column("所在党组织编码", "org", True, synonyms=("党组织编码", "所在支部编码", "支部编码"), kind="code",
            note="党员所在党支部（联合党支部、临时党支部）的编码；导入时指定了默认党组织的可留空；"
                 "没有编码时可改用“所在党组织”（或“所在党支部”）列填写党组织全称",

@@ -55,6 +55,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from dangjian.core import audit, idcard
+from dangjian.core import phone as phones
 from dangjian.core.dates import DateError, PartialDate, add_years
 from dangjian.core.names import normalize_name
 from dangjian.core.scope import scope_for
@@ -430,9 +431,10 @@ def _adult_on(birth: dt.date, years: int) -> dt.date:
     return add_years(birth, years)
 
 
-def _quick_valid(m: dict, org: Org | None, today: dt.date, min_age: int) -> bool:
-    """True only when `validate_member(m)` would find nothing; then it also fills in what that fills
-    in (normalized ID number, birth date and sex from the ID). False means: ask validate_member."""
+def _quick_valid(m: dict, org: Org | None, today: dt.date, min_age: int, stored_phone: str | None = None) -> bool:
+    """True only when `validate_member(m, stored_phone=stored_phone)` would find nothing; then it also fills
+    in what that fills in (normalized ID number, birth date and sex from the ID). False means: ask
+    validate_member."""
     number = m.get("id_number") or ""
     if not (number.isascii() and number.isalnum()) or "x" in number:  # the import hands it in normalized
         number = idcard.normalize(number)
@@ -456,6 +458,9 @@ def _quick_valid(m: dict, org: Org | None, today: dt.date, min_age: int) -> bool
                                   or m.get("category") == Category.PROBATIONARY):
         return False
     if org is not None and not org.is_branch:
+        return False
+    p = m.get("phone")
+    if p and p != stored_phone and phones.problem(p) is not None:
         return False
     m["id_number"], m["birth_date"] = number, birth
     if not g:
@@ -845,7 +850,7 @@ class _Checker:
             return False  # registered elsewhere: `row` says so
         else:
             merged = {**current, **data}  # the values the member will have (extra keys are never read)
-        if not _quick_valid(merged, org, self.today, self.min_age):
+        if not _quick_valid(merged, org, self.today, self.min_age, current["phone"] if current else None):
             return False
         key = int(merged["id_number"][:17])
         if key in self.first_row_of:
@@ -898,8 +903,9 @@ class _Checker:
             merged["birth_date"] = None
         merged["org"] = org
         merged["status"] = Status.NORMAL
-        if not _quick_valid(merged, org, self.today, self.min_age):
-            for field, message in validate_member(merged, check_unique=False).items():
+        stored_phone = current["phone"] if current else None
+        if not _quick_valid(merged, org, self.today, self.min_age, stored_phone):
+            for field, message in validate_member(merged, check_unique=False, stored_phone=stored_phone).items():
                 if field == "org" and org is None:
                     continue
                 err(field, message)

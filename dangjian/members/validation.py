@@ -8,6 +8,7 @@ import datetime as dt
 from django.utils import timezone
 
 from dangjian.core import idcard
+from dangjian.core import phone as phones
 from dangjian.core.dates import add_years
 from dangjian.core.names import normalize_name
 from dangjian.rules import membership
@@ -20,19 +21,21 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def validate_member(data: dict, *, instance=None, check_unique: bool = True) -> dict[str, str]:
+def validate_member(data: dict, *, instance=None, check_unique: bool = True,
+                    stored_phone: str | None = None) -> dict[str, str]:
     """`data` holds model field values (id_number, birth_date, gender, category, joined_on, confirmed_on,
     org, status). Returns {field: message}; empty when the data is valid. Also normalizes id_number and the
     name (`core.names.normalize_name`: no padding spaces, “·” between the parts of a transliterated name).
 
     `check_unique=False` skips the one-query-per-call active-ID clash check: the roster import checks a
-    whole file against the registry with set-based lookups instead."""
+    whole file against the registry with set-based lookups instead.
+
+    A phone number is checked only when it is new or changed (`instance`'s, or `stored_phone` where the
+    caller has no instance): a number kept as it was is not held against an unrelated edit or a re-import."""
     errors: dict[str, str] = {}
     now = today()
     if isinstance(data.get("name"), str):
         data["name"] = normalize_name(data["name"])
-    if "*" in (data.get("phone") or ""):
-        errors["phone"] = idcard.MASKED
     raw_id = data.get("id_number") or ""
     info = None
     if not raw_id:
@@ -74,6 +77,13 @@ def validate_member(data: dict, *, instance=None, check_unique: bool = True) -> 
             errors["confirmed_on"] = "转正日期应晚于入党日期"
         if category == Category.PROBATIONARY:
             errors["confirmed_on"] = "预备党员不应有转正日期"
+
+    phone = data.get("phone") or ""
+    if "*" in phone:
+        errors["phone"] = idcard.MASKED
+    elif phone and phone != (stored_phone if stored_phone is not None else getattr(instance, "phone", None)):
+        if (message := phones.problem(phone)) is not None:
+            errors["phone"] = message
 
     org = data.get("org")
     if org is not None and not org.is_branch:

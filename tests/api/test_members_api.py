@@ -83,6 +83,7 @@ def test_create_derives_gender_and_birth_from_the_id_and_counts(cast, api):
     ({"joined_on": "2015/7/1"}, "joined_on", "日期格式错误"),
     ({"name": ""}, "name", "不能为空"),
     ({"category": "x"}, "category", "不是合法选项"),
+    ({"phone": "1380000123"}, "phone", "是10位，手机号码应为11位"),
 ])
 def test_validation_messages_name_the_field_in_chinese(cast, api, over, field, text):
     r = api(cast.town_admin).post("/api/v1/members/", _payload(**over), format="json")

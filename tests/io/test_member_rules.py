@@ -551,3 +551,25 @@ def test_a_towns_sheet_in_its_folder_names_its_own_villages(cast, tmp_path):
     path = pack(tmp_path / "county.zip", {"收到/名册.csv": fresh, "城关镇党委/名册.csv": again})
     result = import_members(path, user=cast.county_admin, dry_run=True)
     assert [e["sheet"] for e in result.errors] == ["收到/名册.csv"]
+
+
+def test_a_mobile_number_a_digit_short_is_the_rows_error_but_a_stored_one_is_not(cast, tmp_path):
+    """A new or changed 联系电话 that starts with 1 must be an 11-digit mobile number (the form's check); a number the
+    member already has stays as it is, so a roster that was imported before imports again."""
+    from tests.io.helpers import existing_row
+
+    rows = [member_row("钱八", seq=803, phone="1380000123"), member_row("孙九", seq=805, phone="0371-6392 1234"),
+            existing_row(cast.m1, phone="139 0000 56789")]
+    status, out = run("import_members", str(write_csv(tmp_path / "p.csv", rows)))
+    assert status == 1 and [(e["row"], e["column"], e["value"], e["message"]) for e in out["errors"]] == [
+        (2, "联系电话", "1380000123", "“1380000123”是10位，手机号码应为11位，请核对"),
+        (4, "联系电话", "139 0000 56789", "“139000056789”是12位，手机号码应为11位，请核对")]
+    assert not Member.objects.filter(name="孙九").exists()
+
+    Member.objects.filter(pk=cast.m1.pk).update(phone="1390000567")  # typed before the check existed
+    cast.m1.refresh_from_db()
+    rows = [member_row("孙九", seq=805, phone="0371-6392 1234"), existing_row(cast.m1, job="会计")]
+    assert run("import_members", str(write_csv(tmp_path / "q.csv", rows))) == (
+        0, {"created": 1, "updated": 1, "unchanged": 0})
+    cast.m1.refresh_from_db()
+    assert (cast.m1.job, cast.m1.phone) == ("会计", "1390000567")

@@ -86,6 +86,25 @@ def test_secretary_previews_then_confirms(cast, client, tmp_path):
     assert Member.objects.count() == 5
 
 
+def test_a_file_that_changes_nothing_says_so_instead_of_asking_to_import(cast, client, tmp_path):
+    """A branch's roster sent back exactly as the system has it: the preview says there is nothing to write (not
+    “确认后一次性写入” over 新增 0，变更 0), and its one button only closes the job."""
+    login(client, cast.secretary1)
+    same = [cast.m2.name, "女", "汉族", cast.m2.id_number, "1990-05-20", "大学本科", "预备党员", "2025-06-01", "",
+            cast.m2.job, cast.m2.phone, "CA1B1"]
+    r = upload(client, write_csv(tmp_path / "same.csv", [same]))
+    job = ImportJob.objects.get()
+    assert job.counts == {"created": 0, "updated": 0, "unchanged": 1}
+    page = client.get(r.url).content.decode()
+    assert "文件中的 1 行与系统中的记录完全一致（无变化 1），没有需要写入的内容" in page
+    assert "确认导入" not in page and "记为已完成" in page
+    history = cast.m2.history.count()
+    client.post(f"/io/jobs/{job.pk}/confirm/")
+    job.refresh_from_db()
+    assert job.status == "done" and cast.m2.history.count() == history
+    assert "导入：新增 0，变更 0，无变化 1" in client.get(r.url).content.decode()
+
+
 def test_rows_outside_scope_are_errors(cast, client, tmp_path):
     login(client, cast.secretary1)
     upload(client, write_csv(tmp_path / "x.csv", [member_row(seq=61, org="CA1B2"), member_row(seq=63)]))

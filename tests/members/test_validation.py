@@ -142,3 +142,17 @@ def test_education_as_rosters_write_it(text, value):
 def test_a_masked_number_is_named_as_such(tree):
     assert "隐去了中间几位" in errors_of(tree.b1, id_number="3701**********0022")["id_number"][0]
     assert "隐去了中间几位" in errors_of(tree.b1, phone="138****1234")["phone"][0]
+
+
+def test_a_mobile_number_with_a_digit_too_few_is_refused_but_a_stored_one_is_not_held_against_other_edits(tree):
+    assert errors_of(tree.b1, phone="1380000123")["phone"] == ["“1380000123”是10位，手机号码应为11位，请核对"]
+    m = actions.create_member(data(tree.b1, phone="13800001234"))
+    Member.objects.filter(pk=m.pk).update(phone="1380000123")  # kept from before the check
+    m.refresh_from_db()
+    actions.update_member(m, {"job": "会计"})
+    assert (m.job, m.phone) == ("会计", "1380000123")
+    with pytest.raises(ValidationError) as e:
+        actions.update_member(m, {"phone": "138000012345"})
+    assert e.value.message_dict["phone"] == ["“138000012345”是12位，手机号码应为11位，请核对"]
+    actions.update_member(m, {"phone": "13800001235"})
+    assert m.phone == "13800001235"

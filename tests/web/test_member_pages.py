@@ -345,6 +345,7 @@ def _field_error(page: str, field_id: str) -> str:
     ({"joined_on": ""}, "id_joined_on", "请填写入党日期"),
     ({"name": ""}, "id_name", "请填写姓名"),
     ({"confirmed_on": "2016-01-01"}, "id_confirmed_on", "转正日期应晚于入党日期"),
+    ({"phone": "139 0000 111"}, "id_phone", "“139 0000 111”是10位，手机号码应为11位，请核对"),
 ])
 def test_create_errors_are_shown_next_to_their_field(client, cast, bad, field, words):
     r = as_user(client, cast.secretary1).post(reverse("members:create"), form_data("CA1B1", **bad))
@@ -370,6 +371,18 @@ def test_edit_error_keeps_the_record_unchanged(client, cast):
     after = Member.objects.get(pk=cast.m1.pk)
     assert (after.name, after.id_number, after.job) == (before.name, before.id_number, before.job)
     assert not Event.objects.filter(verb="member.update").exists()
+
+
+def test_a_member_typing_a_digit_short_of_a_mobile_number_is_told_so(client, cast):
+    r = as_user(client, cast.member_user).post(reverse("members:edit", args=[cast.m1.pk]),
+                                               {"phone": "1390000111", "address": ""})
+    assert "“1390000111”是10位，手机号码应为11位" in _field_error(r.content.decode(), "id_phone")
+    cast.m1.refresh_from_db()
+    assert cast.m1.phone != "1390000111"
+    r = as_user(client, cast.member_user).post(reverse("members:edit", args=[cast.m1.pk]),
+                                               {"phone": "0371-6392 1234", "address": ""})  # a landline: as written
+    cast.m1.refresh_from_db()
+    assert cast.m1.phone == "0371-6392 1234"
 
 
 def test_member_self_edit_error_is_next_to_the_field(client, cast, monkeypatch):
