@@ -16,8 +16,17 @@ from django.utils import timezone
 
 from dangjian.core import audit
 from dangjian.core.scope import scope_for
-from dangjian.members.queries import FILTER_PARAMS, FilterError, counted_total, member_list, parse_filter
+from dangjian.members.choices import AGE_BANDS, Category, Education, Gender, Status
+from dangjian.members.queries import (
+    FILTER_PARAMS,
+    FilterError,
+    MemberFilter,
+    counted_total,
+    member_list,
+    parse_filter,
+)
 from dangjian.orgs.models import Org
+from dangjian.orgs.queries import sole_scope_root
 
 from . import export as exporter
 
@@ -53,7 +62,9 @@ def plan(user, params, *, source: str) -> MemberExport:
         raise ExportError(str(e)) from None
     qs = member_list(user, f)
     used = {k: params.get(k) for k in FILTER_PARAMS if params.get(k)}
-    name = f"{f.org.name if f.org else '党员'}名册{timezone.localdate():%Y%m%d}"
+    org = f.org or sole_scope_root(user)
+    words = filter_words(f)
+    name = f"{org.name if org else '党员'}名册{'（' + '，'.join(words) + '）' if words else ''}{timezone.localdate():%Y%m%d}"
     by_branch = params.get("sheets") == "branch"
     if by_branch and fmt != "xlsx":
         raise ExportError(exporter.BY_BRANCH_XLSX_ONLY)  # said before a job is queued for it
@@ -62,6 +73,30 @@ def plan(user, params, *, source: str) -> MemberExport:
         used["sheets"] = "branch"
     return MemberExport(fmt=fmt, name=name, qs=qs, org=f.org, by_branch=by_branch,
                         detail={"source": source, "filter": used}, total=lambda: counted_total(user, f, qs))
+
+
+_AGE_LABELS = {key: label for key, label, _lo, _hi in AGE_BANDS}
+_NOT_IN_NAMES = str.maketrans("", "", '\\/:*?"<>|')  # what Windows refuses in a file name
+
+
+def filter_words(f: MemberFilter) -> list[str]:
+    """The list's filters in words, for the file's name: a 预备党员 export is not taken for the whole roster when
+    several lie in one folder (党员名册（预备党员，女）20261206.xlsx)."""
+    words = [str(choices(v).label) for v, choices in ((f.category, Category), (f.gender, Gender),
+                                                      (f.education, Education)) if v]
+    if f.age:
+        words.append(_AGE_LABELS[f.age])
+    if f.ethnicity:
+        words.append("少数民族" if f.ethnicity == "少数民族" else f.ethnicity)
+    if f.joined_year:
+        words.append(f"{f.joined_year}年入党")
+    if f.q:
+        words.append(f"搜索“{f.q.translate(_NOT_IN_NAMES)[:20]}”")
+    if f.status != Status.NORMAL:
+        words.append(str(Status(f.status).label) if f.status else "全部党籍状态")
+    if f.as_of:
+        words.append(f"截至{f.as_of:%Y-%m-%d}")
+    return words
 
 
 def write(user, export: MemberExport, path, *, progress: Callable[[int], None] | None = None) -> int:

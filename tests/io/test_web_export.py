@@ -138,3 +138,25 @@ def test_the_lists_sheet_per_branch_export_is_offered_for_more_than_one_branch(c
         client.force_login(user)
         page = client.get("/members/" + query).content.decode()
         assert "导出 Excel" in page and ("sheets=branch" in page) is offered, (user, query)
+
+
+def _file_name(r) -> str:
+    from urllib.parse import unquote
+
+    return unquote(r["Content-Disposition"].split("filename*=UTF-8''", 1)[1])
+
+
+def test_the_files_name_says_whose_list_and_which_filters(cast, client):
+    """Several exports of one day lie side by side in a download folder: a filtered list is not named as the whole
+    roster, and a town's export without ?org= is named by the town."""
+    from django.utils import timezone
+
+    day = f"{timezone.localdate():%Y%m%d}"
+    r, _ = export(client, cast.town_admin, "?format=csv")
+    assert _file_name(r) == f"{cast.tree.town.name}名册{day}.csv"
+    r, _ = export(client, cast.town_admin, "?category=probationary&gender=F&joined_year=2025&format=csv")
+    assert _file_name(r) == f"{cast.tree.town.name}名册（预备党员，女，2025年入党）{day}.csv"
+    r, _ = export(client, cast.town_admin, "?org=CA1B1&q=a/b:c&status=all&format=xlsx")
+    assert _file_name(r) == f"{cast.tree.b1.name}名册（搜索“abc”，全部党籍状态）{day}.xlsx"
+    r, _ = export(client, cast.city_admin, "?age=0-30&ethnicity=少数民族&status=suspended&format=csv")
+    assert _file_name(r).startswith(f"{cast.tree.city.name}名册（30岁及以下，少数民族，停止党籍）")
