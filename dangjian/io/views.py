@@ -41,6 +41,7 @@ from .without_rows import branches_without_rows
 
 MAX_UPLOAD = 100 * 1024 * 1024
 PAGE_SIZE = 100
+WRITES = "writes"  # the preview's tab of the rows confirming writes: 新增 and 变更
 
 
 def _can(user, action: str) -> bool:
@@ -197,18 +198,22 @@ def job_detail(request, pk: int):
         org = ""
     else:
         counts = {CREATE: branch[2], UPDATE: branch[3], UNCHANGED: branch[4], ERROR: 0}
-    # A file with errors opens on its rows in error (what must be fixed, not buried under the unchanged ones);
-    # "all" is every row.
-    show = request.GET.get("show", "error" if counts.get("error") else "")
+    # A file with errors opens on its rows in error (what must be fixed, not buried under the unchanged ones); a
+    # roster sent back with a few changes on the rows confirming writes (WRITES: 新增 and 变更); "all" is every row.
+    writes = counts[CREATE] + counts[UPDATE]
+    mixed = bool(writes and counts[UNCHANGED])  # else WRITES would be the same as 全部 or as 无变化's opposite
+    show = request.GET.get("show", "error" if counts.get("error") else WRITES if mixed and not counts[ERROR] else "")
     rows = job.outcomes.order_by("id")
     if org:
         rows = rows.filter(org_code=org)
     if show in KIND_LABELS:
         rows = rows.filter(kind=show)
+    elif show == WRITES:
+        rows = rows.filter(kind__in=[CREATE, UPDATE])
     total = sum(counts.values())
+    shown = counts[show] if show in KIND_LABELS else writes if show == WRITES else total
     page = CountedPaginator(rows.values_list("row", "kind", "label", "changes", "errors", "sheet", "org_code"),
-                            PAGE_SIZE, count=counts[show] if show in KIND_LABELS else total
-                            ).get_page(request.GET.get("page"))
+                            PAGE_SIZE, count=shown).get_page(request.GET.get("page"))
     return render(request, "io/job.html", {
         "job": job, "page": page, "show": show, "counts": counts, "job_counts": job_counts, "total": total,
         # each row with its branch's name in place of the code (said only when the rows go to several branches)
@@ -216,7 +221,7 @@ def job_detail(request, pk: int):
         "branch": branch and [branch[0], names[branch[0]], *branch[2:]],
         "branches": [[code, names[code], *rest] for code, _name, *rest in job.branches] if names else [],
         "org_qs": f"&org={quote(org)}" if org else "",
-        "tabs": [(k, label, counts[k]) for k, label in KIND_LABELS.items()],
+        "tabs": [(WRITES, "新增和变更", writes)] * mixed + [(k, label, counts[k]) for k, label in KIND_LABELS.items()],
         "can_confirm": job.status == ImportJob.Status.PREVIEWED,
         "bundle": is_bundle(job.file_name),  # the rows of several files: a file's name may need to wrap
         "sheets": any(r[5] for r in page),  # a workbook's sheets imported together: rows say their sheet

@@ -105,6 +105,24 @@ def test_a_file_that_changes_nothing_says_so_instead_of_asking_to_import(cast, c
     assert "导入：新增 0，变更 0，无变化 1" in client.get(r.url).content.decode()
 
 
+def test_a_roster_sent_back_with_a_few_changes_opens_on_them(cast, client, tmp_path):
+    """A branch's whole roster comes back with one member added and one cell changed: the preview opens on those
+    two rows (新增和变更), not on a page of 无变化 rows to scroll through; 全部 still lists every row."""
+    login(client, cast.secretary1)
+    same = [cast.m2.name, "女", "汉族", cast.m2.id_number, "1990-05-20", "大学本科", "预备党员", "2025-06-01", "",
+            cast.m2.job, cast.m2.phone, "CA1B1"]
+    r = upload(client, write_csv(tmp_path / "back.csv", [same, member_row("新党员", seq=51), existing_row(cast.m1)]))
+    page = client.get(r.url).content.decode()
+    assert '<a class="nav-link active" href="?show=writes">新增和变更 2</a>' in page
+    assert "新党员" in page and cast.m1.name in page and cast.m2.name not in page
+    page = client.get(r.url + "?show=all").content.decode()
+    assert '<a class="nav-link active" href="?show=all">全部 3</a>' in page and cast.m2.name in page
+    # with nothing unchanged the tab would repeat 全部: not shown
+    r = upload(client, write_csv(tmp_path / "new.csv", [member_row("另一人", seq=53)]))
+    page = client.get(r.url).content.decode()
+    assert "新增和变更" not in page and '<a class="nav-link active" href="?show=all">全部 1</a>' in page
+
+
 def test_rows_outside_scope_are_errors(cast, client, tmp_path):
     login(client, cast.secretary1)
     upload(client, write_csv(tmp_path / "x.csv", [member_row(seq=61, org="CA1B2"), member_row(seq=63)]))
