@@ -83,9 +83,11 @@ def _clean_text(data: dict) -> dict:
 
 
 @transaction.atomic
-def create_member(data: dict, *, by=None, source: str = "form") -> Member:
+def create_member(data: dict, *, by=None, source: str = "form", stored_phone: str | None = None) -> Member:
+    """`stored_phone`: a number already kept elsewhere (the applicant's file the member is admitted from), not
+    checked again (`validate_member`)."""
     data = _clean_text(data)
-    errors = validate_member(data)
+    errors = validate_member(data, stored_phone=stored_phone)
     if errors:
         raise ValidationError(errors)
     member = Member()

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dangjian.core import audit, idcard
+from dangjian.core import phone as phones
 from dangjian.core.scope import scope_for
 from dangjian.members import actions as member_actions
 from dangjian.members.choices import ETHNICITIES, Category, Education
@@ -136,6 +137,8 @@ def _person(data: dict) -> dict:
     elif d["education"] not in Education.values:
         errors["education"] = f"学历“{d['education']}”无效"
     d["job"], d["phone"] = (d["job"] or "")[:100], (d["phone"] or "")[:30]
+    if d["phone"] and (message := phones.problem(d["phone"])) is not None:
+        errors["phone"] = message  # as on the member form: the 预备党员's record is made from this file
     if errors:
         raise ValidationError(errors)
     return d
@@ -439,7 +442,8 @@ def _admit(a: Applicant, record: StepRecord, by) -> None:
         "org": a.org, "category": Category.PROBATIONARY, "joined_on": record.on, "confirmed_on": None,
     }
     try:
-        a.member = member_actions.create_member(data, by=by, source=f"发展党员：支部大会接收（档案 #{a.pk}）")
+        a.member = member_actions.create_member(data, by=by, source=f"发展党员：支部大会接收（档案 #{a.pk}）",
+                                                stored_phone=a.phone)  # checked when the file was opened
     except ValidationError as e:
         raise _member_error(e) from None
     a.stage, a.congress_on = Stage.PROBATIONARY, record.on

@@ -232,3 +232,16 @@ def test_viewer_cannot_record_steps(cast, new_file):
     a = new_file()
     with pytest.raises(PermissionDenied):
         actions.record_step(a, 2, GOOD[2], by=cast.viewer)
+
+
+def test_a_mobile_number_a_digit_short_is_refused_when_the_file_is_opened(cast, new_file, walk):
+    """The 预备党员's record is made from the file: its phone is checked as the member form checks it, once, when the
+    file is opened; a number kept on an older file does not stop the 支部大会's admission."""
+    assert refused(lambda: new_file(person={"phone": "1390000123"}), "phone") == \
+        "“1390000123”是10位，手机号码应为11位，请核对"
+    assert not Applicant.objects.exists()
+    a = new_file()
+    Applicant.objects.filter(pk=a.pk).update(phone="1390000123")  # opened before the check existed
+    a.refresh_from_db()
+    walk(a, 15)
+    assert Member.objects.get(id_number=a.id_number).phone == "1390000123"
