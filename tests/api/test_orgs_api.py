@@ -131,3 +131,14 @@ def test_org_history_lists_field_changes(cast, api):
     assert latest["user"] == "town_admin" and latest["reason"] == "接口"
     assert {c["field"]: (c["old"], c["new"]) for c in latest["changes"]} == {
         "domain": ("农村", "社区"), "contact_phone": (None, "0531-1234567")}
+
+
+def test_a_contact_mobile_number_a_digit_short_is_refused(cast, api):
+    """As a member's phone: a new or changed number that starts with 1 must be an 11-digit mobile number."""
+    from dangjian.orgs.models import Org
+
+    r = api(cast.town_admin).patch("/api/v1/orgs/CA1B1/", {"contact_phone": "1390000123"}, format="json")
+    assert r.status_code == 400 and r.json()["contact_phone"] == ["“1390000123”是10位，手机号码应为11位，请核对"]
+    Org.objects.filter(code="CA1B1").update(contact_phone="1390000123")  # kept from before the check
+    r = api(cast.town_admin).patch("/api/v1/orgs/CA1B1/", {"domain": "community"}, format="json")
+    assert r.status_code == 200
