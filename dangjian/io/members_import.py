@@ -1055,7 +1055,9 @@ def check_members(path, result: ImportResult, spool: Spool | None, *, default_or
                                  if COLUMN_OF_FIELD["org"] not in header.index and C.ORG_NAME.name not in header.index},
                                 user, unnamed))
     if named:
-        result.sheets["named_org"] = [[name if names else file_name, org_name] for name, (_code, org_name) in named.items()]
+        apart = told_apart(sorted(set(named.values())))  # two towns' 东村党支部 each with its town
+        result.sheets["named_org"] = [[name if names else file_name, apart.get(code, org_name)]
+                                      for name, (code, org_name) in named.items()]
     for name, header, _ in sheets:  # every sheet's header first: a wrong one stops the import before any row
         mark = len(result.errors)
         result.errors += header.errors

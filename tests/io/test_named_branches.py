@@ -204,6 +204,9 @@ def test_where_towns_name_their_branches_alike_the_folder_picks_the_one_under_it
     result = import_members(path, user=cast.county_admin)
     assert result.ok, result.errors
     assert dict(Member.objects.filter(name__in="甲乙").values_list("name", "org__code")) == {"甲": "CA2B1", "乙": "CA3B1"}
+    # the preview's line of files placed by their names tells the two 东村党支部 apart
+    assert sorted(result.sheets["named_org"]) == [["河口镇党委/2026年东村党支部党员名册.csv", "东县河口镇党委下的东村党支部"],
+                                                  ["石桥镇/东村党支部.csv", "中共东县石桥镇委员会下的东村党支部"]]
     # the town's own .zip is its folder; without one the name is the county's three 东村s
     town = pack(tmp_path / "石桥镇.zip", {"东村党支部.csv": shiqiao})
     assert import_members(town, user=cast.county_admin, dry_run=True).ok
