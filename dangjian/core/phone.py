@@ -49,3 +49,9 @@ def problem(text: str) -> str | None:
             if digits[1] not in "3456789":
                 return f"“{shown}”不是手机号码（手机号码以13至19开头），请核对"
     return None
+
+
+def new_problem(text: str, kept: str | None = None) -> str | None:
+    """`problem(text)` for a number that is new or changed: one the record already holds (`kept`) is left as it
+    is, so a number typed before this check does not stop an unrelated edit or the re-import of a roster."""
+    return problem(text) if text and text != kept else None

@@ -459,8 +459,7 @@ def _quick_valid(m: dict, org: Org | None, today: dt.date, min_age: int, stored_
         return False
     if org is not None and not org.is_branch:
         return False
-    p = m.get("phone")
-    if p and p != stored_phone and phones.problem(p) is not None:
+    if phones.new_problem(m.get("phone") or "", stored_phone) is not None:
         return False
     m["id_number"], m["birth_date"] = number, birth
     if not g:

@@ -81,9 +81,9 @@ def validate_member(data: dict, *, instance=None, check_unique: bool = True,
     phone = data.get("phone") or ""
     if "*" in phone:
         errors["phone"] = idcard.MASKED
-    elif phone and phone != (stored_phone if stored_phone is not None else getattr(instance, "phone", None)):
-        if (message := phones.problem(phone)) is not None:
-            errors["phone"] = message
+    elif (message := phones.new_problem(
+            phone, stored_phone if stored_phone is not None else getattr(instance, "phone", None))) is not None:
+        errors["phone"] = message
 
     org = data.get("org")
     if org is not None and not org.is_branch:

@@ -36,10 +36,9 @@ def _check(data: dict, *, parent: Org | None, instance: Org | None = None) -> No
             errors["org_type"] = "该支部还有党员，不能改为非支部类别"
     if instance is not None and data.get("org_type") in BRANCH_TYPES and instance.numchild:
         errors["org_type"] = "该组织有下级党组织，不能改为支部类别"
-    phone = data.get("contact_phone") or ""
-    if phone and phone != (instance.contact_phone if instance is not None else None):
-        if (message := phones.problem(phone)) is not None:
-            errors["contact_phone"] = message  # as a member's: only a new or changed number
+    kept = instance.contact_phone if instance is not None else None
+    if (message := phones.new_problem(data.get("contact_phone") or "", kept)) is not None:
+        errors["contact_phone"] = message  # as a member's phone
     if errors:
         raise ValidationError(errors)
 

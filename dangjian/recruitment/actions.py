@@ -137,7 +137,7 @@ def _person(data: dict) -> dict:
     elif d["education"] not in Education.values:
         errors["education"] = f"学历“{d['education']}”无效"
     d["job"], d["phone"] = (d["job"] or "")[:100], (d["phone"] or "")[:30]
-    if d["phone"] and (message := phones.problem(d["phone"])) is not None:
+    if (message := phones.new_problem(d["phone"])) is not None:
         errors["phone"] = message  # as on the member form: the 预备党员's record is made from this file
     if errors:
         raise ValidationError(errors)
