@@ -61,6 +61,16 @@ class ImportJob(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
     @property
+    def nothing_to_write(self) -> bool:
+        """Checked clean and every row as the registry has it: confirming writes nothing (the pages say 无需写入)."""
+        return (self.status == self.Status.PREVIEWED and not self.counts.get("created")
+                and not self.counts.get("updated"))
+
+    @property
+    def status_text(self) -> str:
+        return "无需写入" if self.nothing_to_write else self.get_status_display()
+
+    @property
     def branch_names(self) -> dict[str, str]:
         """{code: name} of the branches the valid rows go to (what a stored row's `org_code` names)."""
         return {code: name for code, name, *_ in self.branches}

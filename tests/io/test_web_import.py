@@ -98,6 +98,8 @@ def test_a_file_that_changes_nothing_says_so_instead_of_asking_to_import(cast, c
     page = client.get(r.url).content.decode()
     assert "文件中的 1 行与系统中的记录完全一致（无变化 1），没有需要写入的内容" in page
     assert "确认导入" not in page and "记为已完成" in page
+    assert '<span class="badge bg-secondary">无需写入</span>' in page and "待确认" not in page
+    assert '<td class="text-nowrap">无需写入</td>' in client.get("/io/").content.decode()
     history = cast.m2.history.count()
     client.post(f"/io/jobs/{job.pk}/confirm/")
     job.refresh_from_db()
