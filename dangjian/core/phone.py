@@ -5,8 +5,9 @@ A cell may hold several numbers (“13800001111/0371-12345678”), a landline wi
 extension, or words (“13800001111（本人）”, “无”). Only a part made of digits alone (spaces, hyphens and
 brackets aside, a leading +86 or 0086 taken off) that starts with 1 is checked: in China such a number is
 a mobile number (landlines start with their 0 area code or, dialled locally, with 2–9; service numbers
-such as 12345 are no member's phone), and a mobile number has 11 digits, the second being 3–9 (13x–19x). Anything else is left as
-it was written: a rule that refused real numbers would stop whole imports.
+such as 12345 are no member's phone), and a mobile number has 11 digits, the second being 3–9 (13x–19x).
+A number with another country's code (+1 212 555 0100) and anything else is left as it was written: a
+rule that refused real numbers would stop whole imports.
 """
 
 import re
@@ -26,15 +27,16 @@ def _digits(number: str) -> str | None:
         return digits[4:]
     if digits.startswith("86") and (plus or len(digits) == 13):
         return digits[2:]
-    return digits
+    return None if plus else digits  # +1 …, +852 …: another country's numbering
 
 
 def problem(text: str) -> str | None:
     """A Chinese message when `text` holds a number that starts with 1 and cannot be a mobile number;
     None when every part is plausible or is not checked."""
+    text = text or ""
     if len(text) == 11 and text.isascii() and text.isdigit() and text[0] == "1" and text[1] in "3456789":
         return None  # nearly every cell: one mobile number as it should be
-    for part in _SEPARATORS.split(text or ""):
+    for part in _SEPARATORS.split(text):
         # spaces inside a number are layout (138 0000 1111, 0371-6392 1234-801), between numbers of ten
         # digits or more each a separator (13800001111 0371-63921234)
         words = part.split()

@@ -10,6 +10,7 @@ from dangjian.core.phone import problem
     "0086 13800001234", "0371-63921234", "037163921234", "63921234", "0371-6392 1234-801",
     "13800001234/0371-63921234", "13800001234、13900005678", "13800001234 13900005678", "13800001234（本人）",
     "无", "同上", "本人手机1380000123",  # words: left as written
+    "+1 212 555 0100", "+852 9123 4567",  # another country's numbering
 ])
 def test_numbers_as_rosters_write_them_pass(text):
     assert problem(text) is None
