@@ -19,6 +19,7 @@ from dangjian.core.scope import scope_for
 from dangjian.members.choices import AGE_BANDS, Category, Education, Gender, Status
 from dangjian.members.queries import (
     FILTER_PARAMS,
+    PHONE_FILTERS,
     FilterError,
     MemberFilter,
     counted_total,
@@ -90,6 +91,8 @@ def filter_words(f: MemberFilter) -> list[str]:
         words.append("少数民族" if f.ethnicity == "少数民族" else f.ethnicity)
     if f.joined_year:
         words.append(f"{f.joined_year}年入党")
+    if f.phone:
+        words.append(PHONE_FILTERS[f.phone])
     if f.q:
         words.append(f"搜索“{f.q.translate(_NOT_IN_NAMES)[:20]}”")
     if f.status != Status.NORMAL:

@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from dangjian.core import phone as phones
 from dangjian.core.dates import add_years
 from dangjian.core.scope import scope_for
 from dangjian.orgs.models import Org
@@ -24,7 +25,9 @@ from .search import search_q
 
 AGE_BAND_KEYS = {key: (lo, hi) for key, _label, lo, hi in AGE_BANDS}
 # Filters a list accepts, as query-string names (web, API, export share them).
-FILTER_PARAMS = ("org", "q", "category", "gender", "education", "age", "ethnicity", "joined_year", "status", "as_of")
+FILTER_PARAMS = ("org", "q", "category", "gender", "education", "age", "ethnicity", "joined_year", "phone", "status",
+                 "as_of")
+PHONE_FILTERS = {"missing": "未填写联系电话", "suspect": "联系电话待核对"}  # ?phone=: numbers to fill in or to correct
 
 
 @dataclass
@@ -37,13 +40,14 @@ class MemberFilter:
     age: str = ""
     ethnicity: str = ""
     joined_year: int | None = None
+    phone: str = ""  # a PHONE_FILTERS key
     status: str = Status.NORMAL  # "" means every status
     as_of: dt.date | None = None
 
     def narrows(self) -> bool:
         """True when the list is smaller than "the active members of the subtree" (counters don't apply)."""
         return bool(self.q or self.category or self.gender or self.education or self.age or self.ethnicity
-                    or self.joined_year or self.as_of or self.status != Status.NORMAL)
+                    or self.joined_year or self.phone or self.as_of or self.status != Status.NORMAL)
 
 
 class FilterError(ValueError):
@@ -75,6 +79,10 @@ def parse_filter(user, params) -> MemberFilter:
         if not year.isdigit() or not 1921 <= int(year) <= 2100:
             raise FilterError(f"入党年份“{year}”无效")
         f.joined_year = int(year)
+    phone = (params.get("phone") or "").strip()
+    if phone and phone not in PHONE_FILTERS:
+        raise FilterError(f"联系电话筛选“{phone}”无效，应为 missing（未填写）或 suspect（待核对）")
+    f.phone = phone
     if "status" in params:
         status = (params.get("status") or "").strip()
         if status and status not in Status.values and status != "all":
@@ -117,6 +125,10 @@ def _apply_filters(qs, f: MemberFilter, today: dt.date):
             qs.exclude(ethnicity="汉族") if f.ethnicity == "少数民族" else qs.filter(ethnicity=f.ethnicity))
     if f.joined_year:
         qs = qs.filter(joined_on__gte=dt.date(f.joined_year, 1, 1), joined_on__lte=dt.date(f.joined_year, 12, 31))
+    if f.phone == "missing":
+        qs = qs.filter(phone="")
+    elif f.phone == "suspect":
+        qs = qs.filter(phone__regex=phones.SUSPECT_PATTERN)
     if f.age:
         lo, hi = AGE_BAND_KEYS[f.age]
         # age in [lo, hi]  <=>  born after today-(hi+1) years and on/before today-lo years

@@ -88,7 +88,8 @@ def member_list_view(request):
     first_url = "?" + params.urlencode() if after else None
     export_params = params.copy()
     export_params.pop("format", None)
-    narrowing = [k for k in ("category", "gender", "education", "age", "ethnicity", "joined_year", "as_of") if values[k]]
+    narrowing = [k for k in ("category", "gender", "education", "age", "ethnicity", "joined_year", "phone", "as_of")
+                 if values[k]]
     ctx = {
         "f": f, "v": values, "error": error, "rows": rows, "total": total, "next_url": next_url,
         "first_url": first_url, "export_qs": export_params.urlencode(), "is_history": bool(f.as_of),
@@ -99,7 +100,7 @@ def member_list_view(request):
         "choices": {
             "category": Category.choices, "gender": Gender.choices, "education": Education.choices,
             "age": [(k, label) for k, label, _lo, _hi in AGE_BANDS], "status": Status.choices,
-            "ethnicity": ETHNICITY_FILTER,
+            "ethnicity": ETHNICITY_FILTER, "phone": [("missing", "未填写"), ("suspect", "待核对（手机号位数不对）")],
         },
     }
     fragment = bool(request.htmx and request.htmx.target == "results")

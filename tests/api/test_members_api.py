@@ -233,3 +233,11 @@ def test_history_masks_numbers_and_names_the_editor(cast, api):
     assert created["type"] == "+"
     shown = {c["field"]: c["new"] for c in created["changes"]}
     assert shown["id_number"] == idcard.mask(cast.m1.id_number) and shown["org"] == "城关镇东村党支部"
+
+
+def test_the_list_filters_by_phone(cast, api):
+    Member.objects.filter(pk=cast.m2.pk).update(phone="")
+    r = api(cast.town_admin).get("/api/v1/members/", {"phone": "missing"})
+    assert r.status_code == 200 and [m["name"] for m in r.json()["results"]] == [cast.m2.name]
+    r = api(cast.town_admin).get("/api/v1/members/", {"phone": "nope"})
+    assert r.status_code == 400 and "联系电话筛选" in str(r.json())

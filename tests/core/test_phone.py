@@ -28,3 +28,19 @@ def test_numbers_as_rosters_write_them_pass(text):
 ])
 def test_a_number_starting_with_1_must_be_an_11_digit_mobile_number(text, message):
     assert problem(text) == message
+
+
+@pytest.mark.parametrize("text", [
+    "1380000123", "138000012345", "138 0000 123", "138-0000-12345", "12345678901", "10086123456", "1", "13",
+    "13800001234", "138 0000 1234", "138-0000-1234", "19912345678", "0371-63921234", "63921234", "",
+    "+86 13800001234", "13800001234/0371-63921234", "13800001234（本人）", "无",
+])
+def test_the_databases_pattern_finds_the_single_numbers_problem_refuses(text):
+    """The list's 待核对 filter runs SUSPECT_PATTERN in the database: for a cell of one number written with spaces or
+    hyphens it agrees with `problem`; cells of several numbers or words it does not match."""
+    import re
+
+    from dangjian.core.phone import SUSPECT_PATTERN
+
+    single = re.fullmatch(r"[0-9 -]*", text) is not None
+    assert (re.search(SUSPECT_PATTERN, text) is not None) == (single and problem(text) is not None)

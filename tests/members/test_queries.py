@@ -88,3 +88,20 @@ def test_viewer_id_search_limited_to_the_last_four_digits(cast):
     # admin and secretary search by as many digits as they type
     f = parse_filter(cast.county_admin, {"q": "1" * 14 + full[-4:]})
     assert names(member_list(cast.county_admin, f)) == []
+
+
+def test_phone_filters_find_the_numbers_to_fill_in_and_to_correct(cast):
+    """?phone=missing lists members without a number; ?phone=suspect those whose stored number starts with 1 and is
+    no mobile number (typed before the check existed), as the database finds them (PostgreSQL's ~, SQLite's REGEXP)."""
+    from dangjian.members.models import Member
+
+    Member.objects.filter(pk=cast.m1.pk).update(phone="138 0000 123")
+    Member.objects.filter(pk=cast.m2.pk).update(phone="")
+    Member.objects.filter(pk=cast.m3.pk).update(phone="0371-63921234")
+    u = cast.county_admin
+    assert names(member_list(u, parse_filter(u, {"phone": "suspect"}))) == ["张伟"]
+    assert names(member_list(u, parse_filter(u, {"phone": "missing"}))) == ["李娜"]
+    f = parse_filter(u, {"org": "CA", "phone": "suspect"})
+    assert f.narrows() and counted_total(u, f, member_list(u, f)) == 1  # not the counters' 3
+    with pytest.raises(FilterError, match="联系电话筛选“x”无效"):
+        parse_filter(u, {"phone": "x"})

@@ -585,3 +585,17 @@ def test_member_pages_query_counts(client, cast, django_assert_max_num_queries):
             assert c.get(reverse(name, args=[cast.m1.pk])).status_code == 200
     with django_assert_max_num_queries(8):
         c.get(reverse("members:create"))
+
+
+def test_the_list_filters_numbers_to_correct_and_exports_them_named_so(client, cast):
+    from urllib.parse import unquote
+
+    Member.objects.filter(pk=cast.m1.pk).update(phone="1380000123")
+    c = as_user(client, cast.town_admin)
+    page = c.get(reverse("members:list"), {"phone": "suspect"}).content.decode()
+    assert '<option value="suspect" selected>待核对（手机号位数不对）</option>' in page
+    assert cast.m1.name in page and cast.m3.name not in page
+    r = c.get("/io/members/export/", {"phone": "suspect", "format": "csv"})
+    assert "联系电话待核对" in unquote(r["Content-Disposition"])
+    rows = b"".join(r.streaming_content).decode("utf-8-sig").splitlines()
+    assert len(rows) == 2 and rows[1].startswith(cast.m1.name)
