@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dangjian.core import idcard
+from dangjian.core import phone as phones
 from dangjian.core.dates import age_on
 from dangjian.core.models import Event
 from dangjian.core.scope import scope_for
@@ -144,6 +145,9 @@ def _member_context(request, member, *, reveal=False):
         "can_edit_self": is_self and not can_change, "full": full,
         "id_shown": member.id_number if full else idcard.mask(member.id_number),
         "phone_shown": member.phone if full else idcard.mask_phone(member.phone),
+        # a number kept from before the check that cannot be a mobile number, said to who may correct it (without
+        # quoting it: the number may be shown masked)
+        "phone_suspect": (can_change or is_self) and phones.problem(member.phone) is not None,
         "age": age_on(member.birth_date, timezone.localdate()),
         "can_transfer": can_change and member.status == Status.NORMAL,
         **views_life.member_life_context(user, member),

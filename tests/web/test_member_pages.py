@@ -599,3 +599,14 @@ def test_the_list_filters_numbers_to_correct_and_exports_them_named_so(client, c
     assert "联系电话待核对" in unquote(r["Content-Disposition"])
     rows = b"".join(r.streaming_content).decode("utf-8-sig").splitlines()
     assert len(rows) == 2 and rows[1].startswith(cast.m1.name)
+
+
+def test_a_stored_number_that_is_no_mobile_number_is_pointed_out_to_who_may_correct_it(client, cast):
+    Member.objects.filter(pk=cast.m1.pk).update(phone="1380000123")
+    url = reverse("members:detail", args=[cast.m1.pk])
+    for who in (cast.secretary1, cast.member_user):
+        page = as_user(client, who).get(url).content.decode()
+        assert "以1开头却不是11位手机号码，请核对后" in page and reverse("members:edit", args=[cast.m1.pk]) in page
+        client.logout()
+    page = as_user(client, cast.viewer).get(url).content.decode()
+    assert "phone-suspect" not in page and "1380000123" not in page  # read-only, and masked
