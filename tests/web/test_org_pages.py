@@ -229,6 +229,15 @@ def test_create_edit_round_trip(client, cast):
     assert "修改了：党组织名称、联系电话" in history and "county_admin" in history
 
 
+def test_a_contact_number_a_digit_short_is_shown_next_to_its_field(client, cast):
+    c = client_for(client, cast.county_admin)
+    page = c.post(reverse("orgs:create") + "?parent=CA1", {
+        "code": "CA1B3", "name": "城关镇南村党支部", "org_type": "branch", "domain": "rural",
+        "contact_phone": "1390000111"}).content.decode()
+    assert "“1390000111”是10位，手机号码应为11位，请核对" in page and "is-invalid" in page
+    assert not Org.objects.filter(code="CA1B3").exists()
+
+
 def test_validation_messages_are_shown_next_to_fields(client, cast):
     c = client_for(client, cast.county_admin)
     url = reverse("orgs:create") + "?parent=CA1"
