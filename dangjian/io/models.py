@@ -66,8 +66,12 @@ class ImportJob(models.Model):
         return (self.status == self.Status.PREVIEWED and not self.counts.get("created")
                 and not self.counts.get("updated"))
 
+    reuploaded = False  # set by views.mark_reuploaded for the list of jobs
+
     @property
     def status_text(self) -> str:
+        if self.reuploaded:
+            return "已重新上传"
         return "无需写入" if self.nothing_to_write else self.get_status_display()
 
     @property

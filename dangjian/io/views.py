@@ -131,7 +131,8 @@ def index(request):
     if not (can_members or can_orgs):
         raise Http404
     # `errors` holds one entry per bad cell (200,000 for a column in a wrong format): not for a list of jobs.
-    jobs = ImportJob.objects.filter(user=request.user).select_related("default_org").defer("errors")[:20]
+    jobs = list(ImportJob.objects.filter(user=request.user).select_related("default_org").defer("errors")[:20])
+    mark_reuploaded(jobs)
     export_jobs = tasks.exports_of(request.user)[:10]
     branches = []
     if can_members:  # two of the branches the user may import into: one is their own, else an example code
@@ -176,6 +177,16 @@ def upload(request, kind: str):
     return redirect("io:job", pk=job.pk)
 
 
+def mark_reuploaded(jobs: list[ImportJob]) -> None:
+    """A preview left unconfirmed whose file (kind and name) was uploaded again later says 已重新上传 in the list
+    (`jobs`: newest first), not 待确认 beside the new one."""
+    seen = set()
+    for job in jobs:
+        key = (job.kind, job.file_name)
+        job.reuploaded = key in seen and job.status == ImportJob.Status.PREVIEWED
+        seen.add(key)
+
+
 def _own_job(request, pk, qs=None) -> ImportJob:
     # A job is its uploader's: anyone else gets 404, as for anything outside one's scope.
     return get_object_or_404(qs if qs is not None else ImportJob.objects.select_related("default_org"), pk=pk,
@@ -187,6 +198,8 @@ def _own_job(request, pk, qs=None) -> ImportJob:
 def job_detail(request, pk: int):
     # The error list is read only when it is shown whole (errors of the file itself, no row outcomes).
     job = _own_job(request, pk, ImportJob.objects.select_related("default_org").defer("errors"))
+    newer = (ImportJob.objects.filter(user=request.user, kind=job.kind, file_name=job.file_name, pk__gt=job.pk)
+             .order_by("-pk").values_list("pk", flat=True).first() if job.status == ImportJob.Status.PREVIEWED else None)
     names = job.branch_names if job.several_branches else {}  # said only when the rows go to several branches
     names.update(told_apart(list(names.items())))  # three towns' 东村党支部 each with its town
     # One branch's rows (?org=<code>, from the per-branch table), counted by that table's row.
@@ -223,6 +236,7 @@ def job_detail(request, pk: int):
         "org_qs": f"&org={quote(org)}" if org else "",
         "tabs": [(WRITES, "新增和变更", writes)] * mixed + [(k, label, counts[k]) for k, label in KIND_LABELS.items()],
         "can_confirm": job.status == ImportJob.Status.PREVIEWED,
+        "newer": newer,  # the same file uploaded again later: its preview is the one to look at
         "bundle": is_bundle(job.file_name),  # the rows of several files: a file's name may need to wrap
         "sheets": any(r[5] for r in page),  # a workbook's sheets imported together: rows say their sheet
         # which sheets were read and which not, as the command says it (the default-org warning stands apart)
@@ -347,7 +361,8 @@ def list_export_response(request, name: str, tab: str, params, *, source: str) -
     org = queries.scoped_org(request.user, params.get("org", ""))
     tabs = tabs_of(request.user, timezone.localdate(), org=org)
     key, label, qs = next((t for t in tabs if t[0] == tab), tabs[0])
-    file_name = f"{org.name if org else ''}{title}（{label}）{timezone.localdate():%Y%m%d}"
+    whose = org or sole_scope_root(request.user)  # named as the roster's export is
+    file_name = f"{whose.name if whose else ''}{title}（{label}）{timezone.localdate():%Y%m%d}"
     return _export(request, lambda path, full: ledger.export_to_path(qs, path, full=full), fmt=fmt, name=file_name,
                    org=org, detail={"source": source, "list": f"{name}:{key}", "filter": {"org": org.code} if org else {}})
 

@@ -33,7 +33,7 @@ def away(cast):
 
 def test_the_home_branch_exports_its_mobile_members_in_full(cast, client, away):
     r, rows = export(client, cast.secretary1, "mobile/?tab=current&format=xlsx")
-    assert r.status_code == 200 and quote("流动党员（在外流动）") in r["Content-Disposition"]
+    assert r.status_code == 200 and quote(f"{cast.tree.b1.name}流动党员（在外流动）") in r["Content-Disposition"]
     assert rows[0][:len(HEADERS)] == HEADERS
     assert rows[0][len(HEADERS):] == ["所在党支部", "外出地点", "外出日期", "地点相对固定", "外出期间联系方式",
                                       "流动党员活动证编号", "流入地党组织", "返回（结束）日期", "结束原因"]

@@ -125,6 +125,19 @@ def test_a_roster_sent_back_with_a_few_changes_opens_on_them(cast, client, tmp_p
     assert "新增和变更" not in page and '<a class="nav-link active" href="?show=all">全部 1</a>' in page
 
 
+def test_a_file_uploaded_again_points_from_the_older_preview_to_the_newer(cast, client, tmp_path):
+    """Uploaded twice without confirming: the list shows the older one as 已重新上传, not a second 待确认, and its page
+    links to the newer preview."""
+    login(client, cast.secretary1)
+    first = upload(client, write_csv(tmp_path / "名册.csv", [member_row("新党员", seq=51)])).url
+    second = upload(client, write_csv(tmp_path / "名册.csv", [member_row("新党员", seq=51), existing_row(cast.m1)])).url
+    index = client.get("/io/").content.decode()
+    assert index.count('<td class="text-nowrap">待确认</td>') == 1 and '<td class="text-nowrap">已重新上传</td>' in index
+    page = client.get(first).content.decode()
+    assert "您之后又上传了同名文件" in page and f'href="{second}"' in page
+    assert "您之后又上传了同名文件" not in client.get(second).content.decode()
+
+
 def test_rows_outside_scope_are_errors(cast, client, tmp_path):
     login(client, cast.secretary1)
     upload(client, write_csv(tmp_path / "x.csv", [member_row(seq=61, org="CA1B2"), member_row(seq=63)]))
