@@ -200,6 +200,7 @@ def job_detail(request, pk: int):
     job = _own_job(request, pk, ImportJob.objects.select_related("default_org").defer("errors"))
     newer = (ImportJob.objects.filter(user=request.user, kind=job.kind, file_name=job.file_name, pk__gt=job.pk)
              .order_by("-pk").values_list("pk", flat=True).first() if job.status == ImportJob.Status.PREVIEWED else None)
+    job.reuploaded = newer is not None  # its badge as in the list
     names = job.branch_names if job.several_branches else {}  # said only when the rows go to several branches
     names.update(told_apart(list(names.items())))  # three towns' 东村党支部 each with its town
     # One branch's rows (?org=<code>, from the per-branch table), counted by that table's row.

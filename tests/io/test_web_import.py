@@ -135,6 +135,7 @@ def test_a_file_uploaded_again_points_from_the_older_preview_to_the_newer(cast, 
     assert index.count('<td class="text-nowrap">待确认</td>') == 1 and '<td class="text-nowrap">已重新上传</td>' in index
     page = client.get(first).content.decode()
     assert "您之后又上传了同名文件" in page and f'href="{second}"' in page
+    assert '<span class="badge bg-secondary">已重新上传</span>' in page
     assert "您之后又上传了同名文件" not in client.get(second).content.decode()
 
 
