@@ -30,7 +30,7 @@ def test_register_mobile_and_approve_suspension(page, phone, live_server, cast, 
     shot(page, "members-mobile-list-desktop")
     with page.expect_download() as download:  # the tab's ledger, as the secretary hands it to the county
         page.click("a:has-text('导出 Excel')")
-    assert download.value.suggested_filename.startswith("流动党员（应转移组织关系）")
+    assert download.value.suggested_filename.startswith("城关镇东村党支部流动党员（应转移组织关系）")  # named by the branch
     sheet = CalamineWorkbook.from_path(download.value.path()).get_sheet_by_index(0).to_python()
     assert sheet[1][0] == "张伟" and "广东省深圳市南山区" in sheet[1] and "西区花园社区党支部" in sheet[1]
 
