@@ -216,7 +216,7 @@ def job_detail(request, pk: int):
     # roster sent back with a few changes on the rows confirming writes (WRITES: 新增 and 变更); "all" is every row.
     writes = counts[CREATE] + counts[UPDATE]
     mixed = bool(writes and counts[UNCHANGED])  # else WRITES would be the same as 全部 or as 无变化's opposite
-    show = request.GET.get("show", "error" if counts.get("error") else WRITES if mixed and not counts[ERROR] else "")
+    show = request.GET.get("show", ERROR if counts[ERROR] else WRITES if mixed else "")
     rows = job.outcomes.order_by("id")
     if org:
         rows = rows.filter(org_code=org)

@@ -187,7 +187,7 @@ LIST_PARAMS = [
     OpenApiParameter("age", str, enum=[b[0] for b in AGE_BANDS], description="年龄段"),
     OpenApiParameter("ethnicity", str, description="民族；“少数民族”表示汉族以外的全部"),
     OpenApiParameter("joined_year", int, description="入党年份"),
-    OpenApiParameter("phone", str, enum=["missing", "suspect"],
+    OpenApiParameter("phone", str, enum=list(queries.PHONE_FILTERS),
                      description="联系电话：missing 未填写；suspect 待核对（以1开头而位数不对或不是手机号段的号码）"),
     OpenApiParameter("status", str, enum=[*Status.values, "all"], description="党籍状态，默认 normal（正常）；all 为全部"),
     OpenApiParameter("as_of", str, description="YYYY-MM-DD：该日结束时的党员名册（按历史版本）"),
