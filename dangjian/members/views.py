@@ -101,7 +101,7 @@ def member_list_view(request):
         "choices": {
             "category": Category.choices, "gender": Gender.choices, "education": Education.choices,
             "age": [(k, label) for k, label, _lo, _hi in AGE_BANDS], "status": Status.choices,
-            "ethnicity": ETHNICITY_FILTER, "phone": [("missing", "未填写"), ("suspect", "待核对（手机号位数不对）")],
+            "ethnicity": ETHNICITY_FILTER, "phone": [("missing", "未填写"), ("suspect", "号码待核对")],
         },
     }
     fragment = bool(request.htmx and request.htmx.target == "results")
