@@ -65,3 +65,16 @@ def test_postgresql_knows_how_few_numbers_are_suspect(tree):
     qs = member_list(admin, parse_filter(admin, {"phone": "suspect"}))
     assert qs.count() == 3
     assert _scan_estimate(qs) < 30  # without the statistics: half the rows, ~200
+
+
+def test_the_filter_reads_the_list_as_it_stood(cast):
+    """?as_of= lists the members' versions of that day; the filter runs on their numbers."""
+    from django.utils import timezone
+
+    member = cast.m1
+    member.phone = "1380000123"
+    member.save()  # a new version (the check that refuses such a number is the form's, not save's)
+    u = cast.county_admin
+    today = timezone.localdate().isoformat()
+    versions = member_list(u, parse_filter(u, {"phone": "suspect", "as_of": today}))
+    assert [v.id for v in versions] == [member.pk]
