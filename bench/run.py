@@ -396,8 +396,8 @@ class Bench:
             extra={"count": total},
         )
 
-    def _list_api(self, name, org, client, query="", baseline=None, baseline_note="") -> dict:
-        url = f"/api/v1/members/?org={org.code}{query}"
+    def _list_api(self, name, org, client, query="", baseline=None, baseline_note="", url="") -> dict:
+        url = url or f"/api/v1/members/?org={org.code}{query}"
 
         def get():
             r = client.get(url)
@@ -415,6 +415,12 @@ class Bench:
             baseline_note=baseline_note or "the request's own SQL replayed on a raw cursor (database share)",
             extra={"count": body["count"]},
         )
+
+    # (b1) the province admin's list with no ?org= (the page the 党员 menu opens): its scope's counters
+    def root_list_no_org(self) -> list[dict]:
+        if not self.api:
+            return []
+        return [self._list_api("root_member_list_no_org", self.root, self.province_client, url="/api/v1/members/")]
 
     # (b2) a narrowed list of the root: 联系电话“待核对”, which no counter answers (a scan of the subtree)
     def root_list_suspect_phones(self) -> list[dict]:
@@ -588,6 +594,7 @@ def main(argv=None) -> int:
         results += bench.county_list()
         results += bench.root_page()
         results += bench.root_list()
+        results += bench.root_list_no_org()
         results += bench.root_list_suspect_phones()
         from bench import dues
 

@@ -5,7 +5,7 @@
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.apps import apps
 from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
@@ -152,8 +152,6 @@ def _apply_filters(qs, f: MemberFilter, today: dt.date):
 def _limit_id_search(user, f: MemberFilter) -> MemberFilter:
     """Users who only see masked numbers (viewers, members) may search by the last 4 digits, which the
     mask shows anyway; a longer number would let them test whether a full ID belongs to someone."""
-    from dataclasses import replace
-
     from dangjian.core.scope import scope_for
 
     digits = f.q.upper()
@@ -190,12 +188,24 @@ def _is_everything(user) -> bool:
 
 
 def counted_total(user, f: MemberFilter, qs) -> int:
-    """The exact count of the list: from the org counters when nothing narrows the list and the org
-    lies wholly in the user's view scope, otherwise COUNT(*)."""
-    from dangjian.core.scope import scope_for
+    """The exact count of the list: from the organizations' counters when nothing narrows the list but perhaps
+    人员类别 (the counters keep 正式 and 预备 apart), otherwise COUNT(*). The counters answer for `?org=` when the org
+    lies wholly in the user's view scope, and without it for the scope's own subtrees (one query: a province's
+    landing list does not count its millions of members)."""
+    from django.db.models import Sum
 
-    if f.org is not None and not f.narrows() and scope_for(user).covers(f.org.path, "view"):
-        return f.org.subtree_total
+    scope = scope_for(user)
+    if replace(f, category="").narrows():
+        return qs.count()
+    if f.org is not None:
+        if scope.covers(f.org.path, "view"):
+            return {"": f.org.subtree_total, Category.FULL: f.org.subtree_full,
+                    Category.PROBATIONARY: f.org.subtree_probationary}[f.category]
+    elif not scope.self_members or scope.everything:  # an own record may lie outside the subtrees
+        roots = Org.objects.filter(depth=1) if scope.everything else Org.objects.filter(path__in=scope.prefixes("view"))
+        sums = roots.aggregate(full=Sum("subtree_full"), prob=Sum("subtree_probationary"))
+        full, prob = sums["full"] or 0, sums["prob"] or 0
+        return {"": full + prob, Category.FULL: full, Category.PROBATIONARY: prob}[f.category]
     return qs.count()
 
 

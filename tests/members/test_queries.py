@@ -58,6 +58,23 @@ def test_status_filter_and_counter_total(cast):
     assert names(member_list(u, f_dead)) == ["王强"]
 
 
+def test_a_category_alone_is_counted_by_the_counters(cast, django_assert_num_queries):
+    """正式党员 or 预备党员 of a subtree: the org's counters keep them apart, so a province's list of its 预备党员 is
+    counted without reading its members; with another filter besides, COUNT(*)."""
+    u = cast.city_admin
+    actions.change_status(cast.m3, "deceased", reason="病故", on=dt.date(2024, 2, 1))
+    for category, expected in (("full", 2), ("probationary", 1)):
+        f = parse_filter(u, {"org": "C", "category": category})
+        qs = member_list(u, f)
+        assert qs.count() == expected
+        with django_assert_num_queries(0):
+            assert counted_total(u, f, qs) == expected
+    f = parse_filter(u, {"org": "C", "category": "full", "gender": "F"})
+    assert counted_total(u, f, member_list(u, f)) == 1  # 赵敏
+    county = parse_filter(cast.county_admin, {"org": "CA", "category": "full"})
+    assert counted_total(cast.county_admin, county, member_list(cast.county_admin, county)) == 1  # 张伟
+
+
 def test_as_of_list(cast):
     u = cast.city_admin
     with time_machine.travel(dt.datetime(2030, 1, 5, 12, tzinfo=dt.timezone.utc)):
@@ -105,3 +122,36 @@ def test_phone_filters_find_the_numbers_to_fill_in_and_to_correct(cast):
     assert f.narrows() and counted_total(u, f, member_list(u, f)) == 1  # not the counters' 3
     with pytest.raises(FilterError, match="联系电话筛选“x”无效"):
         parse_filter(u, {"phone": "x"})
+
+
+def test_the_list_without_an_org_is_counted_by_the_scopes_counters(cast):
+    """/members/ with no ?org=: the subtrees of the user's grants, summed from their counters in one query; a user
+    who may also see their own record elsewhere (the member role) is counted by COUNT(*)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangjian.accounts.models import Grant, User
+    from tests.factories import make_user
+
+    actions.change_status(cast.m3, "deceased", reason="病故", on=dt.date(2024, 2, 1))
+    two = make_user("two_branches", "secretary", cast.tree.b1)
+    Grant.objects.create(user=two, role="viewer", org=cast.tree.b3)
+    root = User.objects.create_superuser("root", password="pw-root")
+
+    def count(user, params):
+        f = parse_filter(user, params)
+        qs = member_list(user, f)
+        expected = qs.count()
+        with CaptureQueriesContext(connection) as ctx:
+            total = counted_total(user, f, qs)
+        assert total == expected, (user.username, params)
+        return total, [q["sql"].upper() for q in ctx.captured_queries]
+
+    for user in (cast.city_admin, cast.county_admin, two, root):
+        for params in ({}, {"category": "probationary"}):
+            _total, sqls = count(user, params)
+            assert len(sqls) == 1 and "SUM(" in sqls[0] and "MEMBERS_MEMBER" not in sqls[0], (user.username, sqls)
+    assert count(two, {})[0] == 3  # 张伟 李娜 of the branch, 赵敏 of the other
+    assert count(cast.outsider, {}) == (0, [])  # no grant: nothing to count, nothing asked
+    total, sqls = count(cast.member_user, {})
+    assert total == 1 and "MEMBERS_MEMBER" in sqls[0]  # their own record, by COUNT(*)
