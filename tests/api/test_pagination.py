@@ -7,6 +7,7 @@ import pytest
 from dangjian.core import idcard
 from dangjian.members.models import Member
 from dangjian.members.search import pinyin_keys
+from dangjian.orgs.actions import rebuild_counts
 
 
 def _bulk_members(org, n, *, start=100):
@@ -22,6 +23,7 @@ def _bulk_members(org, n, *, start=100):
                            birth_date=birth, education="bachelor", category="full", joined_on=dt.date(2000, 7, 1),
                            phone=f"1390000{i:04d}"))
     Member.objects.bulk_create(rows)
+    rebuild_counts()  # as every real path keeps the organizations' member counters
 
 
 @pytest.fixture
