@@ -350,12 +350,14 @@ class Bench:
     def county_list(self) -> list[dict]:
         out = [self._list_query("county_member_list_query", self.county)]
         if self.api:
-            out.append(self._list_api("county_member_list", self.county, self.city_client))
+            out.append(self._list_api("county_member_list", self.city_client, f"/api/v1/members/?org={self.county.code}",
+                                      total=self.county.subtree_total))
         return out
 
     def root_list(self) -> list[dict]:
         if self.api:
-            return [self._list_api("root_member_list", self.root, self.province_client)]
+            return [self._list_api("root_member_list", self.province_client, f"/api/v1/members/?org={self.root.code}",
+                                   total=self.root.subtree_total)]
         r = self._list_query("root_member_list", self.root)
         r["note"] += "; /api/v1/members/ does not resolve yet: the query layer is measured"
         return [r]
@@ -396,8 +398,8 @@ class Bench:
             extra={"count": total},
         )
 
-    def _list_api(self, name, org, client, query="", baseline=None, baseline_note="", url="") -> dict:
-        url = url or f"/api/v1/members/?org={org.code}{query}"
+    def _list_api(self, name, client, url, *, total=None, baseline=None, baseline_note="") -> dict:
+        """GET `url` of the member list API; `total`, when given, is the count it must answer."""
 
         def get():
             r = client.get(url)
@@ -406,7 +408,7 @@ class Bench:
 
         body = get().json()
         assert len(body["results"]) == min(50, body["count"]), body.get("count")
-        assert query or body["count"] == org.subtree_total, body.get("count")
+        assert total is None or body["count"] == total, body.get("count")
         return self.run(
             name,
             get,
@@ -420,7 +422,8 @@ class Bench:
     def root_list_no_org(self) -> list[dict]:
         if not self.api:
             return []
-        return [self._list_api("root_member_list_no_org", self.root, self.province_client, url="/api/v1/members/")]
+        return [self._list_api("root_member_list_no_org", self.province_client, "/api/v1/members/",
+                               total=self.root.subtree_total)]
 
     # (b2) a narrowed list of the root: 联系电话“待核对”, which no counter answers (a scan of the subtree)
     def root_list_suspect_phones(self) -> list[dict]:
@@ -438,8 +441,9 @@ class Bench:
             count()
             page()
 
-        return [self._list_api("root_member_list_suspect_phones", self.root, self.province_client, "&phone=suspect",
-                               baseline, "hand-written SQL: the same count and first page by the pattern alone: "
+        return [self._list_api("root_member_list_suspect_phones", self.province_client,
+                               f"/api/v1/members/?org={self.root.code}&phone=suspect", baseline=baseline,
+                               baseline_note="hand-written SQL: the same count and first page by the pattern alone: "
                                + sql)]
 
     # (c) the organization page of the root
