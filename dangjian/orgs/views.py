@@ -137,6 +137,8 @@ def detail(request, code):
         "serving": serving, "past": past, "past_terms": terms[1:],
         "can_change": can_change, "can_restructure": can_change and _can_restructure(user, org),
         "can_view_members": scope.everything or bool(scope.prefixes("view")),
+        # 发展党员 files: a grant's scope only; a plain member sees their branch's page but not its files.
+        "can_view_files": scope.covers(org.path, "view"),
         "can_add_child": can_change and org.org_type not in BRANCH_TYPES,
     })
 

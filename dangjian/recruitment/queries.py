@@ -26,7 +26,10 @@ DUE_LIMIT = 100
 
 
 def org_in_view(user, code: str) -> Org:
-    org = Org.objects.restrict(user, "view").filter(code=(code or "").strip()).first()
+    """An organization whose recruitment files the user may read: inside a grant's view scope. A plain member sees
+    their own branch elsewhere (`Org.restrict`), but not its files (`OrgRecordQuerySet.restrict`): here it does not
+    exist for them (404), rather than a board of zeros."""
+    org = Org.objects.filter(scope_for(user).path_q("path", "view"), code=(code or "").strip()).first()
     if org is None:
         raise Http404("党组织不存在")
     return org

@@ -140,6 +140,7 @@ def test_board_of_the_town(cast, file_b1, who):
 def test_board_of_the_branch_for_its_secretary(cast, file_b1):
     assert api(cast.secretary1).get(URL + "board/?org=CA1B1").json()["open_total"] == 1
     assert api(cast.secretary2).get(URL + "board/?org=CA1B1").status_code == 404
+    assert api(cast.member_user).get(URL + "board/?org=CA1B1").status_code == 404  # their branch, not its files
     assert api(cast.secretary1).get(URL + "board/").status_code == 400
 
 

@@ -43,8 +43,19 @@ def test_board_of_the_town(cast, file_b1, django_assert_max_num_queries):
     assert "城关镇东村党支部" in html  # the branches below, to drill down
     assert client(cast.secretary1).get("/recruitment/org/CA1/").status_code == 404
     assert client(cast.secretary2).get("/recruitment/org/CA1B1/").status_code == 404
-    assert client(cast.member_user).get("/recruitment/org/CA1B1/").status_code == 200  # sees the org, no files
-    assert "陈晨" not in client(cast.member_user).get("/recruitment/org/CA1B1/").content.decode()
+    # A plain member sees their branch's page, but not its files: no board of zeros, the board does not exist.
+    assert client(cast.member_user).get("/recruitment/org/CA1B1/").status_code == 404
+    assert client(cast.member_user).get("/recruitment/").status_code == 404
+    assert client(cast.member_user).get("/recruitment/plans/?org=CA1B1").status_code == 404
+
+
+def test_the_branch_page_links_the_board_only_for_those_who_see_its_files(cast):
+    board = 'href="/recruitment/org/CA1B1/"'
+    assert board in client(cast.secretary1).get("/orgs/CA1B1/").content.decode()
+    assert board in client(cast.viewer).get("/orgs/CA1B1/").content.decode()
+    page = client(cast.member_user).get("/orgs/CA1B1/")
+    assert page.status_code == 200 and "城关镇东村党支部" in page.content.decode()
+    assert board not in page.content.decode()
 
 
 def test_open_a_file_from_the_form(cast):
