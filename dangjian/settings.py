@@ -119,6 +119,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, and the planner's statistics kept as connections close (see core/sqlite_backend/base.py).
+    DATABASES["default"]["ENGINE"] = "dangjian.core.sqlite_backend"
     # WAL lets the web server read while an import writes; a busy timeout instead of "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
