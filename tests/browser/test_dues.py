@@ -38,6 +38,13 @@ def test_secretary_records_a_payment_and_the_member_sees_it(phone, live_server, 
     pay.locator("input[name=first_month]").fill(_month(start))
     pay.locator("input[name=count]").fill("2")
     no_sideways_scroll(phone)
+    # The year's table fits the card: no sideways scroll inside it, a member's row two lines of six months with
+    # 已交/欠交 under them (not a column of twelve badges two to a line, 200 px a member in the demo city).
+    table = phone.locator(".table-responsive").first
+    assert table.evaluate("e => e.scrollWidth <= e.clientWidth")
+    row = table.locator("tbody tr", has_text=cast.m1.name)
+    assert row.bounding_box()["height"] < 95  # 82 px; 110 with the badges wrapping two to a line
+    assert "欠交" in row.inner_text()
     shot(phone, "dues-branch-phone")
     pay.locator("button:has-text('登记')").click()
     phone.wait_for_load_state()
