@@ -19,8 +19,15 @@ def test_record_congress_with_vote_on_phone(phone, live_server, cast, login, sho
     phone.goto(f"{live_server.url}/orglife/CA1B1/new/")
     phone.select_option("#kind", "branch_congress")
     phone.fill("#topic", "讨论确定发展对象")
+    reason = phone.locator(f"input[name=r_{cast.m2.pk}]")
+    assert not reason.is_visible()  # a 请假原因 box only under a member on leave, not under every name
     phone.click(f"label[for=l{cast.m2.pk}]")
-    phone.fill(f"input[name=r_{cast.m2.pk}]", "外出务工")
+    assert reason.is_visible()
+    reason.fill("外出务工")
+    phone.click(f"label[for=p{cast.m2.pk}]")
+    assert reason.is_visible()  # a reason written stays in sight
+    phone.click(f"label[for=l{cast.m2.pk}]")
+    assert not phone.locator(f"input[name=r_{cast.m1.pk}]").is_visible()
     phone.click("summary:has-text('表决')")
     phone.fill("input[name=v1_subject]", "确定李四为发展对象")
     phone.fill("#v1_eligible", "2")
