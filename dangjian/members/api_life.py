@@ -62,6 +62,7 @@ class MobileSerializer(serializers.ModelSerializer):
     receiving_org = serializers.SerializerMethodField()
     receiving_org_name = serializers.CharField(source="receiving_display", read_only=True)
     transfer_due = serializers.SerializerMethodField()
+    contact = serializers.SerializerMethodField(help_text="外出期间联系方式（无权查看完整号码时打码）")
 
     class Meta:
         model = MobileMembership
@@ -72,6 +73,9 @@ class MobileSerializer(serializers.ModelSerializer):
 
     def get_receiving_org(self, obj) -> str | None:
         return obj.receiving_org.code if obj.receiving_org_id else None
+
+    def get_contact(self, obj) -> str:
+        return queries.contact_shown(self.context["request"].user, obj)
 
     def get_transfer_due(self, obj) -> bool:
         cutoff = queries.transfer_due_cutoff(timezone.localdate())
@@ -116,7 +120,8 @@ class MobileMembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         return get_object_or_404(queries.mobile_list(self.request.user, current=False), pk=self.kwargs["pk"])
 
     def _out(self, r, code=status.HTTP_200_OK):
-        return Response(MobileSerializer(queries.mobile_list(self.request.user, current=False).get(pk=r.pk)).data,
+        return Response(MobileSerializer(queries.mobile_list(self.request.user, current=False).get(pk=r.pk),
+                                         context=self.get_serializer_context()).data,
                         status=code)
 
     @extend_schema(request=MobileCreateSerializer, responses={201: MobileSerializer})

@@ -14,6 +14,7 @@ from django.db.models.lookups import Contains, Exact, In, Regex, StartsWith
 from django.http import Http404
 from django.utils import timezone
 
+from dangjian.core import idcard
 from dangjian.core import phone as phones
 from dangjian.core.dates import add_years
 from dangjian.core.scope import scope_for
@@ -238,6 +239,15 @@ def mobile_list(user, *, org: Org | None = None, current: bool = True) -> QueryS
     if org is not None:
         qs = qs.filter(Q(member__org_path__startswith=org.path) | Q(receiving_org__path__startswith=org.path))
     return qs.select_related("member", "member__org", "receiving_org").order_by("since", "id")
+
+
+def contact_shown(user, r: MobileMembership) -> str:
+    """A record's 外出期间联系方式 as this user may see it: in full on their own record and where they may see the
+    member's numbers in full (view_sensitive over the home branch, as the list's export), otherwise masked (a
+    viewer, the receiving side: 139****5678)."""
+    if r.member.user_id == user.pk or scope_for(user).covers(r.member.org_path, "view_sensitive"):
+        return r.contact
+    return idcard.mask_phone(r.contact)
 
 
 def mobile_tabs(user, today: dt.date, *, org: Org | None = None) -> list[tuple[str, str, QuerySet]]:

@@ -73,6 +73,7 @@ def mobile_list(request):
     scope = scope_for(user)
     for r in page:
         r.home_side = scope.covers(r.member.org_path, ACT)
+        r.contact_shown = queries.contact_shown(user, r)
         r.due = r.ended_on is None and r.fixed_place and r.since <= cutoff
     return render(request, "members/mobile_list.html", {
         "tabs": counts, "tab": tab, "page": page, "org": org, "notices": _notices(user, "transfer_due"),

@@ -33,7 +33,7 @@ def test_register_mobile(cast, who):
 
 @pytest.fixture
 def mobile(cast):
-    return actions.register_mobile(cast.m1, destination="深圳", since=add_months(TODAY, -7), contact="139",
+    return actions.register_mobile(cast.m1, destination="深圳", since=add_months(TODAY, -7), contact="13912345678",
                                    receiving_org=cast.tree.b3, by=cast.secretary1)
 
 
@@ -46,13 +46,19 @@ def test_see_mobile(cast, mobile, who):
     assert body["count"] == (1 if who in sees else 0)
     if who in sees:
         assert body["results"][0]["transfer_due"] is True and body["results"][0]["receiving_org"] == "CB01"
+        # the number in full for those who may see the member's numbers (and the member), masked for a viewer
+        shown = "13912345678" if who in MANAGERS_B1 | {"member_user"} else "139****5678"
+        assert body["results"][0]["contact"] == shown
+        assert r.json()["contact"] == shown
 
 
 def test_receiving_branch_sees_but_cannot_end(cast, mobile):
     from tests.factories import make_user
 
     cb = make_user("cb_sec", "secretary", cast.tree.b3)
-    assert api(cb).get("/api/v1/mobile-members/").json()["count"] == 1
+    body = api(cb).get("/api/v1/mobile-members/").json()
+    assert body["count"] == 1
+    assert body["results"][0]["contact"] == "139****5678"  # not their member: masked, as in the list's export
     assert api(cb).post(f"/api/v1/mobile-members/{mobile.pk}/end/", {}, format="json").status_code == 404
 
 

@@ -157,3 +157,15 @@ def test_receiving_branch_secretary_sees_inflow_member_without_member_link(clien
     page = login(client, cb).get("/members/mobile/").content.decode()
     assert "张伟" in page and "流入本组织" in page and f"/members/{cast.m1.pk}/" not in page
     assert client.get(f"/members/{cast.m1.pk}/").status_code == 404  # the registry record stays the home side's
+
+
+@pytest.mark.parametrize("who, shown", [("secretary1", "13912345678"), ("town_admin", "13912345678"),
+                                        ("viewer", "139****5678")])
+def test_the_contact_number_is_masked_for_who_may_not_see_it_in_full(client, cast, who, shown):
+    """外出期间联系方式 as the list's export gives it: in full with view_sensitive over the member's branch."""
+    actions.register_mobile(cast.m1, destination="西区", since=add_months(TODAY, -1), contact="13912345678",
+                            by=cast.secretary1)
+    page = login(client, getattr(cast, who)).get("/members/mobile/").content.decode()
+    assert f"联系：{shown}" in page
+    if "*" in shown:
+        assert "13912345678" not in page
