@@ -24,3 +24,9 @@ urlpatterns = [
 
 admin.site.site_header = "智慧党建平台 · 系统管理"
 admin.site.site_title = "智慧党建平台"
+
+# Chinese error pages (dangjian/web/errors.py); CSRF failures: settings.CSRF_FAILURE_VIEW.
+handler400 = "dangjian.web.errors.bad_request"
+handler403 = "dangjian.web.errors.permission_denied"
+handler404 = "dangjian.web.errors.not_found"
+handler500 = "dangjian.web.errors.server_error"
