@@ -96,6 +96,23 @@ def year_grid(members: list, year: int) -> dict[int, list[MonthCell]]:
     return grid
 
 
+@dataclass
+class MemberYear:
+    """One member's year of dues as their own pages show it."""
+
+    grid: list[MonthCell]
+    owed: Decimal  # 欠交: what the months up to this one leave unpaid
+    paid: Decimal  # 已交 over the year, reversals included
+    owed_months: list[dt.date]  # the months that leave something unpaid, up to this one
+
+
+def member_year(member, year: int, today: dt.date) -> MemberYear:
+    grid = year_grid([member], year)[member.pk]
+    owed_cells = [c for c in grid if c.month <= first_of(today) and c.owed]
+    return MemberYear(grid, sum((c.owed for c in owed_cells), ZERO), sum((c.paid for c in grid), ZERO),
+                      [c.month for c in owed_cells])
+
+
 def bases_in_force(members: list, on: dt.date) -> dict[int, DuesBase]:
     """The confirmed base in force on `on` for each member (one query: latest per member)."""
     out: dict[int, DuesBase] = {}

@@ -75,17 +75,14 @@ def me(request):
         raise Http404
     year = _year(request)
     today = timezone.localdate()
-    grid = queries.year_grid([member], year)[member.pk]
-    this_month = first_of(today)
-    owed_cells = [c for c in grid if c.month <= this_month and c.owed]
-    run = dues_arrears.of_member(member, this_month) if member.status == Status.NORMAL else None
+    mine = queries.member_year(member, year, today)
+    run = dues_arrears.of_member(member, first_of(today)) if member.status == Status.NORMAL else None
     payments = (DuesPayment.objects.restrict(request.user, "view").filter(member=member)
                 .order_by("-paid_on", "-id")[:24])
     return render(request, "dues/me.html", {
-        "member": member, "year": year, "grid": grid, "base": queries.base_in_force(member, today),
+        "member": member, "year": year, "grid": mine.grid, "base": queries.base_in_force(member, today),
         "pending": DuesBase.objects.filter(member=member, confirmed_at__isnull=True).order_by("-id").first(),
-        "owed_total": sum((c.owed for c in owed_cells), queries.ZERO),
-        "paid_total": sum((c.paid for c in grid), queries.ZERO),
+        "owed_total": mine.owed, "paid_total": mine.paid,
         "run": run, "payments": payments, "prev_year": year - 1, "next_year": year + 1,
     })
 

@@ -6,7 +6,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +22,7 @@ from dangjian.rules import records
 from dangjian.rules.base import value
 from dangjian.rules.meetings import KINDS
 
-from . import actions
+from . import actions, queries
 from .compliance import compliance, rate, rates_from_tallies, tallies
 from .models import VOTE_KIND_CHOICES, Attendance, Filing, Meeting, MeetingAttachment, Plan, Reminder
 from .queries import DUAL_KINDS, dual_life
@@ -153,30 +153,11 @@ def mine(request):
         year = int(request.GET.get("year") or today.year)
     except ValueError:
         year = today.year
-    own = Attendance.objects.filter(member=member)
-    mine_q = own.filter(meeting=OuterRef("pk"))
-    # 支委会 concern committee members only: listed when the member was recorded at one, not as 未登记 otherwise.
-    branch = Meeting.objects.restrict(request.user, "view").filter(org_id=member.org_id).exclude(kind="branch_committee")
-    elsewhere = Meeting.objects.filter(pk__in=own.values("meeting_id"))  # the member's own rows, wherever held
-    meetings = list((branch | elsewhere).filter(held_on__year=year).select_related("org")
-                    .annotate(my_status=Subquery(mine_q.values("status")[:1]),
-                              my_reason=Subquery(mine_q.values("reason")[:1]))
-                    .order_by("-held_on", "-id"))
-    labels = dict(Attendance.Status.choices)
-    for m in meetings:
-        m.my_label = labels.get(m.my_status, "未登记")
-    summary = {labels[s]: sum(m.my_status == s for m in meetings) for s in Attendance.Status.values}
-    # Today's filed meetings of the branch: a member can check in from here as well as from the QR code.
-    now = timezone.now()
-    todays = [f for f in Filing.objects.restrict(request.user, "view")
-              .filter(org_id=member.org_id, planned_on=today, status=Filing.Status.FILED)
-              .annotate(mine=Count("checkins", filter=Q(checkins__member=member)))
-              if actions.checkin_window(f)[0] <= now]
-    for f in todays:
-        f.token = actions.checkin_token(f)
+    mine_year = queries.my_year(request.user, member, year)
+    todays = queries.todays_checkins(request.user, member)
     return render(request, "orglife/mine.html", {
-        "member": member, "year": year, "meetings": meetings, "summary": summary, "todays": todays,
-        "unrecorded": sum(m.my_status is None for m in meetings), "prev_year": year - 1,
+        "member": member, "year": year, "meetings": mine_year.meetings, "summary": mine_year.summary,
+        "todays": todays, "unrecorded": mine_year.unrecorded, "prev_year": year - 1,
         "next_year": year + 1 if year < today.year else None})
 
 

@@ -3,7 +3,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from dangjian.core.scope import scope_for
+from dangjian.dues import queries as dues_queries
 from dangjian.members.models import Member
+from dangjian.orglife import queries as orglife_queries
 from dangjian.orgs import queries as org_queries
 
 from .todo import todo_items
@@ -32,6 +34,12 @@ def home(request):
     own = []
     if scope.self_members:
         own = list(Member.objects.restrict(user, "view").filter(user=user).select_related("org"))
+        today = timezone.localdate()
+        for m in own:  # a member's phone: this year's dues and meetings, today's check-in, the next filed meetings
+            m.dues_year = dues_queries.member_year(m, today.year, today)
+            m.life_year = orglife_queries.my_year(user, m, today.year)
+            m.todays = orglife_queries.todays_checkins(user, m)
+            m.coming = orglife_queries.coming_filings(user, m)
     return render(request, "web/home.html", {
         "manages": manages, "roots": roots, "warnings": warnings, "own": own, "todo": todo,
         "can_change_org": scope.everything or bool(scope.prefixes("change_org")),
