@@ -104,13 +104,23 @@ class MemberYear:
     owed: Decimal  # 欠交: what the months up to this one leave unpaid
     paid: Decimal  # 已交 over the year, reversals included
     owed_months: list[dt.date]  # the months that leave something unpaid, up to this one
+    this_month: dt.date
+
+    @property
+    def overdue_months(self) -> list[dt.date]:
+        """The unpaid months before this one (this month's dues may still be paid this month)."""
+        return [m for m in self.owed_months if m < self.this_month]
+
+    @property
+    def this_month_owed(self) -> bool:
+        return self.this_month in self.owed_months
 
 
 def member_year(member, year: int, today: dt.date) -> MemberYear:
     grid = year_grid([member], year)[member.pk]
     owed_cells = [c for c in grid if c.month <= first_of(today) and c.owed]
     return MemberYear(grid, sum((c.owed for c in owed_cells), ZERO), sum((c.paid for c in grid), ZERO),
-                      [c.month for c in owed_cells])
+                      [c.month for c in owed_cells], first_of(today))
 
 
 def bases_in_force(members: list, on: dt.date) -> dict[int, DuesBase]:

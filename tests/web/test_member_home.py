@@ -33,7 +33,7 @@ def test_the_member_sees_their_year_at_a_glance(cast, django_assert_max_num_quer
         c.get("/")
         with django_assert_max_num_queries(20):
             html = c.get("/").content.decode()
-    assert "2025年党费" in html and "欠交 80.00 元" in html and "6月、7月未交清" in html and "已交 200.00 元" in html
+    assert "2025年党费" in html and "欠交 80.00 元" in html and "6月未交清，本月待交" in html and "已交 200.00 元" in html
     assert "出席 1 次" in html and "请假 1" in html
     assert "学习新条例" in html and "签到" in html  # today's meeting, check-in open from 8:00
     assert "7月25日 14:30 支部党员大会：讨论发展对象（党员活动室）" in html
@@ -45,3 +45,14 @@ def test_a_member_with_nothing_owed_or_recorded(cast):
     c.force_login(cast.member_user)
     html = c.get("/").content.decode()
     assert "已交清" in html and "出席 0 次" in html and "近期组织生活" not in html
+
+
+def test_this_months_dues_are_not_yet_owed(cast):
+    with time_machine.travel(dt.datetime(2025, 7, 15, 8, 0, tzinfo=TZ), tick=False):
+        dues.declare_base(cast.m1, from_month="2025-07", category="in_service", base="4000", by=cast.secretary1,
+                          confirm=True)
+        dues.generate_ledger([dt.date(2025, 7, 1)])
+        c = Client()
+        c.force_login(cast.member_user)
+        html = c.get("/").content.decode()
+    assert "本月待交 40.00 元" in html and "欠交" not in html
