@@ -82,7 +82,7 @@ def me(request):
     return render(request, "dues/me.html", {
         "member": member, "year": year, "grid": mine.grid, "base": queries.base_in_force(member, today),
         "pending": DuesBase.objects.filter(member=member, confirmed_at__isnull=True).order_by("-id").first(),
-        "owed_total": mine.owed, "paid_total": mine.paid,
+        "owed_total": mine.owed, "paid_total": mine.paid, "mine": mine,
         "run": run, "payments": payments, "prev_year": year - 1, "next_year": year + 1,
     })
 

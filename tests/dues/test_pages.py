@@ -112,13 +112,24 @@ def test_branch_page_query_count_does_not_grow_with_members(client, based, djang
     assert r.status_code == 200 and "党员14" in r.content.decode()
 
 
+def test_this_months_dues_are_due_not_owed(client, based):
+    """July (today's month) may still be paid in July: 本月待交, not 欠交; with earlier months unpaid it is said too."""
+    login(client, based.member_user)
+    body = client.get("/dues/me/").content.decode()
+    assert "2025年欠交" in body and "280.00 元" in body and "含本月待交" in body
+    actions.record_payment(based.m1, months=[f"2025-{m:02d}" for m in range(1, 7)], paid_on=dt.date(2025, 7, 10),
+                           method="cash")
+    body = client.get("/dues/me/").content.decode()
+    assert "本月待交" in body and "40.00 元" in body and "欠交" not in body
+
+
 def test_member_sees_own_dues_only(client, based):
     actions.record_payment(based.m1, months=["2025-07"], paid_on=dt.date(2025, 7, 10), method="wechat")
     login(client, based.member_user)
     r = client.get("/dues/me/")
     body = r.content.decode()
     assert r.status_code == 200 and "40.00 元" in body and "张伟" in body and "王强" not in body
-    assert "240.00 元" in body  # Jan–Jun unpaid
+    assert "240.00 元" in body and "2025年欠交" in body and "含本月待交" not in body  # Jan–Jun unpaid, July paid
     assert client.get("/dues/org/CA1B1/").status_code == 404
     assert login(client, based.secretary1).get("/dues/me/").status_code == 404
 
