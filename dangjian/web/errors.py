@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -55,9 +55,17 @@ def bad_request(request, exception):
     return _page(request, 400)
 
 
+# When the page itself cannot be drawn (the database is down: the navigation reads the user's grants).
+_BARE_500 = ("<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>系统出错了 · 智慧党建平台</title>"
+             "</head><body><h1>系统出错了</h1><p>" + PAGES[500][1] + "</p></body></html>")
+
+
 @requires_csrf_token
 def server_error(request):
-    return _page(request, 500)
+    try:
+        return _page(request, 500)
+    except Exception:  # noqa: BLE001 - whatever broke the request may break its error page too
+        return HttpResponseServerError(_BARE_500)
 
 
 def csrf_failure(request, reason=""):

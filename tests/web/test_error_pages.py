@@ -59,3 +59,14 @@ def test_403_400_and_500_pages(db):
     assert r.status_code == 400 and "请求无效" in r.content.decode()
     r = errors.server_error(request)
     assert r.status_code == 500 and "系统出错了" in r.content.decode() and "登录" in r.content.decode()
+
+
+def test_the_500_page_stands_when_the_site_layout_cannot_be_drawn(db, monkeypatch):
+    request = RequestFactory().get("/")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database is down")
+
+    monkeypatch.setattr(errors, "render", broken)
+    r = errors.server_error(request)
+    assert r.status_code == 500 and "系统出错了" in r.content.decode() and "请稍后再试" in r.content.decode()
