@@ -421,6 +421,28 @@ def record_payment(member: Member, *, months, paid_on, method: str, receipt: str
     return list(DuesPayment.objects.filter(batch=batch).order_by("month"))
 
 
+def record_month_payments(members, *, month, paid_on, method: str, by=None) -> list[DuesPayment]:
+    """One month's dues of several members, as a branch collects them at a meeting: each member's as
+    `record_payment` records it (the ledger's amount, every check and the audit), all or none: the error names each
+    member it refuses, and nothing is written."""
+    members = list(members)
+    if not members:
+        raise ValidationError({"members": "请勾选已交纳的党员"})
+    errors, rows = [], []
+    with transaction.atomic():
+        for m in members:
+            try:
+                with transaction.atomic():
+                    rows += record_payment(m, months=[month], paid_on=paid_on, method=method, by=by)
+            except ValidationError as e:
+                errors.append(f"{m.name}：{'；'.join(e.messages)}")
+        if errors:
+            transaction.set_rollback(True)
+    if errors:
+        raise ValidationError({"members": errors})
+    return rows
+
+
 def _allocate(total: Decimal, dues: list[Decimal]) -> list[Decimal]:
     """Splits a payment over months: each month its due in order, the last month whatever remains
     (an overpayment stays on it; an underpayment leaves the later months short)."""

@@ -69,6 +69,29 @@ class PaymentForm(MemberChoiceMixin, BootstrapMixin, forms.Form):
         return self.cleaned_data["first_month"]
 
 
+class MonthPaymentForm(BootstrapMixin, forms.Form):
+    """本月交纳登记: this month's dues of the members ticked, each at the ledger's amount. `unpaid`: [(member, due)],
+    the branch's members whose month is still unpaid (the only ones that can be ticked)."""
+
+    members = forms.MultipleChoiceField(label="已交纳的党员", error_messages={
+        "required": "请勾选已交纳的党员", "invalid_choice": "只能勾选本月尚未交纳的本支部党员"})
+    paid_on = date_field("交纳日期")
+    method = forms.ChoiceField(label="交纳方式", choices=PayMethod.choices, initial=PayMethod.CASH)
+
+    def __init__(self, *args, unpaid=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unpaid = list(unpaid)
+        self.fields["members"].choices = [(str(m.pk), m.name) for m, _due in self.unpaid]
+        self.fields["paid_on"].initial = timezone.localdate()
+        self._members = {str(m.pk): m for m, _due in self.unpaid}
+
+    def clean_members(self):
+        return [self._members[pk] for pk in self.cleaned_data["members"]]
+
+    def ticked(self) -> set[str]:
+        return set(self.data.getlist("members")) if self.is_bound else set()
+
+
 class BaseForm(MemberChoiceMixin, BootstrapMixin, forms.Form):
     member = forms.ChoiceField(label="党员", error_messages={"required": "请选择党员"})
     from_month = month_field("起始月份")

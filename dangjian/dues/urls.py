@@ -8,6 +8,7 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("org/<str:code>/", views.org_page, name="org"),
     path("org/<str:code>/pay/", views.pay, name="pay"),
+    path("org/<str:code>/pay-month/", views.pay_month, name="pay_month"),
     path("org/<str:code>/base/", views.declare, name="declare"),
     path("org/<str:code>/base/<int:pk>/confirm/", views.confirm, name="confirm"),
     path("org/<str:code>/reminder/", views.remind, name="remind"),

@@ -28,7 +28,7 @@ from dangjian.orgs.models import Org
 
 from . import actions, queries
 from . import arrears as dues_arrears
-from .forms import BaseForm, PaymentForm, ReminderForm, ReportForm, ReverseForm
+from .forms import BaseForm, MonthPaymentForm, PaymentForm, ReminderForm, ReportForm, ReverseForm
 from .models import WRITE_ACTION, DuesBase, DuesLedger, DuesPayment
 from .months import first_of, label
 
@@ -129,6 +129,7 @@ def _render_branch(request, org, year, status=200, **forms):
     if can_write:
         writable = [m for m in members if m.status == Status.NORMAL]
         ctx.update({
+            "month_form": forms.get("month_form") or MonthPaymentForm(unpaid=_unpaid_this_month(writable, this_month)),
             "pay_form": forms.get("pay_form") or PaymentForm(members=writable),
             "base_form": forms.get("base_form") or BaseForm(members=writable),
             "reminder_form": forms.get("reminder_form") or ReminderForm(members=[a.member for a in arrears]),
@@ -175,6 +176,33 @@ def pay(request, code):
             messages.success(request, f"已登记{d['member'].name}{len(rows)}个月党费，共{total}元")
             return _back(org, rows[0].month.year)
     return _render_branch(request, org, _year(request), status=400, pay_form=form)
+
+
+def _unpaid_this_month(members, this_month) -> list[tuple]:
+    """[(member, due)] of the members whose dues of this month are owed and not paid at all, in the page's order."""
+    grid = queries.year_grid(members, this_month.year)
+    cells = [(m, grid[m.pk][this_month.month - 1]) for m in members]
+    return [(m, c.due) for m, c in cells if c.state == "unpaid"]
+
+
+@login_required
+@require_POST
+def pay_month(request, code):
+    """本月交纳登记: this month's dues of the members ticked, all or none."""
+    org = _branch(request, code, WRITE_ACTION)
+    this_month = first_of(timezone.localdate())
+    form = MonthPaymentForm(request.POST, unpaid=_unpaid_this_month(_writable_members(request, org), this_month))
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            rows = actions.record_month_payments(d["members"], month=this_month, paid_on=d["paid_on"],
+                                                 method=d["method"], by=request.user)
+        except ValidationError as e:
+            add_action_error(form, e)
+        else:
+            messages.success(request, f"已登记{len(rows)}名党员{label(this_month)}党费，共{sum(r.amount for r in rows)}元")
+            return _back(org)
+    return _render_branch(request, org, this_month.year, status=400, month_form=form)
 
 
 @login_required

@@ -46,6 +46,9 @@ def test_secretary_records_a_payment_and_the_member_sees_it(phone, live_server, 
     assert row.bounding_box()["height"] < 95  # 82 px; 110 with the badges wrapping two to a line
     assert "欠交" in row.inner_text()
     shot(phone, "dues-branch-phone")
+    month = phone.locator("#pay-month")
+    month.locator("button:has-text('全选')").click()
+    assert month.locator("input[name=members]:checked").count() == month.locator("input[name=members]").count() >= 1
     pay.locator("button:has-text('登记')").click()
     phone.wait_for_load_state()
     assert "已登记" in phone.content() or DuesPayment.objects.filter(member=cast.m1).exists()

@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from python_calamine import CalamineWorkbook
 
 from dangjian.core.models import Event
@@ -178,3 +179,43 @@ def test_secretary_generates_this_months_ledger_from_the_page(client, based):
     assert client.post("/dues/org/CA1B1/ledger/").status_code == 302
     assert DuesLedger.objects.filter(month=dt.date(2025, 7, 1), org=based.tree.b1).count() == 2
     assert Event.objects.filter(verb="dues.ledger.generate", actor=based.secretary1).exists()
+
+
+def test_secretary_registers_this_months_dues_of_several_members(client, based):
+    login(client, based.secretary1)
+    page = client.get("/dues/org/CA1B1/").content.decode()
+    assert "登记2025年7月交纳" in page and f'name="members" value="{based.m1.pk}"' in page
+    r = client.post("/dues/org/CA1B1/pay-month/", {"members": [based.m1.pk, based.m2.pk], "paid_on": "2025-07-15",
+                                                    "method": "wechat"})
+    assert r.status_code == 302
+    july = DuesPayment.objects.filter(month=dt.date(2025, 7, 1)).order_by("member_id")
+    assert [(p.member_id, p.amount, p.method) for p in july] == [(based.m1.pk, Decimal("40.00"), "wechat"),
+                                                                  (based.m2.pk, Decimal("0.20"), "wechat")]
+    page = client.get("/dues/org/CA1B1/").content.decode()
+    assert "已登记2名党员2025年7月党费，共40.20元" in page
+    assert "登记2025年7月交纳" not in page  # nobody left unpaid this month
+
+
+def test_this_months_registration_refuses_with_reasons_and_writes_nothing(client, based):
+    login(client, based.secretary1)
+    r = client.post("/dues/org/CA1B1/pay-month/", {"paid_on": "2025-07-15", "method": "cash"})
+    assert r.status_code == 400 and "请勾选已交纳的党员" in r.content.decode()
+    actions.record_payment(based.m2, months=["2025-07"], paid_on=dt.date(2025, 7, 1), method="cash")
+    r = client.post("/dues/org/CA1B1/pay-month/", {"members": [based.m1.pk, based.m2.pk], "paid_on": "2025-07-15",
+                                                    "method": "cash"})
+    assert r.status_code == 400 and "只能勾选本月尚未交纳的本支部党员" in r.content.decode()
+    r = client.post("/dues/org/CA1B1/pay-month/", {"members": [based.m1.pk], "paid_on": "2099-07-15",
+                                                    "method": "cash"})
+    assert r.status_code == 400 and "晚于今天" in r.content.decode()
+    assert not DuesPayment.objects.filter(member=based.m1).exists()
+    assert login(client, based.secretary2).post("/dues/org/CA1B1/pay-month/", {}).status_code == 404
+    assert login(client, based.viewer).post("/dues/org/CA1B1/pay-month/", {}).status_code == 404
+
+
+def test_one_refused_member_and_nobody_is_written(based):
+    actions.record_payment(based.m2, months=["2025-07"], paid_on=dt.date(2025, 7, 1), method="cash")
+    with pytest.raises(ValidationError) as e:
+        actions.record_month_payments([based.m1, based.m2], month=dt.date(2025, 7, 1), paid_on=dt.date(2025, 7, 15),
+                                      method="cash", by=based.secretary1)
+    assert e.value.message_dict["members"] == [f"{based.m2.name}：2025年7月的党费已于2025-07-01交纳，不能重复交纳"]
+    assert not DuesPayment.objects.filter(member=based.m1).exists()
