@@ -233,6 +233,24 @@ def _suggested_topic(kind: str, label: str) -> str:
     return f"{when}{rules.KINDS[kind]}"
 
 
+def _when(label: str) -> str:
+    """A period label as a plan's gaps say it within its year: 3月, 第一季度, 全年."""
+    if "-Q" in label:
+        return f"第{'一二三四'[int(label[-1]) - 1]}季度"
+    return f"{int(label[5:])}月" if "-" in label else "全年"
+
+
+def grouped_gaps(gaps: list[dict]) -> list[dict]:
+    """A plan's gaps a line per meeting kind (an empty plan falls short in some forty periods):
+    [{"kind", "label", "required", "period", "hard", "whens": ["1月", …]}], in the order of the rules."""
+    groups: dict[str, dict] = {}
+    for g in gaps:
+        row = groups.setdefault(g["kind"], {"kind": g["kind"], "label": rules.KINDS[g["kind"]], "required": g["required"],
+                                            "hard": g["hard"], "whens": []})
+        row["whens"].append(_when(g["period"]))
+    return list(groups.values())
+
+
 def plan_gaps(org, year: int, items) -> list[dict]:
     """Where a plan falls short of the rules: [{"kind", "period", "required", "planned", "hard", "message"}].
     A gap is a warning shown with the plan, never a refusal (a branch may plan in stages)."""

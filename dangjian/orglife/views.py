@@ -345,7 +345,8 @@ def plan(request, code):
     for r in rows:
         r["fileable"] = isinstance(r["planned_on"], dt.date) and r["planned_on"] >= today
     return render(request, "orglife/plan.html", {
-        "org": org, "year": year, "saved": saved, "rows": rows, "gaps": gaps, "errors": errors, "can_edit": can_edit,
+        "org": org, "year": year, "saved": saved, "rows": rows, "gaps": actions.grouped_gaps(gaps), "errors": errors,
+        "can_edit": can_edit,
         "kinds": KINDS.items(), "years": range(today.year + 1, today.year - 3, -1)})
 
 

@@ -56,7 +56,11 @@ def test_plan_page_suggests_then_saves(client, cast):
     plan = Plan.objects.get()
     assert [(i.kind, i.topic) for i in plan.items.all()] == [("theme_day", "一月主题党日")]
     page = client.get(r["Location"]).content.decode()
-    assert "计划未达到规定频次" in page and "2027年2月主题党日：应至少1次，计划0次（一般要求）" in page
+    # a line per kind, its periods listed (January is planned): not a line for each of some forty periods
+    assert "计划未达到规定频次" in page and "主题党日（一般要求）：2月、3月、4月、5月、6月、7月、8月、9月、10月、11月、12月计划不足1次" in page
+    assert "支部党员大会（一般要求）：第一季度、第二季度、第三季度、第四季度计划不足1次" in page
+    assert page.count("计划不足") == len(actions.grouped_gaps(actions.plan_gaps(cast.tree.b1, 2027, [
+        {"kind": "theme_day", "planned_on": dt.date(2027, 1, 9), "topic": "一月主题党日"}])))
 
 
 def test_plan_page_errors_keep_rows(client, cast):
