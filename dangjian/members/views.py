@@ -98,6 +98,8 @@ def member_list_view(request):
         "page_start": bool(not after), "open_filters": bool(narrowing) or values["status"] != "normal" or error,
         "n_filters": len(narrowing) + (values["status"] != "normal"),
         "can_add": Org.objects.restrict(user, "change_member").filter(org_type__in=BRANCH_TYPES).exists(),
+        # a roster to export: not for a plain member, whose list is their own record
+        "can_export": scope_for(user).everything or bool(scope_for(user).prefixes("view")),
         "choices": {
             "category": Category.choices, "gender": Gender.choices, "education": Education.choices,
             "age": [(k, label) for k, label, _lo, _hi in AGE_BANDS], "status": Status.choices,

@@ -38,6 +38,8 @@ def test_list_shows_exactly_the_scope(client, cast, who):
     for key in ("m1", "m2", "m3", "m4"):
         m = getattr(cast, key)
         assert (reverse("members:detail", args=[m.pk]) + '"' in page) == (key in VISIBLE[who]), key
+    # the roster's export buttons: for those who see a roster, not for a plain member (their own record)
+    assert ('id="export-links"' in page) == (who not in {"member_user", "outsider"})
 
 
 @pytest.mark.parametrize("who", ROLES)
