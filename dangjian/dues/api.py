@@ -128,6 +128,14 @@ class PaymentCreateSerializer(serializers.Serializer):
     quarterly = serializers.BooleanField(default=False, help_text="经党支部同意按季度交纳")
 
 
+class MonthPaymentsSerializer(serializers.Serializer):
+    members = serializers.ListField(child=serializers.IntegerField(), allow_empty=False,
+                                    help_text="已交纳的党员编号（同一个月，各按台账应交金额）")
+    month = serializers.CharField(help_text="所交月份，如 \"2025-07\"")
+    paid_on = serializers.DateField()
+    method = serializers.ChoiceField(choices=PayMethod.choices)
+
+
 class ReverseSerializer(serializers.Serializer):
     reason = serializers.CharField(help_text="冲正原因")
 
@@ -158,6 +166,24 @@ class DuesPaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                                       receipt=d["receipt"], amount=d.get("amount"), explanation=d["explanation"],
                                       over_limit_reason=d["over_limit_reason"], quarterly=d["quarterly"],
                                       by=request.user)
+        return Response(PaymentSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MonthPaymentsSerializer, responses={201: PaymentSerializer(many=True)},
+                   summary="多名党员同一个月的党费一次登记",
+                   description="如党支部在主题党日上收齐本月党费：每人按台账应交金额登记，检查与单人登记相同；"
+                               "任何一人不能登记时整批不写入，members 错误中逐人说明原因。")
+    @action(detail=False, methods=["post"])
+    def month(self, request):
+        s = MonthPaymentsSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        try:
+            month = parse_month(d["month"])
+        except ValueError as e:
+            raise ValidationError({"month": [str(e)]}) from None
+        members = [_writable_member(request.user, pk) for pk in dict.fromkeys(d["members"])]
+        rows = actions.record_month_payments(members, month=month, paid_on=d["paid_on"], method=d["method"],
+                                             by=request.user)
         return Response(PaymentSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ReverseSerializer, responses={201: PaymentSerializer})

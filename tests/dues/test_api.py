@@ -119,3 +119,35 @@ def test_detail_and_base_list_matrix(based, role):
     assert c.get(f"/api/v1/dues/bases/{b.pk}/").status_code in ({expected, 404} if role == "outsider" else {expected})
     names = {x["member_name"] for x in c.get("/api/v1/dues/bases/?org=CA1B1").json()["results"]}
     assert ("张伟" in names) == (role in readers)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_month_payments_of_several_members_matrix(based, role):
+    body = {"members": [based.m1.pk, based.m2.pk], "month": "2025-07", "paid_on": "2025-07-15", "method": "cash"}
+    r = api(getattr(based, role)).post("/api/v1/dues/payments/month/", body, format="json")
+    if role in WRITE_B1:
+        assert r.status_code == 201, r.content
+        assert [(p["member"], p["amount"]) for p in r.json()] == [(based.m1.pk, "40.00"), (based.m2.pk, "0.20")]
+    else:
+        assert r.status_code in (401, 403, 404) if role == "outsider" else r.status_code == 404
+        assert not DuesPayment.objects.exists()
+
+
+def test_month_payments_all_or_none_with_each_refusal_named(based):
+    actions.record_payment(based.m2, months=["2025-07"], paid_on=dt.date(2025, 7, 1), method="cash")
+    c = api(based.secretary1)
+    r = c.post("/api/v1/dues/payments/month/", {"members": [based.m1.pk, based.m2.pk], "month": "2025-07",
+                                                 "paid_on": "2025-07-15", "method": "cash"}, format="json")
+    assert r.status_code == 400 and r.json()["members"] == [
+        f"{based.m2.name}：2025年7月的党费已于2025-07-01交纳，不能重复交纳"]
+    assert not DuesPayment.objects.filter(member=based.m1).exists()
+    r = c.post("/api/v1/dues/payments/month/", {"members": [based.m1.pk, based.m3.pk], "month": "2025-07",
+                                                 "paid_on": "2025-07-15", "method": "cash"}, format="json")
+    assert r.status_code == 404  # 王强 is another branch's
+    r = c.post("/api/v1/dues/payments/month/", {"members": [], "month": "2025-13", "paid_on": "2025-07-15",
+                                                 "method": "cash"}, format="json")
+    assert r.status_code == 400 and set(r.json()) == {"members"}
+    r = c.post("/api/v1/dues/payments/month/", {"members": [based.m1.pk], "month": "2025-13", "paid_on": "2025-07-15",
+                                                 "method": "cash"}, format="json")
+    assert r.status_code == 400 and set(r.json()) == {"month"}
+    assert not DuesPayment.objects.filter(member=based.m1).exists()
