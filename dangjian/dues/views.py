@@ -129,7 +129,9 @@ def _render_branch(request, org, year, status=200, **forms):
     if can_write:
         writable = [m for m in members if m.status == Status.NORMAL]
         ctx.update({
-            "month_form": forms.get("month_form") or MonthPaymentForm(unpaid=_unpaid_this_month(writable, this_month)),
+            # the page's own grid when it shows this year (the form is shown only then)
+            "month_form": forms.get("month_form") or MonthPaymentForm(
+                unpaid=_unpaid_this_month(writable, this_month, grid if year == this_month.year else None)),
             "pay_form": forms.get("pay_form") or PaymentForm(members=writable),
             "base_form": forms.get("base_form") or BaseForm(members=writable),
             "reminder_form": forms.get("reminder_form") or ReminderForm(members=[a.member for a in arrears]),
@@ -178,9 +180,10 @@ def pay(request, code):
     return _render_branch(request, org, _year(request), status=400, pay_form=form)
 
 
-def _unpaid_this_month(members, this_month) -> list[tuple]:
-    """[(member, due)] of the members whose dues of this month are owed and not paid at all, in the page's order."""
-    grid = queries.year_grid(members, this_month.year)
+def _unpaid_this_month(members, this_month, grid=None) -> list[tuple]:
+    """[(member, due)] of the members whose dues of this month are owed and not paid at all, in the page's order.
+    `grid`: this year's `year_grid` of (at least) these members, when the caller has read it already."""
+    grid = grid if grid is not None else queries.year_grid(members, this_month.year)
     cells = [(m, grid[m.pk][this_month.month - 1]) for m in members]
     return [(m, c.due) for m, c in cells if c.state == "unpaid"]
 

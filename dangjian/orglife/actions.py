@@ -223,26 +223,21 @@ def suggest_plan(org, year: int) -> list[dict]:
     return sorted(out, key=lambda x: (x["planned_on"], list(rules.KINDS).index(x["kind"])))
 
 
-def _suggested_topic(kind: str, label: str) -> str:
-    if "-Q" in label:
-        when = f"{label[:4]}年第{'一二三四'[int(label[-1]) - 1]}季度"
-    elif "-" in label:
-        when = f"{label[:4]}年{int(label[5:])}月"
-    else:
-        when = f"{label}年度"
-    return f"{when}{rules.KINDS[kind]}"
-
-
 def _when(label: str) -> str:
-    """A period label as a plan's gaps say it within its year: 3月, 第一季度, 全年."""
+    """A period label (2026-03, 2026-Q1, 2026) within its year: 3月, 第一季度, 全年."""
     if "-Q" in label:
         return f"第{'一二三四'[int(label[-1]) - 1]}季度"
     return f"{int(label[5:])}月" if "-" in label else "全年"
 
 
+def _suggested_topic(kind: str, label: str) -> str:
+    when = f"{label[:4]}年{_when(label)}" if "-" in label else f"{label}年度"
+    return f"{when}{rules.KINDS[kind]}"
+
+
 def grouped_gaps(gaps: list[dict]) -> list[dict]:
     """A plan's gaps a line per meeting kind (an empty plan falls short in some forty periods):
-    [{"kind", "label", "required", "period", "hard", "whens": ["1月", …]}], in the order of the rules."""
+    [{"kind", "label", "required", "hard", "whens": ["1月", …]}], in the order of the rules."""
     groups: dict[str, dict] = {}
     for g in gaps:
         row = groups.setdefault(g["kind"], {"kind": g["kind"], "label": rules.KINDS[g["kind"]], "required": g["required"],
