@@ -1,4 +1,4 @@
-"""Every link a user's pages show leads somewhere for that user: crawled from the home page for each role of the
+"""Every link a user's pages show leads somewhere for that user, and a viewer's pages show no member's numbers in full: crawled from the home page for each role of the
 cast (two pages of each URL shape), every link answers below 400 and never an error. A link that answers 404 is a
 button the user should not have been shown (a plain member's 发展党员 board was one)."""
 
@@ -20,11 +20,11 @@ def _shape(path: str) -> str:
     return re.sub(r"\d+", "N", path.split("?")[0])
 
 
-@pytest.mark.parametrize("who", ROLES)
-def test_every_link_answers(cast, who):
+def _crawl(user) -> tuple[dict[str, str], list]:
+    """The pages `user` reaches from the home page ({url: html}) and the links that answered 400 or more."""
     c = Client()
-    c.force_login(getattr(cast, who))
-    queue, seen, shapes, broken = ["/"], set(), {}, []
+    c.force_login(user)
+    queue, seen, shapes, broken, pages = ["/"], set(), {}, [], {}
     while queue and len(seen) < LIMIT:
         url = queue.pop(0)
         if url in seen:
@@ -39,7 +39,8 @@ def test_every_link_answers(cast, who):
             continue
         if "text/html" not in r.get("Content-Type", ""):
             continue
-        for href in re.findall(r'href="([^"#]+)"', r.content.decode()):
+        pages[url] = html = r.content.decode()
+        for href in re.findall(r'href="([^"#]+)"', html):
             p = urlparse(urljoin("http://testserver" + url, href.replace("&amp;", "&")))
             if p.netloc != "testserver" or SKIP.search(p.path):
                 continue
@@ -48,5 +49,25 @@ def test_every_link_answers(cast, who):
             if target not in seen and target not in queue and shapes.get(shape, 0) < PER_SHAPE:
                 shapes[shape] = shapes.get(shape, 0) + 1
                 queue.append(target)
-    assert len(seen) > 1 or who == "outsider"  # no grant, no record: the home page alone
+    return pages, broken
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_every_link_answers(cast, who):
+    pages, broken = _crawl(getattr(cast, who))
+    assert len(pages) > 1 or who == "outsider"  # no grant, no record: the home page alone
     assert broken == []
+
+
+def test_a_viewer_never_sees_a_members_numbers_in_full(cast):
+    """A viewer (read-only, no view_sensitive) reads every page masked: no member's ID or phone number in full."""
+    from dangjian.members import actions
+    from dangjian.members.models import Member
+
+    actions.register_mobile(cast.m1, destination="深圳", since=cast.m1.joined_on, contact="13912345678",
+                            by=cast.secretary1)  # a contact number of its own on the 流动党员 page
+    numbers = {n for pair in Member.objects.values_list("id_number", "phone") for n in pair if n} | {"13912345678"}
+    pages, _broken = _crawl(cast.viewer)
+    assert len(pages) > 10
+    shown = {(url, n) for url, html in pages.items() for n in numbers if n in html}
+    assert shown == set()
