@@ -1,6 +1,6 @@
-"""Every link a user's pages show leads somewhere for that user, and a viewer's pages show no member's numbers in full: crawled from the home page for each role of the
-cast (two pages of each URL shape), every link answers below 400 and never an error. A link that answers 404 is a
-button the user should not have been shown (a plain member's 发展党员 board was one)."""
+"""What each role's pages show: crawled from the home page for each role of the cast (two pages of each URL
+shape), every link answers below 400 and never an error, so no user is shown a button that is not theirs (a plain
+member's 发展党员 board was one); and a viewer's pages show no member's ID or phone number in full."""
 
 import re
 from urllib.parse import urljoin, urlparse
