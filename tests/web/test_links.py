@@ -71,3 +71,29 @@ def test_a_viewer_never_sees_a_members_numbers_in_full(cast):
     assert len(pages) > 10
     shown = {(url, n) for url, html in pages.items() for n in numbers if n in html}
     assert shown == set()
+
+
+FORM = re.compile(r'<form[^>]*method="post"[^>]*>.*?</form>', re.IGNORECASE | re.DOTALL)
+
+
+@pytest.mark.parametrize("who", ["town_admin", "secretary1", "member_user"])
+def test_every_form_answers_bad_input_without_an_error(cast, who):
+    """Each form the role's pages show, sent empty and sent junk (quotes, brackets, an overlong number) in every
+    field: a Chinese refusal or a redirect, never a server error."""
+    pages, _broken = _crawl(getattr(cast, who))
+    forms = {}
+    for url, html in pages.items():
+        for form in FORM.findall(html):
+            action = re.search(r'action="([^"]*)"', form)
+            target = (action.group(1) if action else "") or url
+            if "logout" in target:
+                continue
+            names = set(re.findall(r'name="([^"]+)"', form)) - {"csrfmiddlewaretoken"}
+            forms.setdefault(_shape(target.replace("&amp;", "&")), (target.replace("&amp;", "&"), names))
+    assert len(forms) >= (1 if who == "member_user" else 8), sorted(forms)
+    c = Client(raise_request_exception=False)
+    c.force_login(getattr(cast, who))
+    for shape, (target, names) in forms.items():
+        for junk in ("", "x'\"<>9999999999999999999999"):
+            r = c.post(urljoin("http://testserver/", target), {n: junk for n in names})
+            assert r.status_code < 500, (shape, junk, r.status_code)
