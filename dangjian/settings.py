@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "dangjian.disclosure",
     "dangjian.recruitment",
     "dangjian.micropower",
+    "dangjian.reports",
     "dangjian.web",
 ]
 

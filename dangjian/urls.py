@@ -19,6 +19,7 @@ urlpatterns = [
     # Public disclosure pages: readable without logging in.
     path("gk/", include("dangjian.disclosure.public_urls")),
     path("micropower/", include("dangjian.micropower.urls")),
+    path("reports/", include("dangjian.reports.urls")),
     path("", include("dangjian.web.urls")),
 ]
 

@@ -28,6 +28,7 @@ from dangjian.micropower.api import CaseViewSet, PowerViewSet
 from dangjian.orglife.api import ComplianceViewSet, FilingViewSet, MeetingViewSet, PlanViewSet
 from dangjian.orgs.api import OrgViewSet
 from dangjian.recruitment.api import ApplicantViewSet, BoardViewSet, RecruitmentPlanViewSet
+from dangjian.reports.api import MemberReportViewSet
 from dangjian.transfers.api import TransferViewSet
 
 router = DefaultRouter()
@@ -57,6 +58,7 @@ router.register("disclosure-questions", QuestionViewSet, basename="disclosure-qu
 router.register("disclosure-matters", MatterViewSet, basename="disclosure-matter")
 router.register("micropower/powers", PowerViewSet, basename="micropower-power")
 router.register("micropower/cases", CaseViewSet, basename="micropower-case")
+router.register("reports/members", MemberReportViewSet, basename="report-members")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
