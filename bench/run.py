@@ -606,6 +606,9 @@ def main(argv=None) -> int:
         from bench import named_branches
 
         results += named_branches.run(bench, args.runs)
+        from bench import reports
+
+        results += reports.run(bench, args.runs)
         if not bench.api:
             print("  note: /api/v1/members/ does not resolve yet; the query layer was measured instead")
         if not bench.org_page:
