@@ -48,11 +48,4 @@ class MemberReportViewSet(viewsets.ViewSet):
             ref = queries.parse_reference(request.query_params.get("as_of"))
         except queries.ReportError as e:
             raise ValidationError({"as_of": [str(e)]}) from None
-        t = queries.member_table(request.user, org, ref)
-        return Response({
-            "org": org.code, "org_name": org.name, "as_of": t.reference, "historical": t.historical,
-            "sections": [{"key": s.key, "title": s.title, "columns": [{"key": c.key, "label": c.label}
-                                                                    for c in s.columns]} for s in t.sections],
-            "rows": [{"org": r.org.code if r.org else None, "name": r.label, "counts": r.counts} for r in t.rows],
-            "total": t.total, "folded": t.folded,
-        })
+        return Response(queries.as_json(queries.member_table(request.user, org, ref)))

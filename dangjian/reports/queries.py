@@ -253,3 +253,14 @@ def member_table(user, org: Org, reference: dt.date | None = None) -> Table:
 
 def _full(counts: dict, keys: list[str]) -> dict[str, int]:
     return {k: int(counts.get(k) or 0) for k in keys}
+
+
+def as_json(t: Table) -> dict:
+    """The tables as the API and `dangjian stats --format json` give them."""
+    return {
+        "org": t.org.code, "org_name": t.org.name, "as_of": t.reference.isoformat(), "historical": t.historical,
+        "sections": [{"key": s.key, "title": s.title, "columns": [{"key": c.key, "label": c.label} for c in s.columns]}
+                     for s in t.sections],
+        "rows": [{"org": r.org.code if r.org else None, "name": r.label, "counts": r.counts} for r in t.rows],
+        "total": t.total, "folded": t.folded,
+    }
