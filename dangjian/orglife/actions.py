@@ -19,6 +19,7 @@ from dangjian.rules.base import value
 from .models import (
     VOTE_KIND_CHOICES,
     Attendance,
+    AttendanceCorrection,
     CheckIn,
     Filing,
     Meeting,
@@ -98,6 +99,57 @@ def record_meeting(org, *, kind: str, held_on: dt.date, topic: str, attendance=(
                          "votes": len(checked), "invalid_votes": sum(not v.valid for v in checked),
                          "filing": getattr(filing, "pk", None)})
     return meeting
+
+
+@transaction.atomic
+def correct_attendance(meeting: Meeting, member, *, status: str, reason: str = "", note: str, by=None
+                       ) -> AttendanceCorrection:
+    """Correct one member's attendance of a recorded meeting (更正): `status` present/leave/absent, or "" to take a
+    member listed by mistake off the list. A member missing from the list may be added if they are a member of the
+    branch in good standing who had joined the party by the meeting's day. Every correction needs its reason and is
+    kept (AttendanceCorrection) and audited; the meeting's date, kind and votes are not touched."""
+    errors = {}
+    note = (note or "").strip()
+    reason = (reason or "").strip() if status == Attendance.Status.LEAVE else ""
+    if not note:
+        errors["note"] = "请填写更正原因"
+    elif len(note) > 200:
+        errors["note"] = "更正原因不能超过200字"
+    if len(reason) > 200:
+        errors["reason"] = "请假原因不能超过200字"
+    if status not in ("", *Attendance.Status.values):
+        errors["status"] = "出勤状态只能是出席、请假、缺席，或“不应列入”"
+    member_id = getattr(member, "pk", member)
+    row = Attendance.objects.filter(meeting=meeting, member_id=member_id).first()
+    person = Member.objects.filter(pk=member_id).first()
+    if person is None:
+        errors["member"] = "党员不存在"
+    elif row is None:
+        if status == "":
+            errors["status"] = f"{person.name}不在这次会议的出勤名单中"
+        elif person.org_id != meeting.org_id or person.status != "normal":
+            errors["member"] = f"{person.name}不是“{meeting.org.name}”的在册党员，不能补列入出勤名单"
+        elif person.joined_on > meeting.held_on:
+            errors["member"] = f"{person.name}的入党日期（{person.joined_on:%Y-%m-%d}）在会议之后，不能列入出勤名单"
+    elif (row.status, row.reason) == (status, reason):
+        errors["status"] = f"{person.name}的出勤没有变化"
+    if errors:
+        raise ValidationError(errors)
+    old_status, old_reason = (row.status, row.reason) if row is not None else ("", "")
+    rows = Attendance.objects.filter(meeting=meeting, member_id=member_id)
+    if row is None:
+        Attendance.objects.create(meeting=meeting, member_id=member_id, held_on=meeting.held_on, status=status,
+                                  reason=reason)
+    elif status == "":
+        rows.delete()
+    else:
+        rows.update(status=status, reason=reason)
+    correction = AttendanceCorrection.objects.create(
+        meeting=meeting, member_id=member_id, old_status=old_status, new_status=status, old_reason=old_reason,
+        new_reason=reason, note=note, by=by if getattr(by, "is_authenticated", False) else None)
+    audit.record("meeting.attendance.correct", actor=by, obj=meeting,
+                 detail={"member": member_id, "old": old_status, "new": status, "note": note})
+    return correction
 
 
 VOTE_KINDS = dict(VOTE_KIND_CHOICES)

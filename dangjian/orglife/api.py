@@ -23,7 +23,16 @@ from dangjian.orgs.models import BRANCH_TYPES, Org
 
 from . import actions
 from .compliance import as_contract, compliance, rates_by_org
-from .models import KIND_CHOICES, VOTE_KIND_CHOICES, Attendance, Filing, Meeting, Plan, Vote
+from .models import (
+    KIND_CHOICES,
+    VOTE_KIND_CHOICES,
+    Attendance,
+    AttendanceCorrection,
+    Filing,
+    Meeting,
+    Plan,
+    Vote,
+)
 
 WRITE_ACTION = "change_member"
 
@@ -34,6 +43,25 @@ class AttendanceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Attendance
         fields = ["member", "member_name", "status", "reason"]
+
+
+class CorrectionSerializer(serializers.ModelSerializer):
+    member_name = serializers.CharField(source="member.name", read_only=True)
+    by = serializers.CharField(source="by.username", read_only=True, default=None)
+
+    class Meta:
+        model = AttendanceCorrection
+        fields = ["member", "member_name", "old_status", "new_status", "old_reason", "new_reason", "note", "by", "at"]
+        read_only_fields = fields
+
+
+class CorrectionInSerializer(serializers.Serializer):
+    member = serializers.IntegerField(help_text="党员编号")
+    status = serializers.ChoiceField(choices=[*Attendance.Status.choices, ("", "不应列入")], allow_blank=True,
+                                     help_text="present、leave、absent；空字符串把多列的党员从名单中去掉",
+                                     error_messages={"invalid_choice": "出勤状态“{input}”无效，可选 present、leave、absent 或空"})
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="请假原因")
+    note = serializers.CharField(max_length=200, help_text="更正原因")
 
 
 class VoteSerializer(serializers.ModelSerializer):
@@ -52,11 +80,12 @@ class MeetingSerializer(serializers.ModelSerializer):
     kind_display = LabelField("kind")
     attendance = AttendanceSerializer(many=True, read_only=True)
     votes = VoteSerializer(many=True, read_only=True)
+    corrections = CorrectionSerializer(many=True, read_only=True, help_text="出勤更正记录，新的在前")
 
     class Meta:
         model = Meeting
         fields = ["id", "org", "org_name", "kind", "kind_display", "held_on", "topic", "place", "host", "recorder",
-                  "minutes", "late_entry", "created_at", "attendance", "votes"]
+                  "minutes", "late_entry", "created_at", "attendance", "votes", "corrections"]
         read_only_fields = fields
 
 
@@ -108,7 +137,8 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         kind = self.request.query_params.get("kind")
         if kind:
             qs = qs.filter(kind=kind)
-        return qs.prefetch_related("attendance__member", "votes").order_by("-held_on", "-id")
+        return qs.prefetch_related("attendance__member", "votes", "corrections__member", "corrections__by").order_by(
+            "-held_on", "-id")
 
     @extend_schema(parameters=[OpenApiParameter("org", str, description="党组织编码（含全部下级）"),
                                OpenApiParameter("kind", str, description="会议类型")])
@@ -132,6 +162,19 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         meeting = (Meeting.objects.select_related("org").prefetch_related("attendance__member", "votes")
                    .get(pk=meeting.pk))
         return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="更正出勤", request=CorrectionInSerializer, responses={200: MeetingSerializer},
+                   description=("更正一名党员在已录入会议中的出勤（出席、请假、缺席），补列漏列的本支部党员，或把多列的党员去掉"
+                                "（status 为空字符串）；必须填写更正原因，更正记录随会议返回。需要本支部的管理权限，否则404。"))
+    @action(detail=True, methods=["post"], url_path="attendance", url_name="attendance")
+    def attendance(self, request, pk=None):
+        meeting = get_object_or_404(Meeting.objects.restrict(request.user, WRITE_ACTION).select_related("org"), pk=pk)
+        s = CorrectionInSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        actions.correct_attendance(meeting, d["member"], status=d["status"], reason=d.get("reason", ""),
+                                   note=d["note"], by=request.user)
+        return Response(MeetingSerializer(self.get_queryset().get(pk=meeting.pk)).data)
 
 
 def _subtree(user, qs, code):

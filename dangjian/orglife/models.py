@@ -109,6 +109,37 @@ class Attendance(models.Model):
         super().save(*args, **kwargs)
 
 
+class AttendanceCorrection(models.Model):
+    """A change to a meeting's attendance after it was recorded (更正): who made it, when, from what to what and why.
+    The attendance row holds the corrected value; these rows keep what it was, and the meeting page lists them."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="corrections")
+    member = models.ForeignKey("members.Member", verbose_name="党员", on_delete=models.PROTECT, related_name="+")
+    old_status = models.CharField("更正前", max_length=10, choices=AttendanceStatus.choices, blank=True)  # "": not listed
+    new_status = models.CharField("更正后", max_length=10, choices=AttendanceStatus.choices, blank=True)  # "": removed
+    old_reason = models.CharField("更正前请假原因", max_length=200, blank=True)
+    new_reason = models.CharField("更正后请假原因", max_length=200, blank=True)
+    note = models.CharField("更正原因", max_length=200)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="更正人", null=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    at = models.DateTimeField("更正时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "出勤更正"
+        ordering = ["-at", "-id"]
+
+    def label(self, status: str) -> str:
+        return AttendanceStatus(status).label if status else "未列入"
+
+    @property
+    def old_label(self) -> str:
+        return self.label(self.old_status)
+
+    @property
+    def new_label(self) -> str:
+        return self.label(self.new_status)
+
+
 # The 支部党员大会 votes a record can carry (dangjian.rules.quorum kinds); elections have their own results.
 VOTE_KIND_CHOICES = [
     ("general", "一般事项表决"),

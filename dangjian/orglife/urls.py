@@ -9,6 +9,7 @@ urlpatterns = [
     path("compliance/<str:code>/", views.compliance_grid, name="compliance"),
     path("meeting/<int:pk>/", views.meeting_detail, name="meeting"),
     path("meeting/<int:pk>/attach/", views.attach, name="attach"),
+    path("meeting/<int:pk>/attendance/", views.correct_attendance, name="correct_attendance"),
     path("meeting/<int:pk>/file/<int:att_pk>/", views.attachment, name="attachment"),
     path("meeting/<int:pk>/file/<int:att_pk>/delete/", views.detach, name="detach"),
     path("mine/", views.mine, name="mine"),

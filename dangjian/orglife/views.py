@@ -85,13 +85,47 @@ def meeting_detail(request, pk):
     """One meeting with its attendance and votes. A plain member sees their branch's meetings (restrict)."""
     meeting = get_object_or_404(Meeting.objects.restrict(request.user, "view").select_related("org", "created_by"),
                                 pk=pk)
+    return _meeting_page(request, meeting)
+
+
+# The members a correction may add to a meeting's list, at most (a branch has far fewer).
+ADDABLE_LIMIT = 500
+
+
+def _meeting_page(request, meeting, *, errors: dict | None = None, status: int = 200):
     attendance = list(meeting.attendance.select_related("member").order_by("status", "member__name_pinyin"))
     counts = {s: sum(a.status == s for a in attendance) for s in Attendance.Status.values}
     can_edit = Meeting.objects.restrict(request.user, "change_member").filter(pk=meeting.pk).exists()
+    corrections = list(meeting.corrections.select_related("member", "by"))
+    addable = []
+    if can_edit:
+        addable = list(Member.objects.filter(org=meeting.org, status="normal", joined_on__lte=meeting.held_on)
+                       .exclude(pk__in=[a.member_id for a in attendance]).order_by("name_pinyin")[:ADDABLE_LIMIT])
     return render(request, "orglife/meeting.html", {
         "m": meeting, "org": meeting.org, "attendance": attendance, "counts": counts,
         "votes": list(meeting.votes.all()), "attachments": list(meeting.attachments.all()), "can_edit": can_edit,
-        "categories": MeetingAttachment.Category.choices, "max_mb": value(records.ATTACHMENT_MAX_MB)})
+        "categories": MeetingAttachment.Category.choices, "max_mb": value(records.ATTACHMENT_MAX_MB),
+        "corrections": corrections, "corrected": {c.member_id for c in corrections}, "addable": addable,
+        "fix_errors": errors or {}, "fix": request.POST if errors else {},
+        "statuses": Attendance.Status.choices}, status=status)
+
+
+@login_required
+@require_POST
+def correct_attendance(request, pk):
+    """更正出勤: one member's status on a recorded meeting, with the reason; kept and shown on the meeting page."""
+    meeting = get_object_or_404(Meeting.objects.restrict(request.user, "change_member").select_related("org"), pk=pk)
+    member = request.POST.get("member", "")
+    if not member.isdigit():
+        return _meeting_page(request, meeting, errors={"member": ["请选择党员"]}, status=400)
+    try:
+        c = actions.correct_attendance(meeting, int(member), status=request.POST.get("status", ""),
+                                       reason=request.POST.get("reason", ""), note=request.POST.get("note", ""),
+                                       by=request.user)
+    except ValidationError as e:
+        return _meeting_page(request, meeting, errors=e.message_dict, status=400)
+    messages.success(request, f"已更正{c.member.name}的出勤：{c.old_label} → {c.new_label}")
+    return redirect("orglife:meeting", pk=meeting.pk)
 
 
 @login_required
