@@ -69,3 +69,28 @@ def test_committee_pages_fit_a_phone(phone, live_server, cast, login, shot):
         phone.goto(live_server.url + url)
         no_sideways_scroll(phone)
         shot(phone, name)
+
+
+def test_secretary_corrects_attendance_on_phone(phone, live_server, cast, login, shot):
+    """李娜 was ticked 缺席 but had asked for leave: the secretary corrects it on the meeting page; the 请假原因 box
+    shows only once 请假 is chosen; the correction is listed with its reason."""
+    m = actions.record_meeting(cast.tree.b1, kind="theme_day", held_on=timezone.localdate(), topic="学习党章",
+                               attendance=[(cast.m1, "present", ""), (cast.m2, "absent", "")], by=cast.secretary1)
+    login(phone, "secretary1")
+    phone.goto(f"{live_server.url}/orglife/meeting/{m.pk}/")
+    phone.click("#fix summary")
+    phone.select_option("#fix-member", str(cast.m2.pk))
+    assert not phone.locator("#fix-reason").is_visible()
+    phone.select_option("#fix-status", "leave")
+    assert phone.locator("#fix-reason").is_visible()
+    phone.fill("#fix-reason", "外出务工")
+    phone.fill("#fix-note", "对照请假条，录入时勾错")
+    no_sideways_scroll(phone)
+    phone.click("button:has-text('保存更正')")
+    phone.wait_for_selector("text=已更正李娜的出勤")  # back on the meeting page (at #fix, the form's anchor)
+    text = phone.content()
+    assert "已更正李娜的出勤：缺席 → 请假" in text and "对照请假条，录入时勾错" in text
+    assert "出席 1 · 请假 1 · 缺席 0" in text
+    no_sideways_scroll(phone)
+    shot(phone, "orglife-correction-phone")
+    assert m.attendance.get(member=cast.m2).reason == "外出务工"
