@@ -47,6 +47,27 @@ def sole_scope_root(user, action: str = "view") -> Org | None:
     return roots[0] if len(roots) == 1 else None
 
 
+def org_in_grant_view(user, code: str) -> Org:
+    """An organization inside one of the user's grants' view scope, else 404. A plain member's own branch does not
+    count: the pages that use this (发展党员, 党内统计, 整顿台账) show a branch's files and figures, which the member
+    role does not read."""
+    from django.http import Http404
+
+    org = Org.objects.filter(scope_for(user).path_q("path", "view"), code=(code or "").strip()).first()
+    if org is None:
+        raise Http404("党组织不存在或不在您的查看范围内")
+    return org
+
+
+def grant_top_org(user) -> Org | None:
+    """The top organization of the user's grants' view scope (the first one, when grants are on several)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Org.objects.filter(depth=1).order_by("path").first()
+    prefixes = scope.prefixes("view")
+    return Org.objects.filter(path=prefixes[0]).first() if prefixes else None
+
+
 def branch_counts(orgs) -> dict[int, int]:
     """Number of branch-type organizations in each org's subtree (itself included), one query."""
     orgs = list(orgs)

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 
-from dangjian.core.scope import scope_for
 from dangjian.orgs.models import Org
+from dangjian.orgs.queries import grant_top_org, org_in_grant_view
 
 from .models import OPEN_STAGES, Applicant, RecruitmentPlan, Stage
 
@@ -25,23 +24,9 @@ DUE_WINDOW_DAYS = 30
 DUE_LIMIT = 100
 
 
-def org_in_view(user, code: str) -> Org:
-    """An organization whose recruitment files the user may read: inside a grant's view scope. A plain member sees
-    their own branch elsewhere (`Org.restrict`), but not its files (`OrgRecordQuerySet.restrict`): here it does not
-    exist for them (404), rather than a board of zeros."""
-    org = Org.objects.filter(scope_for(user).path_q("path", "view"), code=(code or "").strip()).first()
-    if org is None:
-        raise Http404("党组织不存在")
-    return org
-
-
-def default_org(user) -> Org | None:
-    """The top organization of the user's view scope (the first one, when grants are on several)."""
-    scope = scope_for(user)
-    if scope.everything:
-        return Org.objects.filter(depth=1).order_by("path").first()
-    prefixes = scope.prefixes("view")
-    return Org.objects.filter(path=prefixes[0]).first() if prefixes else None
+# A file's board and plans are read inside a grant's view scope (a plain member sees their branch, not its files).
+org_in_view = org_in_grant_view
+default_org = grant_top_org
 
 
 def files(user, org: Org | None = None, *, stage: str = "") -> QuerySet:

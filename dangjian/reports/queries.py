@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
-from django.http import Http404
 from django.utils import timezone
 
 from dangjian.core.dates import add_years
@@ -23,6 +22,7 @@ from dangjian.core.scope import scope_for
 from dangjian.members.choices import AGE_BANDS, COLLEGE_OR_ABOVE, Category, Education, Gender
 from dangjian.members.queries import MemberFilter, member_list
 from dangjian.orgs.models import Org, OrgType
+from dangjian.orgs.queries import grant_top_org, org_in_grant_view
 from dangjian.rules import statistics as rules
 
 # Beyond this many direct children the table lists the largest ones and sums the rest into one row.
@@ -125,22 +125,8 @@ class ReportError(ValueError):
     """A Chinese message about a bad parameter (the reference date)."""
 
 
-def org_in_view(user, code: str) -> Org:
-    """An organization inside one of the user's grants' view scope; a plain member's own branch does not count (the
-    member role sees its own record, not a branch's figures). Otherwise 404."""
-    org = Org.objects.filter(scope_for(user).path_q("path", "view"), code=(code or "").strip()).first()
-    if org is None:
-        raise Http404("党组织不存在或不在您的查看范围内")
-    return org
-
-
-def default_org(user) -> Org | None:
-    """The top organization of the user's view scope (the first one, when grants are on several)."""
-    scope = scope_for(user)
-    if scope.everything:
-        return Org.objects.filter(depth=1).order_by("path").first()
-    prefixes = scope.prefixes("view")
-    return Org.objects.filter(path=prefixes[0]).first() if prefixes else None
+org_in_view = org_in_grant_view  # a plain member's own branch does not count: its figures are not theirs to read
+default_org = grant_top_org
 
 
 def parse_reference(text: str | None, today: dt.date | None = None) -> dt.date:
