@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "dangjian.recruitment",
     "dangjian.micropower",
     "dangjian.reports",
+    "dangjian.assessments",
     "dangjian.web",
 ]
 

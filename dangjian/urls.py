@@ -20,6 +20,7 @@ urlpatterns = [
     path("gk/", include("dangjian.disclosure.public_urls")),
     path("micropower/", include("dangjian.micropower.urls")),
     path("reports/", include("dangjian.reports.urls")),
+    path("assessments/", include("dangjian.assessments.urls")),
     path("", include("dangjian.web.urls")),
 ]
 

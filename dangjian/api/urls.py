@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from dangjian.assessments.api import RectificationViewSet, ScreeningViewSet
 from dangjian.disclosure.api import (
     CatalogEntryViewSet,
     DisclosureViewSet,
@@ -59,6 +60,8 @@ router.register("disclosure-matters", MatterViewSet, basename="disclosure-matter
 router.register("micropower/powers", PowerViewSet, basename="micropower-power")
 router.register("micropower/cases", CaseViewSet, basename="micropower-case")
 router.register("reports/members", MemberReportViewSet, basename="report-members")
+router.register("weak-screening", ScreeningViewSet, basename="weak-screening")
+router.register("rectifications", RectificationViewSet, basename="rectification")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -8,6 +8,7 @@ from python_calamine import CalamineWorkbook
 def test_county_admin_reads_the_statistics_down_to_a_town(page, live_server, cast, login, shot):
     login(page, "county_admin")
     page.goto(f"{live_server.url}/")
+    page.click("nav >> text=统计考核")
     page.click("nav >> text=党内统计")
     page.wait_for_url("**/reports/members/CA/")
     assert "3 名" in page.locator(".report-summary .card", has_text="党员总数").inner_text()  # 张伟, 李娜, 王强
