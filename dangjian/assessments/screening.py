@@ -29,6 +29,9 @@ from dangjian.rules import assessments as rules
 from dangjian.rules.base import add_months, value
 from dangjian.rules.meetings import KINDS
 
+# The criteria the screening checks, for the page's filter.
+CRITERIA = (("secretary", "书记出缺"), ("orglife", "组织生活"), ("recruitment", "发展党员"))
+
 
 @dataclass
 class Finding:

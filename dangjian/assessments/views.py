@@ -19,7 +19,7 @@ from dangjian.rules import assessments as rules
 
 from . import actions, queries
 from .models import Rectification
-from .screening import screen
+from .screening import CRITERIA, screen
 
 
 def _year(request) -> int:
@@ -50,11 +50,20 @@ def weak(request, code):
         status = "open"
     open_cases = queries.open_by_org(user, org)
     suspects = screen(org, year)
+    total = len(suspects)
+    criteria = [(key, label, sum(any(f.code == key for f in s.findings) for s in suspects))
+                for key, label in CRITERIA]
+    criterion = request.GET.get("criterion", "")
+    if criterion in dict(CRITERIA):
+        suspects = [s for s in suspects if any(f.code == criterion for f in s.findings)]
+    else:
+        criterion = ""
     for s in suspects:
         s.case = open_cases.get(s.org.pk)
         s.can_identify = s.case is None and actions.can_identify(user, s.org)
     return render(request, "assessments/weak.html", {
         "org": org, "year": year, "years": range(timezone.localdate().year, 2019, -1), "suspects": suspects,
+        "total": total, "criteria": criteria, "criterion": criterion,
         "cases": list(queries.cases(user, org, status=status)[:500]), "status": status,
         "status_filters": queries.STATUS_FILTERS.items(), "can_identify_any": actions.can_identify(user, org)
         or any(s.can_identify for s in suspects),
