@@ -206,3 +206,16 @@ def test_api_apply_decide_and_errors(cast):
     assert county.get("/api/v1/rectifications/").json()["count"] == 0  # default: open ones
     assert county.get("/api/v1/weak-screening/").status_code == 400
     assert county.get("/api/v1/weak-screening/", {"org": "CA", "year": "1990"}).status_code == 400
+
+
+@pytest.mark.parametrize("who", ["secretary2", "viewer", "member_user", "outsider"])
+def test_apply_and_decide_are_refused_outside_the_managers(client, cast, who):
+    r = identify(cast)
+    actions.add_progress(r, on=D(2026, 4, 1), note="销号", by=cast.secretary1)
+    user = getattr(cast, who)
+    client.force_login(user)
+    assert client.post(reverse("assessments:apply", args=[r.pk]), {"on": "2026-05-01"}).status_code == 404
+    api_status = api(user).post(f"/api/v1/rectifications/{r.pk}/apply/", {"on": "2026-05-01"}, format="json")
+    assert api_status.status_code == (403 if who == "viewer" else 404)
+    r.refresh_from_db()
+    assert r.status == "rectifying"
